@@ -233,6 +233,70 @@ export function escalationPaths(actions: ReadonlySet<string>): string[][] {
   return ESCALATION_PATHS.filter((path) => path.every((action) => actions.has(action)));
 }
 
+/**
+ * The statements of a permissions boundary's document (its JSON value), read for what they
+ * let through: undefined when the document cannot be read, or when an Allow statement's
+ * actions cannot be read (the boundary may allow anything); a statement whose Effect
+ * cannot be read may be an Allow. A Deny statement whose actions or resources cannot be
+ * read, or with a condition, is left out (it may deny nothing). `known` tells whether a
+ * field's value (a string or a list, never undefined) holds no part the platform could not read.
+ */
+export function boundaryDocumentStatements(document: Value, line: number, known: (value: Value) => boolean): Statement[] | undefined {
+  if (!document || typeof document !== 'object' || Array.isArray(document)) return undefined;
+  const raw = (document as Record<string, Value>)['Statement'] ?? (document as Record<string, Value>)['statement'];
+  const items = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : undefined;
+  if (!items) return undefined;
+  const readable = (value: Value) => value === undefined || ((typeof value === 'string' || Array.isArray(value)) && known(value));
+  const out: Statement[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return undefined;
+    const fields = item as Record<string, Value>;
+    const [statement] = statementsOf({ Statement: [item] }, line);
+    if (!statement) return undefined;
+    if (fields['Effect'] !== 'Deny') {
+      if (!readable(fields['Action']) || !readable(fields['NotAction'])) return undefined;
+      out.push({ ...statement, effect: 'Allow' });
+    } else if (['Action', 'NotAction', 'Resource', 'NotResource'].every((key) => readable(fields[key])) && fields['Condition'] === undefined) out.push(statement);
+  }
+  return out;
+}
+
+/**
+ * A user's or role's permissions boundary as the escalation rules read it: none (also the
+ * AWS managed AdministratorAccess, which limits nothing); one whose document is read, with
+ * the escalation actions it lets through (boundaryAllows); or one that cannot be read (a
+ * customer managed policy's ARN, a document with parts that cannot be read), by its name.
+ */
+export type Boundary = { kind: 'none' } | { kind: 'read'; allows: ReadonlySet<string> } | { kind: 'unread'; name: string };
+
+/** The boundary a policy's statements make (boundaryDocumentStatements'), or an unread one by this name when they cannot be read. */
+export function boundaryOfStatements(statements: readonly Statement[] | undefined, name: string): Boundary {
+  return statements ? { kind: 'read', allows: boundaryAllows(statements) } : { kind: 'unread', name };
+}
+
+/** The boundary of a policy ARN whose document the configuration does not hold: the AWS managed policies the rules know are read. */
+export function boundaryOfArn(arn: string, line: number): Boundary {
+  if (isAdministratorAccessArn(arn)) return { kind: 'none' };
+  return boundaryOfStatements(managedPolicyStatements(arn, line), arn);
+}
+
+/** The escalation paths of an identity's actions that its permissions boundary lets through (every action of the path). */
+export function boundedPaths(actions: ReadonlySet<string>, boundary: Boundary): string[][] {
+  return escalationPaths(boundary.kind === 'read' ? new Set([...actions].filter((action) => boundary.allows.has(action))) : actions);
+}
+
+/**
+ * What the escalation rules say of an identity that can escalate through `paths`, granted
+ * by the policies `granted` names: with a boundary that cannot be read, the finding is
+ * medium and says that the boundary (whose document is not in this `source`: configuration,
+ * template) may exclude them.
+ */
+export function escalationFinding(identity: string, paths: string[][], granted: string, boundary: Boundary, source: string): { message: string; severity?: 'medium' } {
+  const can = `${identity} can escalate its privileges through ${describePaths(paths)} (granted by ${granted})`;
+  if (boundary.kind !== 'unread') return { message: `${can}.` };
+  return { message: `${can}, unless its permissions boundary (${boundary.name}), whose document is not in this ${source}, excludes them.`, severity: 'medium' };
+}
+
 /** Escalation paths as text: up to three, joined. */
 export function describePaths(paths: string[][]): string {
   return paths.slice(0, 3).map((p) => p.join(' + ')).join('; ') + (paths.length > 3 ? `; and ${paths.length - 3} more` : '');
@@ -374,6 +438,20 @@ export function managedPolicyStatements(arn: string, line: number): Statement[] 
   if (name === 'IAMFullAccess') return [allow(['iam:*'])];
   if (name === 'PowerUserAccess') return [allow([], ['iam:*', 'organizations:*', 'account:*']), allow(['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole', 'iam:ListRoles'])];
   return undefined;
+}
+
+/**
+ * Whether a role's permissions boundary may take away the privilege its policies give (a
+ * boundary that denies IAM administration is a remedy the workload rules name). Only a
+ * boundary that can be read and itself grants a privilege (an AWS managed AdministratorAccess,
+ * PowerUserAccess or IAMFullAccess by ARN, a policy of the configuration whose statements
+ * hold one) leaves the role as privileged as its policies make it; any other boundary, a
+ * customer policy ARN or one that cannot be read (`unread`), may limit it.
+ */
+export function boundaryMayLimit(boundary: { arn: string } | { statements: readonly Statement[] | undefined } | 'unread'): boolean {
+  if (boundary === 'unread') return true;
+  if ('arn' in boundary) return privilegedManagedPolicy(boundary.arn) === undefined;
+  return boundary.statements === undefined || privilegeOf(boundary.statements) === undefined;
 }
 
 /** Whether an ARN is that of the AWS managed AdministratorAccess policy, in any partition. */

@@ -1,7 +1,8 @@
-import { statementsOf, type Statement } from '../aws-policy.js';
+import { boundaryDocumentStatements, boundaryMayLimit, boundaryOfArn, boundaryOfStatements, statementsOf, type Boundary, type Statement } from '../aws-policy.js';
 import { isYMap, isYScalar, isYSeq, pair, type YNode } from '../yaml/tree.js';
+import { entries, label, prop, referencedId, referencedIds, resourceById, resourcesOf } from './model.js';
 import { follow, intrinsic, plainValue, text, UNKNOWN, UNKNOWN_TEXT } from './resolve.js';
-import type { CfnTemplate } from './template.js';
+import type { CfnResource, CfnTemplate } from './template.js';
 
 /**
  * The statements of a template's policy document (aws-policy.ts, the model the Terraform
@@ -86,4 +87,94 @@ function joinedWithPartition(call: ReturnType<typeof intrinsic>): string | undef
     else return undefined;
   }
   return texts.join(delimiter.value);
+}
+
+/** Resources that take a PermissionsBoundary: users and roles, and the roles SAM creates for functions and state machines. */
+const BOUNDED_TYPES = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine'];
+
+/**
+ * The permissions boundary of a user or role (or of the role SAM creates), as the escalation
+ * rules read it (aws-policy.ts's Boundary): an AWS::IAM::ManagedPolicy of the template by
+ * its document, a policy ARN by what AWS publishes of it (or unread), a parameter without a
+ * default unread. None when there is none, or when it may be none (an Fn::If whose condition
+ * cannot be told, with an AWS::NoValue branch).
+ */
+export function permissionsBoundary(t: CfnTemplate, r: CfnResource): Boundary {
+  const key = prop(t, r, 'PermissionsBoundary');
+  const followed = follow(t, key?.value);
+  if (!key || followed === null) return { kind: 'none' };
+  const policy = resourceById(t, referencedIds(t, key.value)[0], 'AWS::IAM::ManagedPolicy');
+  if (policy) {
+    const document = prop(t, policy, 'PolicyDocument');
+    return boundaryOfStatements(document ? boundaryStatementsIn(t, document.value, document.keyLine) : undefined, label(policy));
+  }
+  const arn = followed === UNKNOWN ? undefined : managedPolicyArn(t, followed);
+  if (arn !== undefined) return boundaryOfArn(arn, key.keyLine);
+  if (mayBeNone(t, key.value)) return { kind: 'none' };
+  const call = intrinsic(key.value);
+  const parameter = call?.name === 'Ref' ? referencedId(key.value) : undefined;
+  return { kind: 'unread', name: parameter !== undefined && t.parameters.has(parameter) ? `the parameter ${parameter}` : 'PermissionsBoundary' };
+}
+
+/**
+ * Whether the PermissionsBoundary of a role (or of the role SAM creates) may take away the
+ * privilege its policies give (aws-policy.ts's boundaryMayLimit): not when it has none or
+ * may have none.
+ */
+export function boundaryMayLimitRole(t: CfnTemplate, r: CfnResource): boolean {
+  const key = prop(t, r, 'PermissionsBoundary');
+  const followed = follow(t, key?.value);
+  if (!key || followed === null) return false;
+  const policy = resourceById(t, referencedIds(t, key.value)[0], 'AWS::IAM::ManagedPolicy');
+  if (policy) {
+    const document = prop(t, policy, 'PolicyDocument');
+    return boundaryMayLimit({ statements: document ? statementsIn(t, document.value, document.keyLine) : undefined });
+  }
+  const arn = followed === UNKNOWN ? undefined : managedPolicyArn(t, followed);
+  if (arn !== undefined) return boundaryMayLimit({ arn });
+  return !mayBeNone(t, key.value);
+}
+
+/** An Fn::If whose condition cannot be told with an AWS::NoValue branch: the property may be absent. */
+function mayBeNone(t: CfnTemplate, node: YNode | null): boolean {
+  const call = intrinsic(node);
+  return call?.name === 'Fn::If' && isYSeq(call.arg) && call.arg.items.slice(1).some((branch) => follow(t, branch) === null);
+}
+
+/**
+ * The statements of a permissions boundary's document, read for what they let through
+ * (boundaryDocumentStatements): undefined when an Allow statement's actions cannot be read.
+ */
+function boundaryStatementsIn(t: CfnTemplate, document: YNode | null, keyLine: number): Statement[] | undefined {
+  const followed = follow(t, document);
+  if (followed === UNKNOWN || followed === null) return undefined;
+  const known = (value: unknown): boolean => (typeof value === 'string' ? !value.includes(UNKNOWN_TEXT) : Array.isArray(value) && value.every((item) => typeof item === 'string' && !item.includes(UNKNOWN_TEXT)));
+  return boundaryDocumentStatements(jsonDocument(followed) ?? plainValue(t, followed), keyLine, known);
+}
+
+/**
+ * The managed policies of the template that users or roles have only as their permissions
+ * boundary: named by a PermissionsBoundary, attached to no one (no Users, Groups or Roles of
+ * their own, in no ManagedPolicyArns, in no SAM Policies). Such a policy grants nothing: it
+ * bounds what the policies of its users and roles grant.
+ */
+export function boundaryOnlyPolicies(t: CfnTemplate): ReadonlySet<CfnResource> {
+  let found = boundaryOnly.get(t);
+  if (found) return found;
+  const named = new Set(resourcesOf(t, ...BOUNDED_TYPES).flatMap((r) => referencedIds(t, prop(t, r, 'PermissionsBoundary')?.value)));
+  const attached = new Set([
+    ...resourcesOf(t, 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group').flatMap((r) => referencedIds(t, prop(t, r, 'ManagedPolicyArns')?.value)),
+    ...resourcesOf(t, 'AWS::Serverless::Function', 'AWS::Serverless::StateMachine').flatMap((r) => entries(t, prop(t, r, 'Policies')?.value).flatMap((item) => referencedIds(t, item))),
+  ]);
+  found = new Set(resourcesOf(t, 'AWS::IAM::ManagedPolicy').filter((p) => named.has(p.id) && !attached.has(p.id) && ['Users', 'Groups', 'Roles'].every((list) => !listsSome(t, prop(t, p, list)?.value))));
+  boundaryOnly.set(t, found);
+  return found;
+}
+
+const boundaryOnly = new WeakMap<CfnTemplate, ReadonlySet<CfnResource>>();
+
+/** A list that names an entry (a name or an ARN as well as a reference), or one that cannot be read (it may). */
+function listsSome(t: CfnTemplate, node: YNode | null | undefined): boolean {
+  const list = follow(t, node);
+  return list === UNKNOWN || (isYSeq(list) && list.items.length > 0) || (list !== null && !isYSeq(list));
 }

@@ -1,4 +1,4 @@
-import { statementsOf, type Condition, type Statement } from '../aws-policy.js';
+import { boundaryDocumentStatements, statementsOf, type Condition, type Statement } from '../aws-policy.js';
 import type { Attribute, Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { isKnown } from './hcl/value.js';
@@ -385,24 +385,7 @@ export function boundaryStatements(input: TfInput, policy: TfResource): Statemen
     }
     return out;
   }
-  const document = documentOf(input, a.expr);
-  if (!document || typeof document !== 'object' || Array.isArray(document)) return undefined;
-  const raw = (document as Record<string, Value>)['Statement'] ?? (document as Record<string, Value>)['statement'];
-  const items = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : undefined;
-  if (!items) return undefined;
-  const known = (value: Value | undefined) => value === undefined || (isKnown(value) && (asStrings(value) ?? []).every((text) => !text.includes('INTERPOLATED')) && (typeof value === 'string' || Array.isArray(value)));
-  const out: Statement[] = [];
-  for (const item of items) {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) return undefined;
-    const fields = item as Record<string, Value>;
-    const [statement] = statementsOf({ Statement: [item] }, a.line);
-    if (!statement) return undefined;
-    if (fields['Effect'] !== 'Deny') {
-      if (!known(fields['Action']) || !known(fields['NotAction'])) return undefined;
-      out.push({ ...statement, effect: 'Allow' });
-    } else if (['Action', 'NotAction', 'Resource', 'NotResource'].every((key) => known(fields[key])) && fields['Condition'] === undefined) out.push(statement);
-  }
-  return out;
+  return boundaryDocumentStatements(documentOf(input, a.expr), a.line, (value) => isKnown(value as Value) && (asStrings(value as Value) ?? []).every((text) => !text.includes('INTERPOLATED')));
 }
 
 /**

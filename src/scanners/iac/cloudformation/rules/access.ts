@@ -1,5 +1,8 @@
 import {
   allowsAction,
+  boundedPaths,
+  escalationFinding,
+  managedPolicyStatements,
   strongestGrant,
   unscopedServicePermission,
   WORKLOAD_USES,
@@ -21,7 +24,7 @@ import {
 import { inside } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, pair, type YNode, type YPair } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
-import { managedPolicyArn, RESOURCE_POLICIES, statementsIn } from '../policy.js';
+import { boundaryMayLimitRole, boundaryOnlyPolicies, managedPolicyArn, permissionsBoundary, RESOURCE_POLICIES, statementsIn } from '../policy.js';
 import { bool, follow, intrinsic, plainValue, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 
@@ -101,11 +104,36 @@ function heldPolicies(t: CfnTemplate): HeldPolicy[] {
   return out;
 }
 
+/**
+ * The AWS managed policies (by ARN) that the template's users, groups and roles list in
+ * ManagedPolicyArns, and that SAM functions and state machines name in their Policies (by
+ * ARN or bare name), with the property that names them.
+ */
+function managedPolicies(t: CfnTemplate): Array<{ identity: CfnResource; arn: string; property: string }> {
+  const out: Array<{ identity: CfnResource; arn: string; property: string }> = [];
+  for (const r of resourcesOf(t, ...IDENTITY_TYPES)) {
+    const list = follow(t, prop(t, r, 'ManagedPolicyArns')?.value);
+    if (list === UNKNOWN || !isYSeq(list)) continue;
+    for (const item of list.items) {
+      const arn = managedPolicyArn(t, item)?.trim();
+      if (arn !== undefined) out.push({ identity: r, arn, property: 'ManagedPolicyArns' });
+    }
+  }
+  for (const r of resourcesOf(t, ...SAM_TYPES)) {
+    for (const item of samPolicies(t, r)?.items ?? []) {
+      if (isYMap(item) && !intrinsic(item)) continue;
+      const arn = managedPolicyArn(t, item)?.trim();
+      if (arn !== undefined) out.push({ identity: r, arn: /^arn:/.test(arn) ? arn : `arn:aws:iam::aws:policy/${arn}`, property: 'Policies' });
+    }
+  }
+  return out;
+}
+
 const privilegeEscalation: CfnRule = cfnRule({
   id: 'iac/cfn-iam-privilege-escalation',
   title: 'IAM permissions allow privilege escalation',
   description:
-    'The permissions granted to a user, group or role (or to the role SAM creates for a function or state machine from its Policies) include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...). Whoever controls the identity can become administrator. The actions of all the policies of one identity in the template are taken together.',
+    'The permissions granted to a user, group or role (or to the role SAM creates for a function or state machine from its Policies) include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...). Whoever controls the identity can become administrator. The actions of all the policies of one identity in the template are taken together, those of the AWS managed IAMFullAccess (every IAM action) and PowerUserAccess (lambda:UpdateFunctionCode, glue:UpdateDevEndpoint...) in its ManagedPolicyArns (or SAM Policies) included. A user or role can do only what its PermissionsBoundary allows too: with a boundary whose document the template holds (an AWS::IAM::ManagedPolicy of the template), only the paths whose every action the boundary lets through are reported. A managed policy that users or roles have only as their boundary grants nothing and is not reported. A boundary the template does not hold (a customer managed policy\'s ARN, a parameter), or whose allowed actions cannot be read, may or may not exclude the escalation: the finding stays, at medium severity, and says that the boundary was not read.',
   remediation: 'Remove the escalation actions, scope them to specific resources, or add a PermissionsBoundary that denies them; grant IAM administration only to a few MFA-protected roles.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -117,36 +145,52 @@ const privilegeEscalation: CfnRule = cfnRule({
       'Resources:\n  Deployer:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      # expect\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: [iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction]\n            Resource: "*"\n',
       // The role SAM creates for a function from the documents in its Policies.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  # expect\n  Deploy:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Policies:\n        - AWSLambdaBasicExecutionRole\n        - Statement:\n            - Effect: Allow\n              Action: iam:PutRolePolicy\n              Resource: "*"\n',
+      // The AWS managed IAMFullAccess.
+      'Resources:\n  # expect\n  Ops:\n    Type: AWS::IAM::User\n    Properties:\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/IAMFullAccess\n',
+      // A permissions boundary that lets the escalation through (iam:* on the account\'s roles).
+      'Resources:\n  # expect\n  Ci:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      PermissionsBoundary: !Ref Boundary\n      Policies:\n        - PolicyName: ci\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: iam:PutRolePolicy\n                Resource: "*"\n  Boundary:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: ["iam:*", "s3:*"]\n            Resource: !Sub arn:aws:iam::${AWS::AccountId}:role/*\n',
     ],
     negative: [
       'Resources:\n  Reader:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: ["iam:Get*", "iam:List*"]\n            Resource: "*"\n',
       'Resources:\n  One:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: one\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: iam:CreateAccessKey\n            Resource: arn:aws:iam::123456789012:user/ci\n',
       // SAM ignores Policies when the function names its own Role.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Deploy:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Role: !GetAtt DeployRole.Arn\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: iam:PutRolePolicy\n              Resource: "*"\n',
+      // A permissions boundary that allows none of the escalation actions, and that grants nothing itself.
+      'Resources:\n  Ci:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      PermissionsBoundary: !Ref Boundary\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/IAMFullAccess]\n      Policies:\n        - PolicyName: ci\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [iam:PassRole, ec2:RunInstances]\n                Resource: "*"\n  Boundary:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: "*"\n            Resource: "*"\n          - Effect: Deny\n            Action: ["iam:*", "ec2:*"]\n            Resource: "*"\n',
     ],
   },
   *check(t) {
     const byIdentity = new Map<CfnResource, { actions: Set<string>; policies: Set<string> }>();
+    const grant = (identity: CfnResource, actions: ReadonlySet<string>, policy: string) => {
+      const entry = byIdentity.get(identity) ?? { actions: new Set<string>(), policies: new Set<string>() };
+      for (const action of actions) entry.actions.add(action);
+      if (actions.size > 0) entry.policies.add(policy);
+      byIdentity.set(identity, entry);
+    };
+    const boundaries = boundaryOnlyPolicies(t);
     for (const policy of heldPolicies(t)) {
       const actions = escalationActions(policy.statements);
       if (policy.holders.length === 0) {
+        // A policy that users or roles have only as their permissions boundary grants nothing: it bounds what their policies grant.
+        if (boundaries.has(policy.resource)) continue;
         // A policy no identity of the template holds: the policy as a whole is what to change.
         const paths = escalationPaths(actions);
         if (paths.length > 0) yield { line: policy.key.keyLine, message: `${label(policy.resource)} allows privilege escalation through ${describePaths(paths)}.`, resource: label(policy.resource) };
         continue;
       }
-      for (const identity of policy.holders) {
-        const entry = byIdentity.get(identity) ?? { actions: new Set<string>(), policies: new Set<string>() };
-        for (const action of actions) entry.actions.add(action);
-        if (actions.size > 0) entry.policies.add(policy.resource === identity ? `its Policies` : label(policy.resource));
-        byIdentity.set(identity, entry);
-      }
+      for (const identity of policy.holders) grant(identity, actions, policy.resource === identity ? `its Policies` : label(policy.resource));
+    }
+    for (const { identity, arn, property } of managedPolicies(t)) {
+      const statements = managedPolicyStatements(arn, identity.line);
+      if (statements) grant(identity, escalationActions(statements), `${arn.slice(arn.lastIndexOf('/') + 1)} in its ${property}`);
     }
     for (const r of resourcesOf(t, ...IDENTITY_TYPES, ...SAM_TYPES)) {
       const entry = byIdentity.get(r);
-      const paths = entry ? escalationPaths(entry.actions) : [];
-      if (paths.length === 0) continue;
-      yield { line: r.line, message: `${label(r)} can escalate its privileges through ${describePaths(paths)} (granted by ${[...entry!.policies].join(', ')}).`, resource: label(r) };
+      if (!entry || escalationPaths(entry.actions).length === 0) continue;
+      // A permissions boundary: the identity can do only what both its policies and the boundary allow.
+      const boundary = r.type === 'AWS::IAM::Group' ? ({ kind: 'none' } as const) : permissionsBoundary(t, r);
+      const paths = boundedPaths(entry.actions, boundary);
+      if (paths.length > 0) yield { line: r.line, ...escalationFinding(label(r), paths, [...entry.policies].join(', '), boundary, 'template'), resource: label(r) };
     }
   },
 });
@@ -154,7 +198,8 @@ const privilegeEscalation: CfnRule = cfnRule({
 const passRoleWildcard: CfnRule = cfnRule({
   id: 'iac/cfn-iam-passrole-wildcard',
   title: 'iam:PassRole on every role',
-  description: "An IAM policy allows iam:PassRole with Resource \"*\": the holder can hand any role in the account, including administrator roles, to a service it controls (EC2, Lambda, ECS, Glue...) and act with that role's permissions.",
+  description:
+    "An IAM policy allows iam:PassRole with Resource \"*\": the holder can hand any role in the account, including administrator roles, to a service it controls (EC2, Lambda, ECS, Glue...) and act with that role's permissions. A managed policy that users or roles have only as their PermissionsBoundary grants nothing and is not reported.",
   remediation: 'Restrict iam:PassRole to the ARNs of the roles the workload must pass, and add an iam:PassedToService condition.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -169,7 +214,9 @@ const passRoleWildcard: CfnRule = cfnRule({
     ],
   },
   *check(t) {
+    const boundaries = boundaryOnlyPolicies(t);
     for (const policy of heldPolicies(t)) {
+      if (boundaries.has(policy.resource)) continue;
       const pass = policy.statements.find((s) => onAllResources(s) && !isFullAdmin(s) && allowsAction(s, 'iam:PassRole') && !s.conditions.some((c) => /iam:PassedToService|iam:AssociatedResourceArn/i.test(c.key)));
       if (pass) yield { ...inside(policy.key.keyLine, pass.line), message: `${label(policy.resource)} allows iam:PassRole on every role.`, resource: label(policy.resource) };
     }
@@ -350,7 +397,7 @@ const serviceWildcard: CfnRule = cfnRule({
   id: 'iac/cfn-iam-service-wildcard',
   title: 'IAM policy allows every action of a service on every resource',
   description:
-    'An identity policy (AWS::IAM::Policy, ManagedPolicy, the inline Policies of a role, user or group, or a policy document in the Policies of a SAM function or state machine) allows a whole service ("s3:*", "dynamodb:*", "ec2:*") on Resource "*" (or on everything but its NotResource), or every action but a few with NotAction. Besides the reads and writes the holder needs, that grants deleting every bucket, table or instance of the account and rewriting their policies and settings: one leaked credential or one bug in the workload reaches all of them. Deny statements are never reported, nor statements whose condition narrows the resources (aws:ResourceTag, aws:ResourceAccount, or a key of the service such as s3:prefix). Every action on every resource is iac/cfn-iam-full-admin\'s finding, and a service wildcard that is a privilege escalation path on its own (iam:*, lambda:*, glue:*) is iac/cfn-iam-privilege-escalation\'s.',
+    'An identity policy (AWS::IAM::Policy, ManagedPolicy, the inline Policies of a role, user or group, or a policy document in the Policies of a SAM function or state machine) allows a whole service ("s3:*", "dynamodb:*", "ec2:*") on Resource "*" (or on everything but its NotResource), or every action but a few with NotAction. Besides the reads and writes the holder needs, that grants deleting every bucket, table or instance of the account and rewriting their policies and settings: one leaked credential or one bug in the workload reaches all of them. Deny statements are never reported, nor statements whose condition narrows the resources (aws:ResourceTag, aws:ResourceAccount, or a key of the service such as s3:prefix). Every action on every resource is iac/cfn-iam-full-admin\'s finding, and a service wildcard that is a privilege escalation path on its own (iam:*, lambda:*, glue:*) is iac/cfn-iam-privilege-escalation\'s. A managed policy that users or roles have only as their PermissionsBoundary grants nothing and is not reported.',
   remediation: 'List the actions the identity needs (s3:GetObject, dynamodb:PutItem...) and the ARNs of the resources it works on (SAM policy templates such as S3ReadPolicy or DynamoDBCrudPolicy scope them to one resource); IAM Access Analyzer policy generation finds them from CloudTrail activity.',
   severity: 'medium',
   cwe: ['CWE-732'],
@@ -375,7 +422,9 @@ const serviceWildcard: CfnRule = cfnRule({
     ],
   },
   *check(t) {
+    const boundaries = boundaryOnlyPolicies(t);
     for (const policy of heldPolicies(t)) {
+      if (boundaries.has(policy.resource)) continue;
       const grants = serviceWideGrants(policy.statements);
       if (grants) yield { ...inside(policy.key.keyLine, grants.first.line), message: `${label(policy.resource)} allows ${grants.text}.`, resource: label(policy.resource) };
     }
@@ -431,9 +480,10 @@ function privilegedRoles(t: CfnTemplate): Map<CfnResource, Array<{ what: string;
   for (const policy of heldPolicies(t)) {
     const what = privilegeOf(policy.statements);
     if (!what) continue;
-    for (const role of policy.holders) if (role.type === 'AWS::IAM::Role') add(role, what, policy.resource === role ? `its inline Policies` : label(policy.resource));
+    for (const role of policy.holders) if (role.type === 'AWS::IAM::Role' && !boundaryMayLimitRole(t, role)) add(role, what, policy.resource === role ? `its inline Policies` : label(policy.resource));
   }
   for (const role of resourcesOf(t, 'AWS::IAM::Role')) {
+    if (boundaryMayLimitRole(t, role)) continue;
     const list = follow(t, prop(t, role, 'ManagedPolicyArns')?.value);
     if (list === UNKNOWN || !isYSeq(list)) continue;
     for (const item of list.items) {
@@ -456,7 +506,7 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
   id: 'iac/cfn-workload-privileged-role',
   title: 'Function, task or instance runs with an administrator-level role',
   description:
-    'A Lambda function, an ECS task or an EC2 instance runs with a role of the template (or, for a SAM function, the role SAM creates from its Policies) that has administrator access (Action "*", AdministratorAccess, PowerUserAccess, Allow with NotAction), or that can change IAM permissions on any role or user (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, IAMFullAccess...) and so make itself administrator. Any flaw in the code (an injection, a vulnerable dependency, a server-side request forgery that reads the credentials) then hands over the whole account.',
+    'A Lambda function, an ECS task or an EC2 instance runs with a role of the template (or, for a SAM function, the role SAM creates from its Policies) that has administrator access (Action "*", AdministratorAccess, PowerUserAccess, Allow with NotAction), or that can change IAM permissions on any role or user (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, IAMFullAccess...) and so make itself administrator. Any flaw in the code (an injection, a vulnerable dependency, a server-side request forgery that reads the credentials) then hands over the whole account. A role with a PermissionsBoundary is reported only when the boundary can be read and itself grants such a privilege (an AWS managed AdministratorAccess, a managed policy of the template whose statements hold one).',
   remediation: 'Give each function, task and instance its own role with only the actions and resources it uses; keep IAM administration out of workload roles, or bound them with a PermissionsBoundary that denies it.',
   severity: 'high',
   cwe: ['CWE-250'],
@@ -466,11 +516,15 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
       'Resources:\n  Worker:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      # expect\n      TaskRoleArn: !Ref WorkerRole\n  WorkerRole:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: iam\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [iam:PutRolePolicy, s3:GetObject]\n                Resource: "*"\n',
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      # expect\n      IamInstanceProfile: !Ref WebProfile\n  WebProfile:\n    Type: AWS::IAM::InstanceProfile\n    Properties:\n      Roles: [!Ref WebRole]\n  WebRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n  Everything:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: everything\n      Roles: [!Ref WebRole]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            NotAction: iam:*\n            Resource: "*"\n',
       // SAM builds the function's role from its Policies: a managed policy name, or a document.
+      // A PermissionsBoundary that itself lets the role rewrite role policies does not limit it.
+      'Resources:\n  Worker:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      # expect\n      TaskRoleArn: !GetAtt WorkerRole.Arn\n  WorkerRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      PermissionsBoundary: !Ref Boundary\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/IAMFullAccess]\n  Boundary:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: ["iam:Get*", "iam:PassRole", "iam:PutRole*", "ecs:*"]\n            Resource: "*"\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Admin:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      # expect\n      Policies:\n        - AWSLambdaBasicExecutionRole\n        - IAMFullAccess\n  Grants:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      # expect\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: iam:AttachRolePolicy\n              Resource: "*"\n',
     ],
     negative: [
       'Resources:\n  Resize:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs20.x\n      Role: !GetAtt ResizeRole.Arn\n  ResizeRole:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n      Policies:\n        - PolicyName: images\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject]\n                Resource: arn:aws:s3:::images/*\n',
       // Policy templates and ordinary managed policies; a Role of its own, with which SAM ignores Policies.
+      // A PermissionsBoundary that grants no IAM administration takes IAMFullAccess away, whether a managed policy of the template or named by ARN.
+      'Resources:\n  Worker:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      TaskRoleArn: !GetAtt WorkerRole.Arn\n  WorkerRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      PermissionsBoundary: !Ref Boundary\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/IAMFullAccess]\n  Boundary:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: ["iam:Get*", "iam:List*", "ecr:*", "s3:GetObject"]\n            Resource: "*"\n  Deploy:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs20.x\n      Role: !GetAtt DeployRole.Arn\n  DeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      PermissionsBoundary: !Sub arn:aws:iam::${AWS::AccountId}:policy/workload-boundary\n      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Reader:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Policies:\n        - AmazonS3ReadOnlyAccess\n        - DynamoDBCrudPolicy:\n            TableName: !Ref Table\n  Owned:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Role: !GetAtt OwnedRole.Arn\n      Policies: [IAMFullAccess]\n',
     ],
   },
@@ -478,7 +532,7 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
     // A SAM function without a Role runs with the role SAM builds from its Policies.
     for (const r of resourcesOf(t, 'AWS::Serverless::Function')) {
       const sam = samPolicies(t, r);
-      if (!sam) continue;
+      if (!sam || boundaryMayLimitRole(t, r)) continue;
       const grants: string[] = [];
       const documents = sam.items.filter(isSamDocument).flatMap((item) => statementsIn(t, item, item.line));
       const fromDocuments = privilegeOf(documents);

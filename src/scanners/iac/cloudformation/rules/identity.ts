@@ -5,7 +5,7 @@ import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../../secret-names.js';
 import { isYMap, isYScalar, isYSeq, type YNode, type YPair, type YScalar } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
-import { managedPolicyArn, RESOURCE_POLICIES, statementsIn } from '../policy.js';
+import { boundaryOnlyPolicies, managedPolicyArn, RESOURCE_POLICIES, statementsIn } from '../policy.js';
 import { bool, follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { eventAuth, samApiEvents } from '../sam-events.js';
@@ -38,7 +38,7 @@ const PRINCIPAL_POLICIES: ReadonlyArray<readonly [string, string]> = [...RESOURC
 const fullAdmin: CfnRule = cfnRule({
   id: 'iac/cfn-iam-full-admin',
   title: 'IAM policy grants full administrator access',
-  description: 'A policy allows every action ("*") on every resource ("*"). Whoever holds it (a user, a role assumed by an application or a pipeline) controls the whole account, IAM included, so any compromise of that identity is a full account takeover.',
+  description: 'A policy allows every action ("*") on every resource ("*"). Whoever holds it (a user, a role assumed by an application or a pipeline) controls the whole account, IAM included, so any compromise of that identity is a full account takeover. A managed policy that users or roles have only as their PermissionsBoundary grants nothing and is not reported.',
   remediation: 'Grant the specific actions and resources the identity needs; keep administrator access to a few break-glass roles protected by MFA.',
   severity: 'critical',
   cwe: ['CWE-269'],
@@ -54,11 +54,15 @@ const fullAdmin: CfnRule = cfnRule({
     ],
     negative: [
       'Resources:\n  Read:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: read\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: "*"\n            Resource: !Sub "arn:aws:s3:::${Bucket}/*"\n',
+      // A permissions boundary that allows everything but IAM grants nothing: it bounds what the role's policies grant.
+      'Resources:\n  App:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      PermissionsBoundary: !Ref Boundary\n  Boundary:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: "*"\n            Resource: "*"\n          - Effect: Deny\n            Action: iam:*\n            Resource: "*"\n',
       'Resources:\n  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess\n        - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/AdministratorAccess\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies: [AmazonS3ReadOnlyAccess, { Statement: [{ Effect: Allow, Action: s3:GetObject, Resource: "*" }] }]\n',
     ],
   },
   *check(t) {
+    const boundaries = boundaryOnlyPolicies(t);
     for (const { resource, key } of identityPolicies(t)) {
+      if (boundaries.has(resource)) continue;
       const admin = statementsIn(t, key.value, key.keyLine).find(isFullAdmin);
       if (admin) yield { ...inside(key.keyLine, admin.line), message: `${label(resource)} allows every action on every resource.`, resource: label(resource) };
     }

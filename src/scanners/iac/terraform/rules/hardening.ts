@@ -3,7 +3,7 @@ import { evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesNamed, InstancePool, isFalseValue, isTrueValue, label, mentioned, referrerInstances, resourcesOf, moduleResourcesOf, textOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
-import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, strongestGrant, unscopedServicePermission, WORKLOAD_USES } from '../../aws-policy.js';
+import { anonymousFromNetwork, boundaryMayLimit, privilegedManagedPolicy, privilegeOf, strongestGrant, unscopedServicePermission, WORKLOAD_USES } from '../../aws-policy.js';
 import { itemsOf, managedPolicyArn, managedPolicyArnsOf, policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
@@ -112,22 +112,15 @@ function grantsOf(input: TfInput, pool: InstancePool<Grant>, role: TfResource): 
     .map(({ g }) => g);
 }
 
-/**
- * Whether a role's permissions boundary may take its privilege away (a boundary that denies
- * IAM administration is a remedy the rule names). Only a boundary that can be read and itself
- * grants a privilege (an AWS managed AdministratorAccess, a policy of the module whose
- * statements hold one) leaves the role as privileged as its policies make it; any other
- * boundary, a customer policy ARN or one that cannot be read, may limit it.
- */
-function boundaryMayLimit(input: TfInput, role: TfResource): boolean {
+/** Whether a role's permissions boundary may take its privilege away (boundaryMayLimit): none when a variable may leave it null. */
+function boundaryMayLimitRole(input: TfInput, role: TfResource): boolean {
   const a = attribute(role.block, 'permissions_boundary');
   if (!a || valueOf(input, role.block, 'permissions_boundary') === null) return false;
   const arn = managedPolicyArn(input, a.expr);
-  if (arn !== undefined) return privilegedManagedPolicy(arn) === undefined;
+  if (arn !== undefined) return boundaryMayLimit({ arn });
   const named = mentioned(input, a.expr).find((r) => r.kind === 'resource' && r.type === 'aws_iam_policy');
-  if (!named) return true;
-  const boundary = [...policies(input, { module: true })].find((p) => written(p.resource).block === written(named).block);
-  return !boundary || privilegeOf(boundary.statements) === undefined;
+  if (!named) return boundaryMayLimit('unread');
+  return boundaryMayLimit({ statements: [...policies(input, { module: true })].find((p) => written(p.resource).block === written(named).block)?.statements });
 }
 
 const LAUNCHED_USE = 'gives the software on the instances it launches';
@@ -192,7 +185,7 @@ const workloadPrivilegedRole: TfRule = tfRule({
             : rolesIn(input, owner, field);
           for (const role of roles) {
             const grants = grantsOf(input, privileged, role);
-            if (grants.length === 0 || boundaryMayLimit(input, role)) continue;
+            if (grants.length === 0 || boundaryMayLimitRole(input, role)) continue;
             yield { line: a.line, message: `${label(workload)} ${what} ${label(role)}, which has ${strongestGrant(grants)}.`, resource: label(workload) };
           }
         }

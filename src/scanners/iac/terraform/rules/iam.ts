@@ -1,4 +1,4 @@
-import { allowsAction, boundaryAllows, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, managedPolicyStatements, onAllResources, openTo, restricts, serviceWideGrants, type Statement } from '../../aws-policy.js';
+import { allowsAction, boundaryOfArn, boundaryOfStatements, boundedPaths, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationFinding, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, managedPolicyStatements, onAllResources, openTo, restricts, serviceWideGrants, type Boundary, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, companionInstances, inFileOrder, instanceNamed, instancesNamed, instancesOfResource, InstancePool, label, mentioned, moduleResourcesOf, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, boundaryStatements, itemsOf, managedPolicyArn, managedPolicyArnsOf, policies, type Policy } from '../policy.js';
@@ -192,30 +192,15 @@ const privilegeEscalation: TfRule = tfRule({
       if (escalationPaths(actions).length === 0) continue;
       // A permissions boundary: the identity can do only what both its policies and the boundary allow.
       const boundary = boundaryOf(input, identity);
-      const paths = escalationPaths(boundary.kind === 'read' ? new Set([...actions].filter((action) => boundary.allows.has(action))) : actions);
+      const paths = boundedPaths(actions, boundary);
       if (paths.length === 0) continue;
       const granted = [...new Set(grants.map((g) => g.policy))].join(', ');
-      yield {
-        line: identity.block.line,
-        message:
-          boundary.kind === 'unread'
-            ? `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${granted}), unless its permissions boundary (${boundary.name}), whose document is not in this configuration, excludes them.`
-            : `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${granted}).`,
-        resource: label(identity),
-        ...(boundary.kind === 'unread' ? { severity: 'medium' as const } : {}),
-      };
+      yield { line: identity.block.line, ...escalationFinding(label(identity), paths, granted, boundary, 'configuration'), resource: label(identity) };
     }
   },
 });
 
-/**
- * A user's or role's permissions boundary: none (also one a variable may leave null, or
- * the AWS managed AdministratorAccess, which limits nothing); one whose document the
- * configuration holds, with the escalation actions it lets through; or one that cannot be
- * read (a managed policy's ARN, a document with parts that cannot be read).
- */
-type Boundary = { kind: 'none' } | { kind: 'read'; allows: ReadonlySet<string> } | { kind: 'unread'; name: string };
-
+/** A user's or role's permissions boundary: one a variable may leave null is none. */
 function boundaryOf(input: TfInput, identity: TfResource): Boundary {
   const a = attribute(identity.block, 'permissions_boundary');
   if (!a || identity.type === 'aws_iam_group') return { kind: 'none' };
@@ -224,14 +209,10 @@ function boundaryOf(input: TfInput, identity: TfResource): Boundary {
   const named = mentioned(input, a.expr).find((r) => r.kind === 'resource' && r.type === 'aws_iam_policy');
   if (named) {
     const policy = instanceNamed(input, a.expr, named);
-    const statements = boundaryStatements(input, policy);
-    return statements ? { kind: 'read', allows: boundaryAllows(statements) } : { kind: 'unread', name: label(policy) };
+    return boundaryOfStatements(boundaryStatements(input, policy), label(policy));
   }
   const arn = managedPolicyArn(input, a.expr);
-  if (arn === undefined) return { kind: 'none' };
-  if (isAdministratorAccessArn(arn)) return { kind: 'none' };
-  const managed = managedPolicyStatements(arn, a.line);
-  return managed ? { kind: 'read', allows: boundaryAllows(managed) } : { kind: 'unread', name: arn };
+  return arn === undefined ? { kind: 'none' } : boundaryOfArn(arn, a.line);
 }
 
 /** The name of an AWS managed policy from its ARN: `IAMFullAccess`. */
