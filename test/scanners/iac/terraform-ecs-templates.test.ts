@@ -7,6 +7,7 @@ import { UNKNOWN, type Value } from '../../../src/scanners/iac/terraform/hcl/eva
 import { jsonOfTemplate } from '../../../src/scanners/iac/terraform/json-templates.js';
 import { fixturePath } from '../../helpers/paths.js';
 import { tempTree } from '../../helpers/tmp.js';
+import { findingsOf, lines } from '../../helpers/iac-lines.js';
 
 const HOST_ACCESS = 'iac/tf-aws-ecs-task-host-access';
 
@@ -42,6 +43,8 @@ describe('Terraform ECS task definitions rendered from templates', () => {
         'inline/main.tf:3 critical aws_ecs_task_definition.debug runs container debug privileged: code in it can take over the container instance and every task on it.',
         // The builder is privileged; the worker's privileged and the zoneinfo mount's readOnly are variables that cannot be read.
         'templatefile/main.tf:4 critical aws_ecs_task_definition.workers runs container builder privileged: code in it can take over the container instance and every task on it.',
+        // AWSGoat's: SYS_PTRACE added, with the instance's processes in sight.
+        "template-file/main.tf:3 high aws_ecs_task_definition.agent gives container agent SYS_PTRACE (linuxParameters.capabilities.add): capabilities that break the container's isolation from the instance and its other tasks.",
         'template-file/main.tf:6 high aws_ecs_task_definition.agent shares the container instance\'s process namespace: its containers see every process of the instance and can read their environment (pid_mode = "host"); container agent adds SYS_PTRACE, and can also read and change their memory.',
         'template-file/main.tf:10 high aws_ecs_task_definition.agent mounts /lib/modules of the container instance (volume modules): programs the host runs as root.',
       ],
@@ -74,5 +77,33 @@ describe('Terraform ECS task definitions rendered from templates', () => {
     } finally {
       tree.cleanup();
     }
+  });
+});
+
+describe('Terraform ECS task definitions: capabilities added to containers', () => {
+  const task = (containers: string, ...more: string[]) => lines('resource "aws_ecs_task_definition" "app" {', '  family                = "app"', `  container_definitions = jsonencode(${containers})`, ...more, '}');
+  const said = (source: string) => findingsOf(HOST_ACCESS, source).map((f) => `${f.location.startLine} ${f.severity} ${f.message}`);
+
+  it('reports the dangerous capabilities each container adds, critical with SYS_ADMIN, SYS_MODULE or ALL', () => {
+    const two = task('[{ name = "app", image = "example.org/app:1.0", linuxParameters = { capabilities = { add = ["sys_ptrace", "CHOWN"] } } }, { name = "net", image = "example.org/net:1.0", linuxParameters = { capabilities = { add = ["NET_ADMIN", "DAC_READ_SEARCH"] } } }]');
+    assert.deepEqual(said(two), [
+      "3 high aws_ecs_task_definition.app gives container app SYS_PTRACE; container net NET_ADMIN, DAC_READ_SEARCH (linuxParameters.capabilities.add): capabilities that break the container's isolation from the instance and its other tasks.",
+    ]);
+    assert.deepEqual(said(task('[{ name = "kmod", image = "example.org/kmod:1.0", linuxParameters = { capabilities = { add = ["SYS_MODULE"] } } }]')).map((s) => s.split(' ')[1]), ['critical']);
+    assert.deepEqual(said(task('[{ name = "all", image = "example.org/all:1.0", linuxParameters = { capabilities = { add = ["ALL"] } } }]')).map((s) => s.split(' ')[1]), ['critical']);
+  });
+
+  it('leaves a privileged container to the privileged finding, and tasks that run only on Fargate alone', () => {
+    const privileged = said(task('[{ name = "agent", image = "example.org/agent:1.0", privileged = true, linuxParameters = { capabilities = { add = ["SYS_ADMIN"] } } }]'));
+    assert.deepEqual(privileged.map((s) => s.split(':')[0]), ['3 critical aws_ecs_task_definition.app runs container agent privileged']);
+    assert.deepEqual(said(task('[{ name = "app", image = "example.org/app:1.0", linuxParameters = { capabilities = { add = ["SYS_PTRACE"] } } }]', '  requires_compatibilities = ["FARGATE"]')), []);
+    // On EC2 as well as Fargate, the task may run on an instance.
+    assert.equal(said(task('[{ name = "app", image = "example.org/app:1.0", linuxParameters = { capabilities = { add = ["SYS_PTRACE"] } } }]', '  requires_compatibilities = ["EC2", "FARGATE"]')).length, 1);
+  });
+
+  it('reads capabilities from a JSON heredoc, and none from a list it cannot read', () => {
+    const heredoc = lines('resource "aws_ecs_task_definition" "app" {', '  family                = "app"', '  container_definitions = <<JSON', '[{"name": "app", "image": "example.org/app:1.0", "linuxParameters": {"capabilities": {"add": ["SYS_ADMIN"]}}}]', 'JSON', '}');
+    assert.deepEqual(said(heredoc).map((s) => s.split(' ').slice(0, 2).join(' ')), ['3 critical']);
+    assert.deepEqual(said(task('[{ name = "app", image = "example.org/app:1.0", linuxParameters = { capabilities = { add = var.capabilities } } }]')), []);
   });
 });

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { DANGEROUS_CAPABILITIES, normaliseCapability } from '../capabilities.js';
 import { pinProblem, pinProblemNote } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { KONG_IMAGES, MAIL_STORE_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
@@ -398,8 +399,6 @@ const sensitivePortPublished = composeRule({
   },
 });
 
-const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYS_TIME']);
-
 const dangerousCapabilities = composeRule({
   id: 'iac/compose-dangerous-capabilities',
   title: 'Dangerous capability added',
@@ -414,7 +413,7 @@ const dangerousCapabilities = composeRule({
   *check(input) {
     for (const s of input.services) {
       const p = pair(s.node, 'cap_add');
-      const caps = items(p?.value).map((i) => (text(i) ?? '').toUpperCase().replace(/^CAP_/, '')).filter((c) => DANGEROUS_CAPABILITIES.has(c));
+      const caps = items(p?.value).map((i) => normaliseCapability(text(i) ?? '')).filter((c) => DANGEROUS_CAPABILITIES.has(c));
       if (p && caps.length > 0) yield { line: p.keyLine, message: `${label(s)} adds ${caps.join(', ')}.`, resource: label(s) };
     }
   },

@@ -1,4 +1,5 @@
 import { oneSeverityLower } from '../../../core/finding.js';
+import { capabilitiesSeverity, DANGEROUS_CAPABILITIES as SHARED_DANGEROUS_CAPABILITIES, normaliseCapability } from '../capabilities.js';
 import { pinProblem, pinProblemNote } from '../image.js';
 import { describePort, sensitivePort } from '../ports.js';
 import { sensitiveHostPath } from '../host-paths.js';
@@ -151,7 +152,8 @@ function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
 }
 
 
-const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'SYS_CHROOT', 'SETFCAP', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYSLOG', 'SYS_TIME']);
+/** The shared catalogue (capabilities.ts), with SYS_CHROOT, SETFCAP and SYSLOG. */
+const DANGEROUS_CAPABILITIES = new Set([...SHARED_DANGEROUS_CAPABILITIES, 'SYS_CHROOT', 'SETFCAP', 'SYSLOG']);
 
 /** A container of a Windows pod (model.ts isWindowsPod): the Linux settings of a securityContext do not apply to it. */
 function onWindows(input: KubeInput, c: Container): boolean {
@@ -168,10 +170,6 @@ function effectiveWindowsUser(c: Container): { value: string; line: number } | u
     if (p && value !== undefined) return { value, line: p.keyLine };
   }
   return undefined;
-}
-
-function normaliseCapability(cap: string): string {
-  return cap.toUpperCase().replace(/^CAP_/, '');
 }
 
 /** Kinds of the built-in API groups whose objects live in a namespace. */
@@ -619,7 +617,7 @@ const dangerousCapabilities = kubeRule({
       const add = pair(get(c.node, 'securityContext', 'capabilities'), 'add');
       const dangerous = strings(add?.value).map(normaliseCapability).filter((cap) => DANGEROUS_CAPABILITIES.has(cap));
       if (add && dangerous.length > 0)
-        yield { line: add.keyLine, message: `${containerLabel(c)} adds ${dangerous.join(', ')}.`, resource: containerLabel(c), severity: dangerous.some((d) => d === 'SYS_ADMIN' || d === 'ALL' || d === 'SYS_MODULE') ? 'critical' : 'high' };
+        yield { line: add.keyLine, message: `${containerLabel(c)} adds ${dangerous.join(', ')}.`, resource: containerLabel(c), severity: capabilitiesSeverity(dangerous) };
     }
     for (const psp of podSecurityPolicies(input)) {
       for (const key of ['allowedCapabilities', 'defaultAddCapabilities']) {

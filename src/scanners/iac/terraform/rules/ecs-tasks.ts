@@ -1,3 +1,4 @@
+import { capabilitiesSeverity, DANGEROUS_CAPABILITIES, normaliseCapability } from '../../capabilities.js';
 import { sensitiveHostPath } from '../../host-paths.js';
 import type { Hit } from '../../rule.js';
 import { UNKNOWN, evaluate, type Value } from '../hcl/evaluate.js';
@@ -35,9 +36,9 @@ function fargateOnly(input: TfInput, task: TfResource): boolean {
 
 const ecsTaskHostAccess: TfRule = tfRule({
   id: 'iac/tf-aws-ecs-task-host-access',
-  title: 'ECS task shares the host\'s namespaces or runs privileged containers',
+  title: 'ECS task shares the host\'s namespaces, runs privileged containers or adds dangerous capabilities',
   description:
-    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it), or mounts a sensitive path of the instance as a volume (host_path: the Docker socket, /, /proc, /etc, /var/run, kernel modules mounted writable). Fargate rejects all three, so tasks that run only on Fargate are not reported. The container definitions are read where they are written, from a file of the module (file()), or rendered from a template of the module (templatefile(), the rendered of a template_file data source), a template variable that cannot be read being unknown; the pid_mode finding names the containers that add SYS_PTRACE.',
+    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it), mounts a sensitive path of the instance as a volume (host_path: the Docker socket, /, /proc, /etc, /var/run, kernel modules mounted writable), or gives a container a Linux capability that breaks its isolation (linuxParameters.capabilities.add, judged as the compose and Kubernetes rules judge cap_add: SYS_ADMIN, SYS_MODULE or ALL, about what privileged gives, critical; NET_ADMIN, NET_RAW, SYS_PTRACE, DAC_READ_SEARCH, SYS_RAWIO, BPF... high). Fargate rejects the host\'s namespaces, host paths, privileged containers and every added capability but SYS_PTRACE (which reaches no further than the task\'s own virtual machine), so tasks that run only on Fargate are not reported. The container definitions are read where they are written, from a file of the module (file()), or rendered from a template of the module (templatefile(), the rendered of a template_file data source), a template variable that cannot be read being unknown; the pid_mode finding names the containers that add SYS_PTRACE.',
   remediation: 'Leave pid_mode and ipc_mode unset (or "task"), mount no system path of the instance (use EFS or Docker volumes for data), drop "privileged": true and add only the Linux capabilities the container needs (linuxParameters.capabilities.add); run tooling that must see the host as a daemon on the instance, not as a task.',
   severity: 'high',
   cwe: ['CWE-250', 'CWE-668'],
@@ -49,6 +50,8 @@ const ecsTaskHostAccess: TfRule = tfRule({
       // cloudgoat's ecs_takeover: the Docker socket of the instance, read and written by the container.
       'resource "aws_ecs_task_definition" "site" {\n  family                = "site"\n  container_definitions = jsonencode([{ name = "site", image = "example.org/site:1.0", mountPoints = [{ sourceVolume = "docker-socket", containerPath = "/var/run/docker.sock", readOnly = true }, { sourceVolume = "modules", containerPath = "/lib/modules" }] }])\n  volume {\n    name      = "docker-socket"\n    # expect\n    host_path = "/var/run/docker.sock"\n  }\n  volume {\n    name      = "modules"\n    # expect\n    host_path = "/lib/modules"\n  }\n}\n',
       'resource "aws_ecs_task_definition" "agent" {\n  family                = "agent"\n  # expect\n  container_definitions = <<JSON\n[{"name": "agent", "image": "example.org/agent:1.0", "privileged": true}]\nJSON\n}\n',
+      // Capabilities added to a container: SYS_ADMIN is critical, as privileged is.
+      'resource "aws_ecs_task_definition" "probe" {\n  family = "probe"\n  # expect\n  container_definitions = jsonencode([{\n    name            = "probe"\n    image           = "example.org/probe:1.0"\n    linuxParameters = { capabilities = { add = ["NET_ADMIN", "CAP_SYS_ADMIN"], drop = ["MKNOD"] } }\n  }])\n}\n',
       // Rendered from a template (also from a file of the module: file() in the template, or templatefile()).
       'resource "aws_ecs_task_definition" "debug" {\n  family                = "debug"\n  # expect\n  container_definitions = data.template_file.debug.rendered\n}\ndata "template_file" "debug" {\n  template = <<EOT\n[{"name": "debug", "image": "$${image}", "privileged": true}]\nEOT\n  vars = {\n    image = var.image\n  }\n}\n',
     ],
@@ -58,6 +61,10 @@ const ecsTaskHostAccess: TfRule = tfRule({
       'resource "aws_ecs_task_definition" "site" {\n  family                = "site"\n  container_definitions = jsonencode([{ name = "site", image = "example.org/site:1.0", mountPoints = [{ sourceVolume = "modules", containerPath = "/lib/modules", readOnly = true }] }])\n  volume {\n    name      = "modules"\n    host_path = "/lib/modules"\n  }\n  volume {\n    name      = "scratch"\n    host_path = "/ecs/scratch"\n  }\n}\n',
       // A template variable that cannot be read: whether the container is privileged is not known.
       'resource "aws_ecs_task_definition" "debug" {\n  family                = "debug"\n  container_definitions = data.template_file.debug.rendered\n}\ndata "template_file" "debug" {\n  template = <<EOT\n[{"name": "debug", "image": "example.org/debug:1.0", "privileged": $${privileged}}]\nEOT\n  vars = {\n    privileged = var.privileged\n  }\n}\n',
+      // Capabilities that give nothing beyond the container (binding a low port, changing file owners).
+      'resource "aws_ecs_task_definition" "web" {\n  family                = "web"\n  container_definitions = jsonencode([{ name = "web", image = "example.org/web:1.0", linuxParameters = { capabilities = { add = ["NET_BIND_SERVICE", "CHOWN"], drop = ["ALL"] } } }])\n}\n',
+      // Fargate adds SYS_PTRACE only inside the task\'s own virtual machine.
+      'resource "aws_ecs_task_definition" "debug" {\n  family                   = "debug"\n  requires_compatibilities = ["FARGATE"]\n  network_mode             = "awsvpc"\n  container_definitions    = jsonencode([{ name = "debug", image = "example.org/debug:1.0", linuxParameters = { capabilities = { add = ["SYS_PTRACE"] } } }])\n}\n',
       // Fargate rejects pid_mode "host": nothing is deployed.
       'resource "aws_ecs_task_definition" "app" {\n  family                   = "app"\n  container_definitions    = file("app.json")\n  requires_compatibilities = ["FARGATE"]\n  network_mode             = "awsvpc"\n  pid_mode                 = "host"\n}\n',
     ],
@@ -68,9 +75,18 @@ const ecsTaskHostAccess: TfRule = tfRule({
       const containers = containerDefinitions(input, task);
       yield* hostModes(input, task, containers);
       yield* hostVolumes(input, task, containers);
-      const privileged = (containers ?? []).filter((c) => c.privileged === true || c.privileged === 'true').map((c) => (typeof c.name === 'string' ? c.name : 'a container'));
+      const privileged = (containers ?? []).filter(isPrivileged).map((c) => (typeof c.name === 'string' ? c.name : 'a container'));
       if (privileged.length > 0)
         yield { line: attribute(task.block, 'container_definitions')!.line, message: `${label(task)} runs ${privileged.map((n) => (n === 'a container' ? n : `container ${n}`)).join(', ')} privileged: code in it can take over the container instance and every task on it.`, resource: label(task), severity: 'critical' };
+      // A privileged container has every capability: the finding above says so.
+      const adding = (containers ?? []).filter((c) => !isPrivileged(c)).flatMap((c) => {
+        const dangerous = capabilitiesAdded(c).filter((cap) => DANGEROUS_CAPABILITIES.has(cap));
+        return dangerous.length > 0 ? [{ name: typeof c.name === 'string' ? `container ${c.name}` : 'a container', dangerous }] : [];
+      });
+      if (adding.length > 0) {
+        const message = `${label(task)} gives ${adding.map((a) => `${a.name} ${a.dangerous.join(', ')}`).join('; ')} (linuxParameters.capabilities.add): capabilities that break the container's isolation from the instance and its other tasks.`;
+        yield { line: attribute(task.block, 'container_definitions')!.line, message, resource: label(task), severity: capabilitiesSeverity(adding.flatMap((a) => a.dangerous)) };
+      }
     }
   },
 });
@@ -99,16 +115,19 @@ function* hostVolumes(input: TfInput, task: TfResource, containers: Array<{ [key
   }
 }
 
+const isPrivileged = (c: { [key: string]: Value }) => c.privileged === true || c.privileged === 'true';
+
+/** The Linux capabilities a container definition adds (linuxParameters.capabilities.add) that can be read, normalised (SYS_ADMIN). */
+function capabilitiesAdded(c: { [key: string]: Value }): string[] {
+  const linux = c.linuxParameters;
+  const capabilities = isObject(linux) ? linux.capabilities : undefined;
+  const added = isObject(capabilities) ? capabilities.add : undefined;
+  return Array.isArray(added) ? added.filter((a): a is string => typeof a === 'string').map(normaliseCapability) : [];
+}
+
 /** The names of the containers that add a Linux capability (linuxParameters.capabilities.add). */
 function adding(containers: Array<{ [key: string]: Value }> | undefined, capability: string): string[] {
-  const out: string[] = [];
-  for (const c of containers ?? []) {
-    const linux = c.linuxParameters;
-    const capabilities = isObject(linux) ? linux.capabilities : undefined;
-    const added = isObject(capabilities) ? asStrings(capabilities.add) : undefined;
-    if (added?.some((a) => a.toUpperCase().replace(/^CAP_/, '') === capability)) out.push(typeof c.name === 'string' ? `container ${c.name}` : 'a container');
-  }
-  return out;
+  return (containers ?? []).filter((c) => capabilitiesAdded(c).includes(capability)).map((c) => (typeof c.name === 'string' ? `container ${c.name}` : 'a container'));
 }
 
 function* hostModes(input: TfInput, task: TfResource, containers: Array<{ [key: string]: Value }> | undefined): Generator<Hit> {
