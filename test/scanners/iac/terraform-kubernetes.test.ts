@@ -38,8 +38,8 @@ describe('the provider schema table', () => {
     assert.deepEqual(kindOf('kubernetes_deployment'), { kind: 'Deployment', apiVersion: 'apps/v1' });
     assert.deepEqual(kindOf('kubernetes_cluster_role_binding_v1'), { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1' });
     assert.deepEqual(kindOf('kubernetes_ingress_v1'), { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1' });
-    // The data of a ConfigMap made elsewhere is no object of its own.
-    assert.equal(kindOf('kubernetes_config_map_v1_data'), undefined);
+    // The data of a ConfigMap made elsewhere is read as the ConfigMap, for the rules that judge that data only (PARTIAL_OBJECTS).
+    assert.deepEqual(kindOf('kubernetes_config_map_v1_data'), { kind: 'ConfigMap', apiVersion: 'v1' });
     assert.equal(kindOf('aws_instance'), undefined);
   });
 
@@ -333,6 +333,10 @@ describe('Kubernetes objects of Terraform files', () => {
 
   it('leaves a file without kubernetes provider resources alone', () => {
     assert.equal(converted('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'), undefined);
-    assert.equal(converted('resource "kubernetes_config_map_v1_data" "settings" {\n  metadata {\n    name = "settings"\n  }\n  data = {\n    DB_PASSWORD = "Vq7rT2mXk9Lp"\n  }\n}\n'), undefined);
+  });
+
+  it('judges the data a kubernetes_config_map_v1_data sets in a ConfigMap made elsewhere with the aws-auth rule only', () => {
+    const source = 'resource "kubernetes_config_map_v1_data" "settings" {\n  metadata {\n    name = "settings"\n  }\n  data = {\n    DB_PASSWORD = "Vq7rT2mXk9Lp"\n  }\n}\n';
+    assert.deepEqual(analyseFile('main.tf', source, () => {}).findings.map((f) => f.ruleId), []);
   });
 });

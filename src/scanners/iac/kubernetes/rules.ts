@@ -28,6 +28,7 @@ import {
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
 import { isTransientHook, rbacEscalationRules, TRANSIENT_NOTE } from './rbac-escalation-rules.js';
+import { eksAuthRules } from './eks-auth-rules.js';
 import { aggregatedInto, aggregatedIntoAdminOrEdit, aggregationNote, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings, wordList } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { secretRules } from './secret-rules.js';
@@ -1779,6 +1780,7 @@ export const kubernetesRules: readonly KubeRule[] = [
   rbacViewAggregatedWrite,
   ...rbacEscalationRules,
   clusterAdminBinding,
+  ...eksAuthRules,
   defaultServiceAccountBinding,
   defaultNamespace,
   defaultServiceAccount,

@@ -144,6 +144,8 @@ function range(args: readonly Value[]): Value {
 
 const FUNCTIONS: Record<string, Fn> = {
   jsonencode: ([v]) => (v !== undefined && isKnown(v) && textSize(v, MAX_TEXT) <= MAX_TEXT ? JSON.stringify(v) : UNKNOWN),
+  // YAML as JSON, which YAML reads as the same value (Terraform writes block style; what it says is the same).
+  yamlencode: ([v]) => (v !== undefined && isKnown(v) && textSize(v, MAX_TEXT) <= MAX_TEXT ? JSON.stringify(v) : UNKNOWN),
   jsondecode: ([v]) => {
     if (!isText(v)) return UNKNOWN;
     try {

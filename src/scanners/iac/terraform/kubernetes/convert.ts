@@ -17,7 +17,7 @@ import { attribute, attributeAt, instancesOfResource, label, textOf, type TfInpu
 import { fileInstance, sectionsIn, valueIn, type Instance } from '../rules/instances.js';
 import { get, isYMap, loadYaml, text, type YMap, type YNode, type YPair } from '../../yaml/tree.js';
 import { kubeInputOf, type KubeInput, type KubeObject } from '../../kubernetes/model.js';
-import { fieldOf, kindOf, KUBECTL_MANIFEST, MANIFEST_RESOURCE, NOT_OF_THE_OBJECT, RULES_ON_DATA } from './schema.js';
+import { fieldOf, kindOf, KUBECTL_MANIFEST, MANIFEST_RESOURCE, NOT_OF_THE_OBJECT, PARTIAL_OBJECTS, RULES_ON_DATA } from './schema.js';
 import type { Hit } from '../../rule.js';
 
 export interface TerraformKubernetes {
@@ -59,6 +59,8 @@ export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | unde
   const unknownLines = context.unknownLines;
   const keep = (hit: Hit, ruleId: string): boolean => {
     if (unknownLines.has(hit.line) || (hit.detailLine !== undefined && unknownLines.has(hit.detailLine))) return false;
+    const partial = hit.resource === undefined ? undefined : PARTIAL_OBJECTS.get(hit.resource.split('.')[0]!);
+    if (partial && !partial.has(ruleId)) return false;
     const rests = RULES_ON_DATA.get(ruleId);
     if (!rests) return true;
     // The object a finding names: its label (`kubernetes_deployment_v1.app["api"]`, whose key may hold spaces), then maybe a container.

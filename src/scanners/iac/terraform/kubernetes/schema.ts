@@ -48,6 +48,8 @@ export const RESOURCE_KINDS: ReadonlyMap<string, ProviderKind> = kinds([
   ['kubernetes_default_service_account', 'ServiceAccount', 'v1'],
   ['kubernetes_secret', 'Secret', 'v1'],
   ['kubernetes_config_map', 'ConfigMap', 'v1'],
+  // The data of a ConfigMap that exists (EKS's kube-system/aws-auth), set with server-side apply: judged by PARTIAL_OBJECTS' rules only.
+  ['kubernetes_config_map_v1_data', 'ConfigMap', 'v1'],
   ['kubernetes_role', 'Role', 'rbac.authorization.k8s.io/v1'],
   ['kubernetes_cluster_role', 'ClusterRole', 'rbac.authorization.k8s.io/v1'],
   ['kubernetes_role_binding', 'RoleBinding', 'rbac.authorization.k8s.io/v1'],
@@ -57,6 +59,13 @@ export const RESOURCE_KINDS: ReadonlyMap<string, ProviderKind> = kinds([
   ['kubernetes_ingress', 'Ingress', 'networking.k8s.io/v1'],
   ['kubernetes_pod_security_policy', 'PodSecurityPolicy', 'policy/v1beta1'],
 ]);
+
+/**
+ * Resource types that set part of an object made elsewhere, and the rules that judge that
+ * part: kubernetes_config_map_v1_data sets the data of an existing ConfigMap (EKS's
+ * kube-system/aws-auth), which the other ConfigMap rules do not judge.
+ */
+export const PARTIAL_OBJECTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([['kubernetes_config_map_v1_data', new Set(['iac/k8s-eks-aws-auth-system-masters'])]]);
 
 /** The resource type that holds a whole object in the API's shape, in its `manifest` argument. */
 export const MANIFEST_RESOURCE = 'kubernetes_manifest';
@@ -72,6 +81,7 @@ export function kindOf(type: string): ProviderKind | undefined {
 /** Arguments of a resource that are Terraform's or the provider's own, not part of the object. */
 export const NOT_OF_THE_OBJECT = new Set([
   'count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection', 'timeouts',
+  'force', 'field_manager',
   'wait_for_rollout', 'wait_for_load_balancer', 'wait_for_completion', 'wait_for_default_secret', 'wait_for_service_account_token',
 ]);
 
