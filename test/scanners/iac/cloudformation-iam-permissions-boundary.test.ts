@@ -50,6 +50,9 @@ describe('CloudFormation privilege escalation: permissions boundaries', () => {
     ]);
     const parameter = lines('Parameters:', '  BoundaryArn:', '    Type: String') + role('!Ref BoundaryArn', actions);
     assert.match(said(parameter)[0]!, /^5 medium .*unless its permissions boundary \(the parameter BoundaryArn\)/);
+    // As CDK writes a boundary of the account.
+    const joined = role('!Join ["", ["arn:", !Ref AWS::Partition, ":iam::", !Ref AWS::AccountId, ":policy/cdk-boundary"]]', actions);
+    assert.match(said(joined)[0]!, /^2 medium .*unless its permissions boundary \(arn:aws:iam::\$\{AWS::AccountId\}:policy\/cdk-boundary\)/);
     // A document whose allowed actions cannot be read (a parameter without a default).
     const unread = lines('Parameters:', '  Allowed:', '    Type: CommaDelimitedList') + role('!Ref Boundary', actions, ...boundaryPolicy('{ Effect: Allow, Action: !Ref Allowed, Resource: "*" }'));
     assert.deepEqual(said(unread).map((s) => s.split(' ').slice(0, 2).join(' ')), ['5 medium']);

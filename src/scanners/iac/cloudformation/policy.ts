@@ -113,7 +113,22 @@ export function permissionsBoundary(t: CfnTemplate, r: CfnResource): Boundary {
   if (mayBeNone(t, key.value)) return { kind: 'none' };
   const call = intrinsic(key.value);
   const parameter = call?.name === 'Ref' ? referencedId(key.value) : undefined;
-  return { kind: 'unread', name: parameter !== undefined && t.parameters.has(parameter) ? `the parameter ${parameter}` : 'PermissionsBoundary' };
+  return { kind: 'unread', name: parameter !== undefined && t.parameters.has(parameter) ? `the parameter ${parameter}` : (writtenJoin(call) ?? 'the policy PermissionsBoundary names') };
+}
+
+/** An Fn::Join of literal parts and Refs as a message shows it: `arn:aws:iam::${AWS::AccountId}:policy/boundary` (CDK writes boundaries so). */
+function writtenJoin(call: ReturnType<typeof intrinsic>): string | undefined {
+  if (call?.name !== 'Fn::Join' || !isYSeq(call.arg) || call.arg.items.length !== 2) return undefined;
+  const [delimiter, parts] = call.arg.items;
+  if (!isYScalar(delimiter) || typeof delimiter.value !== 'string' || !isYSeq(parts)) return undefined;
+  const texts: string[] = [];
+  for (const part of parts.items) {
+    const ref = intrinsic(part);
+    if (ref?.name === 'Ref' && isYScalar(ref.arg)) texts.push(ref.arg.value === 'AWS::Partition' ? 'aws' : `\${${String(ref.arg.value)}}`);
+    else if (isYScalar(part) && part.value !== null && !ref) texts.push(String(part.value));
+    else return undefined;
+  }
+  return texts.join(delimiter.value);
 }
 
 /**
