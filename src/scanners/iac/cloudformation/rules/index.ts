@@ -6,13 +6,14 @@ import { accessRules } from './access.js';
 import { bucketRules } from './buckets.js';
 import { dataRules } from './data.js';
 import { databaseRules } from './databases.js';
+import { ecsTaskRules } from './ecs-tasks.js';
 import { identityRules } from './identity.js';
 import { networkRules } from './network.js';
 import { outputRules } from './outputs.js';
 import { serviceRules } from './services.js';
 import { vpcRules } from './vpc.js';
 
-export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules, ...databaseRules, ...accessRules, ...vpcRules, ...bucketRules, ...outputRules];
+export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules, ...ecsTaskRules, ...databaseRules, ...accessRules, ...vpcRules, ...bucketRules, ...outputRules];
 
 export const cloudformationPlatform: PlatformRules<CfnTemplate> = {
   platform: 'cloudformation',
