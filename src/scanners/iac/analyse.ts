@@ -10,6 +10,11 @@ import { duplicateKeyMessage, isDuplicateKeyWarning, UNDER_INDENTED_FLOW } from 
 import { UNDER_INDENTED_QUOTE } from './cloudformation/quoted-continuations.js';
 import { hasFillInComment } from './secret-names.js';
 
+/** Whether a rule that opts in (IacRule.placeholderComments) leaves a hit out: its literal is one a comment beside it tells the reader to replace. */
+export function placeholderByComment(rule: Pick<IacRule<unknown>, 'placeholderComments'>, hit: Hit, lineText: (line: number) => string): boolean {
+  return rule.placeholderComments === true && hit.secret !== undefined && hasFillInComment(lineText, hit.detailLine ?? hit.line);
+}
+
 /** Warnings of YAML read again as PyYAML reads it: the file was parsed. */
 const PYYAML_READINGS = new Set([UNDER_INDENTED_FLOW, UNDER_INDENTED_QUOTE]);
 
@@ -84,7 +89,7 @@ export function analyseFile(
           seen.add(key);
           if (hit.secret) secrets.push(hit.secret);
           // A literal that a comment beside it marks as the reader's to replace is a placeholder (still redacted, in case it is not).
-          if (rule.placeholderComments && hit.secret !== undefined && hasFillInComment(lineText, hit.detailLine ?? hit.line)) continue;
+          if (placeholderByComment(rule, hit, lineText)) continue;
           const regraded = own ? regradedBy?.(rule.id, hit) : undefined;
           const finding = toFinding(rule, regraded ? { ...hit, severity: regraded.severity } : hit, path, lineText);
           if (regraded) finding.properties.severitySetBy = `${regraded.setBy} (secloop's own: ${hit.severity ?? rule.severity})`;

@@ -419,10 +419,11 @@ const secretInEnv = dockerRule({
   id: 'iac/dockerfile-secret-in-env',
   title: 'Secret written into ENV or ARG',
   description:
-    "An ENV or ARG with a secret-looking name has a literal value. ENV values are stored in the image config and ARG values in its history: anyone who can pull the image can read them with `docker inspect` or `docker history`. The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is.",
+    "An ENV or ARG with a secret-looking name has a literal value. ENV values are stored in the image config and ARG values in its history: anyone who can pull the image can read them with `docker inspect` or `docker history`. The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is. Nor is a value that a comment line above it tells the reader to replace (`# replace with your API key` above `ENV API_KEY=3f9a...`): like a value written as a fill-in (`your-api-key-here`), it is a placeholder.",
   remediation: 'Pass secrets at run time (environment from a secret store, mounted files) and at build time with RUN --mount=type=secret; never bake them into the image.',
   severity: 'high',
   cwe: ['CWE-798'],
+  placeholderComments: true,
   examples: {
     positive: [
       'FROM alpine:3.20\n# expect\nENV DB_PASSWORD=hunter2hunter2\n',
@@ -436,6 +437,8 @@ const secretInEnv = dockerRule({
       'FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db\n',
       'FROM alpine:3.20\nARG DB_PASSWORD\nENV DB_PASSWORD=${DB_PASSWORD}\n',
       'FROM alpine:3.20\nENV PASSWORD_MIN_LENGTH=12\nENV NODE_ENV=production\n',
+      // Values that a comment line above them tells the reader to replace: placeholders.
+      'FROM alpine:3.20\n# Replace with your API key\nENV API_KEY=3f9a0c7e21d4b5a6\nENV A=1 \\\n    # put your token here\n    API_TOKEN=abcd1234abcd1234\n',
     ],
   },
   *check(input) {

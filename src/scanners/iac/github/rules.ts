@@ -901,10 +901,11 @@ const APP_SIGNING_SECRET = /^(?:NEXTAUTH_SECRET|AUTH_SECRET|BETTER_AUTH_SECRET|S
 const hardcodedSecret = workflowRule({
   id: 'iac/gha-hardcoded-secret',
   title: 'Credential written in the workflow',
-  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository. Low for the signing secret of the application under test (NEXTAUTH_SECRET, SECRET_KEY_BASE, a JWT or session secret) set for a job that only tests (by its id or name, or its commands) and publishes and deploys nothing: it guards only the instance the job runs. Low also when the same env block points at a server on the runner itself (a host or URL on localhost or 127.0.0.1, or a host or socket setting that is a path: a Unix socket such as /var/run/postgresql): most likely a test server the job starts, unless it is a tunnel to a real one.',
+  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository. Low for the signing secret of the application under test (NEXTAUTH_SECRET, SECRET_KEY_BASE, a JWT or session secret) set for a job that only tests (by its id or name, or its commands) and publishes and deploys nothing: it guards only the instance the job runs. Low also when the same env block points at a server on the runner itself (a host or URL on localhost or 127.0.0.1, or a host or socket setting that is a path: a Unix socket such as /var/run/postgresql): most likely a test server the job starts, unless it is a tunnel to a real one. A value that a comment on its line (or a comment line above it) tells the reader to replace (`API_TOKEN: 3f9a...  # replace with your token`) is not reported: like a value written as a fill-in (`your-api-key-here`), it is a placeholder.',
   remediation: 'Store it as an encrypted secret and reference it: `${{ secrets.NAME }}`.',
   severity: 'high',
   cwe: ['CWE-798'],
+  placeholderComments: true,
   examples: {
     positive: [
       workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          username: ci\n          # expect\n          password: hunter2-hunter2\n'),
@@ -915,6 +916,8 @@ const hardcodedSecret = workflowRule({
       'name: ci\non: push\npermissions: {}\nenv:\n  # expect\n  API_TOKEN: abcd1234abcd1234\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
       // The same signing secret in a job that deploys is the deployment's.
       'name: ci\non: push\npermissions: {}\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    env:\n      # expect\n      NEXTAUTH_SECRET: supersecret\n    steps:\n      - run: pnpm build && pnpm test:e2e\n      - uses: cloudflare/wrangler-action@da0e0dfe58b7a431659754fdf3f186c529afbe65 # v3.14.1\n',
+      // The comment of the variable above, and a note to rotate the key, mark no placeholder.
+      workflow('      - run: ./deploy.sh\n        env:\n          DB_PASSWORD: hunter2-hunter2 # replace with your password\n          # expect\n          API_TOKEN: abcd1234abcd1234 # replace with a new token every 90 days\n'),
     ],
     negative: [
       workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n'),
@@ -926,6 +929,9 @@ const hardcodedSecret = workflowRule({
       workflow('      - uses: pypa/cibuildwheel@1828c10ab37f080699c7b81cea34097c684a7074 # v3.2.0\n        env:\n          CIBW_ENVIRONMENT_PASS_LINUX: >-\n            CCACHE_BASEDIR\n            CCACHE_COMPILERCHECK\n'),
       // The token of a throw-away server the job starts itself, set in that service's env.
       'name: e2e\non: push\npermissions: {}\njobs:\n  kms:\n    runs-on: ubuntu-latest\n    services:\n      vault:\n        image: hashicorp/vault:1.18.1\n        env:\n          VAULT_DEV_ROOT_TOKEN_ID: ci-dev-root\n    env:\n      VAULT_TOKEN: ci-dev-root\n    steps:\n      - run: ./e2e.sh\n',
+      // A value that a comment beside it tells the reader to replace: a placeholder.
+      workflow('      - uses: example/notify@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v1.0.0\n        with:\n          api-key: 3f9a0c7e21d4b5a6 # replace with your API key\n'),
+      'name: ci\non: push\npermissions: {}\nenv:\n  # Put your token here (or better, a secret)\n  API_TOKEN: abcd1234abcd1234\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
     ],
   },
   *check(wf) {

@@ -108,10 +108,11 @@ const downloadUnverified = gitlabRule({
 const secretInVariables = gitlabRule({
   id: 'iac/gitlab-secret-in-variables',
   title: 'Secret written in .gitlab-ci.yml',
-  description: 'A CI variable with a secret-looking name has a literal value in the pipeline file: it is in version control, visible to everyone who can read the repository, and in every fork. The password that a database or broker service container of the job is created with (POSTGRES_PASSWORD with a postgres service, MYSQL_ROOT_PASSWORD with mysql or mariadb: GitLab gives a job\'s variables to its services) is reported as low: it most likely opens only that throw-away container.',
+  description: 'A CI variable with a secret-looking name has a literal value in the pipeline file: it is in version control, visible to everyone who can read the repository, and in every fork. The password that a database or broker service container of the job is created with (POSTGRES_PASSWORD with a postgres service, MYSQL_ROOT_PASSWORD with mysql or mariadb: GitLab gives a job\'s variables to its services) is reported as low: it most likely opens only that throw-away container. A value that a comment on its line (or a comment line above it) tells the reader to replace (`API_TOKEN: 3f9a...  # put your token here`) is not reported: like a value written as a fill-in (`your-api-key-here`), it is a placeholder.',
   remediation: 'Define it as a masked (and protected) CI/CD variable in the project or group settings, or fetch it from a secret manager with CI_JOB_JWT/ID tokens.',
   severity: 'high',
   cwe: ['CWE-798'],
+  placeholderComments: true,
   examples: {
     positive: [
       pipeline('variables:\n  # expect\n  DEPLOY_TOKEN: glpat-abcdefghij0123456789\n'),
@@ -122,6 +123,8 @@ const secretInVariables = gitlabRule({
       pipeline('workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n      variables:\n        # expect\n        DEPLOY_TOKEN: hunter2-hunter2\n    - when: always\n'),
       // Literal text and a value of the pipeline: predictable, not secret.
       pipeline('variables:\n  # expect\n  DB_PASSWORD: pass_${CI_COMMIT_SHORT_SHA}\n'),
+      // A comment that says what the value is, or to change a weak default, marks no placeholder.
+      pipeline('variables:\n  # The staging database\n  # expect\n  DB_PASSWORD: Tr0ub4dor-and-3 # change me\n'),
     ],
     negative: [
       pipeline('variables:\n  DEPLOY_TOKEN: $CI_JOB_TOKEN\n  DOCKER_DRIVER: overlay2\n'),
@@ -129,6 +132,8 @@ const secretInVariables = gitlabRule({
       pipeline('include:\n  - template: Jobs/Secret-Detection.gitlab-ci.yml\nvariables:\n  SECRET_DETECTION_EXCLUDED_PATHS: "tests/fixtures, docs/examples"\n  SECRET_DETECTION_LOG_OPTIONS: "origin/main..HEAD"\n'),
       // A component's input, given by the pipeline that includes it.
       'spec:\n  inputs:\n    db_password:\n---\nmigrate:\n  variables:\n    DB_PASSWORD: $[[ inputs.db_password ]]\n  script:\n    - ./migrate.sh\n',
+      // Values that a comment beside them tells the reader to replace: placeholders.
+      pipeline('variables:\n  # Replace with your own deploy token\n  DEPLOY_TOKEN: 3f9a0c7e21d4b5a6\n  API_KEY: 3f9a0c7e21d4b5a6 # your API key here\n'),
     ],
   },
   *check(p) {
