@@ -144,10 +144,11 @@ export interface PasswordArgument {
  * is in the command line, which every process of the machine can read (`ps`,
  * /proc/PID/cmdline) and which shell tracing prints.
  */
-export function passwordArguments(script: string, dialect: ScriptDialect = 'posix'): PasswordArgument[] {
+export function passwordArguments(script: string, dialect: ScriptDialect = 'posix', depth = 0): PasswordArgument[] {
   const out: PasswordArgument[] = [];
   for (const command of parseScript(script, dialect).flat()) {
     const words = effectiveWords(command);
+    if (dialect === 'posix' && depth < 3) out.push(...innerPasswordArguments(script, words, depth));
     const program = words[0] ? basename(words[0].text) : undefined;
     // Global options may come before the subcommand (`docker --config dir login`).
     const startOf = (login: LoginCommand) => words.findIndex((w, k) => k > 0 && login.words.every((part, j) => words[k + j]?.text === part));
@@ -168,6 +169,31 @@ export function passwordArguments(script: string, dialect: ScriptDialect = 'posi
     }
   }
   return out;
+}
+
+/** Shells whose `-c` script a command runs (`bash -c "..."`, `docker run image sh -c '...'`). */
+const C_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+
+/**
+ * The password arguments of the script a command hands to a shell with `-c`, itself or
+ * after a wrapper (`bash -c "docker login -p $PASS"`, `docker run image bash -c "..."`, as
+ * goreleaser's release container is often run): that shell's command line holds the
+ * password as well. Offsets point into the inner script where its text is written as is
+ * (quoted, with no escapes), and at the script's word otherwise.
+ */
+function innerPasswordArguments(script: string, words: readonly ShellWord[], depth: number): PasswordArgument[] {
+  for (let k = 0; k < words.length; k++) {
+    if (!C_SHELLS.has(basename(words[k]!.text))) continue;
+    // The options up to the one that holds c (-c, -ec, -lc), then the script.
+    let option = k + 1;
+    const holdsC = (text: string) => /^-[a-z]*c[a-z]*$/i.test(text);
+    while (option < words.length && /^--?[a-z][\w-]*$/i.test(words[option]!.text) && !holdsC(words[option]!.text)) option++;
+    const word = holdsC(words[option]?.text ?? '') ? words[option + 1] : undefined;
+    if (!word || !/\b(?:login|upload|add)\b/.test(word.text)) continue;
+    const asWritten = /^["']/.test(script[word.offset] ?? '') && script.startsWith(word.text, word.offset + 1);
+    return passwordArguments(word.text, 'posix', depth + 1).map((found) => ({ ...found, offset: asWritten ? word.offset + 1 + found.offset : word.offset }));
+  }
+  return [];
 }
 
 /**

@@ -21,4 +21,18 @@ describe('passwordArguments: registry and package-index logins given the passwor
     assert.deepEqual(found('TWINE_PASSWORD="$PYPI_TOKEN" twine upload dist/*'), []);
     assert.deepEqual(found('az acr login --name acme'), []);
   });
+
+  it('reads the script a shell runs with -c, also after a wrapper, pointing into it where it is written as is', () => {
+    const script = 'docker run --rm goreleaser/goreleaser:v2.1.0 bash -c "\n  docker login -u ci -p $REGISTRY_PASSWORD registry.example.org\n  goreleaser release\n"';
+    const inner = passwordArguments(script);
+    assert.deepEqual(inner.map((p) => `${p.tool} ${p.option} ${p.value}`), ['docker login -p $REGISTRY_PASSWORD']);
+    assert.equal(script.slice(inner[0]!.offset, inner[0]!.offset + 2), '-p');
+    assert.deepEqual(found("sh -ec 'podman login --password=\"$PASS\" registry.example.org'"), ['podman login --password $PASS']);
+    // Escaped quotes: the inner text is not the written one, so the finding points at the script's word.
+    const escaped = 'bash -c "docker login -u ci -p \\"$PASS\\" registry.example.org"';
+    assert.deepEqual(passwordArguments(escaped).map((p) => p.offset), [escaped.indexOf('"')]);
+    // A -c script that logs in on stdin, and options named -c that hold no script.
+    assert.deepEqual(found('docker run --rm img sh -c \'printf "%s" "$PASS" | docker login -u ci --password-stdin r.example.org\''), []);
+    assert.deepEqual(found('gcc -c main.c -o main.o'), []);
+  });
 });

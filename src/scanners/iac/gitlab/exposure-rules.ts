@@ -157,7 +157,7 @@ const passwordArgument = gitlabRule({
   id: 'iac/gitlab-password-argument',
   title: 'Registry password passed on the command line',
   description:
-    "A job logs in to a registry with the password as an argument (`docker login -p \"$PASS\"`, `--password=$PASS`; podman, buildah, skopeo, oras, helm registry and crane alike, and ko, cosign and regctl logins, `az acr login`, `helm repo add --password` and `twine upload -p`, whose fix is their stdin option or an environment variable such as TWINE_PASSWORD). The expanded password is part of the command line: any process on the runner's machine can read it (`ps`, /proc/PID/cmdline; with the shell executor that includes other jobs), shell tracing (`set -x`) prints it, and a password written literally is in the repository. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.",
+    "A job logs in to a registry with the password as an argument (`docker login -p \"$PASS\"`, `--password=$PASS`; podman, buildah, skopeo, oras, helm registry and crane alike, and ko, cosign and regctl logins, `az acr login`, `helm repo add --password` and `twine upload -p`, whose fix is their stdin option or an environment variable such as TWINE_PASSWORD), also in the script a shell runs with -c (`bash -c \"...\"`, in a container the job starts: `docker run image sh -c '...'`). The expanded password is part of the command line: any process on the runner's machine can read it (`ps`, /proc/PID/cmdline; with the shell executor that includes other jobs), shell tracing (`set -x`) prints it, and a password written literally is in the repository. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.",
   remediation: 'Pass it on standard input: `echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"` (printf for a value that may start with a dash); keep it in a masked, protected CI/CD variable.',
   severity: 'low',
   cwe: ['CWE-214'],
@@ -165,9 +165,12 @@ const passwordArgument = gitlabRule({
     positive: [
       pipeline('build:\n  # expect\n  script:\n    # detail\n    - docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"\n    - docker build -t "$CI_REGISTRY_IMAGE" .\n'),
       pipeline('publish:\n  # expect\n  script:\n    - |\n      # detail\n      helm registry login registry.example.org --username ci --password=${HELM_PASSWORD}\n'),
+      // The script a shell runs with -c, also in a container the job starts (goreleaser's release image): its command line holds the password.
+      pipeline('release:\n  # expect\n  script:\n    - |\n      docker run --rm -v "$PWD:/src" -w /src goreleaser/goreleaser:v2.1.0 bash -c "\n        # detail\n        docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY\n        goreleaser release\n      "\n'),
     ],
     negative: [
       pipeline('build:\n  script:\n    - echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"\n    - docker run -p 8080:80 "$CI_REGISTRY_IMAGE"\n    - podman login --username ci --password-stdin registry.example.org < "$REGISTRY_PASSWORD_FILE"\n'),
+      pipeline('release:\n  script:\n    - docker run --rm -p 8080:80 registry.example.org/app:1.2.0 sh -c \'printf "%s" "$REGISTRY_PASSWORD" | docker login -u ci --password-stdin registry.example.org && ./serve -p 80\'\n'),
     ],
   },
   *check(p) {
