@@ -1,4 +1,4 @@
-import { basename, commandsOf, effectiveWords, type ShellCommand } from './shell.js';
+import { basename, commandsOf, effectiveWords, parseShell, type ShellCommand, type ShellPipeline } from './shell.js';
 
 /**
  * Uploads to a cloud storage bucket from a shell script: `aws s3 cp|sync|mv`, `gsutil
@@ -8,8 +8,9 @@ import { basename, commandsOf, effectiveWords, type ShellCommand } from './shell
  * reports alone (test results, logs, coverage, benchmarks): what a check job keeps, not
  * what it ships. A report is known by its name, or by how the job's scripts write it
  * ({@link checkOutputs}): through a report option of the command that ran the check
- * (`--json=wpt.json`, `--junitxml=out.xml`), or as a pointer echoed from the commit
- * (`echo $GITHUB_SHA > latest.txt`), which holds nothing the job built.
+ * (`--json=wpt.json`, `--junitxml=out.xml`), as the output of a test or benchmark run
+ * (`cargo bench | tee output.txt`, `go test -json ./... > results.json`), or as a pointer
+ * echoed from the commit (`echo $GITHUB_SHA > latest.txt`), which holds nothing the job built.
  */
 
 const BUCKET_URL = /^(?:s3|gs):\/\//i;
@@ -95,10 +96,72 @@ function pointerWritten(command: ShellCommand): string | undefined {
 }
 
 /**
+ * A command that runs tests or benchmarks and prints their results: `cargo test|bench|nextest`,
+ * `go test`, pytest (also `python -m pytest|unittest`), `deno|bun test`, `deno bench`, a
+ * package script named test or bench (`npm test`, `pnpm run bench:ci`), jest, vitest, mocha,
+ * ctest, `make test|check|bench`, `dotnet test`.
+ */
+function runsChecks(command: ShellCommand): boolean {
+  const words = effectiveWords(command).map((w) => w.text);
+  const program = basename(words[0] ?? '');
+  const sub = words[1] ?? '';
+  switch (program) {
+    case 'cargo':
+      return /^(?:test|bench|nextest)$/.test(sub);
+    case 'go':
+    case 'dotnet':
+      return sub === 'test';
+    case 'deno':
+      return /^(?:test|bench)$/.test(sub);
+    case 'bun':
+      return sub === 'test';
+    case 'python':
+    case 'python3':
+      return sub === '-m' && /^(?:pytest|unittest)$/.test(words[2] ?? '');
+    case 'npm':
+    case 'pnpm':
+    case 'yarn':
+      return /^(?:test|bench)$/.test(sub) || (sub === 'run' && /^(?:test|bench(?:mark)?s?)(?::[\w:-]*)?$/.test(words[2] ?? ''));
+    case 'make':
+      return words.slice(1).some((w) => /^(?:test|check|bench(?:mark)?s?)$/.test(w));
+    default:
+      return /^(?:pytest|py\.test|jest|vitest|mocha|ctest)$/.test(program);
+  }
+}
+
+/** Filters a check's output may pass through on its way to a file (`cargo bench 2>&1 | grep -v Compiling | tee out.txt`). */
+const FILTERS = new Set(['tee', 'grep', 'sed', 'awk', 'cut', 'sort', 'uniq', 'head', 'tail', 'jq', 'tr', 'cat']);
+
+/** Whether a redirect writes the command's standard output to a file (`>`, `>>`, `&>`; `1>`). */
+function writesStdout(r: { op: string; fd?: string }): boolean {
+  return /^(?:>>?|&>)$/.test(r.op) && (r.fd === undefined || r.fd === '1');
+}
+
+/**
+ * The files a pipeline that starts with a test or benchmark run writes its output to: a
+ * redirect of the run or of the filter that ends the pipeline, the files of tee
+ * (`cargo bench | tee output.txt`, `go test -json ./... > results.json`); none when
+ * another program than a filter takes the output (it may build something of it).
+ */
+function checkOutputFiles(pipeline: ShellPipeline): Array<{ command: ShellCommand; path: string }> {
+  const out: Array<{ command: ShellCommand; path: string }> = [];
+  if (pipeline.length === 0 || !runsChecks(pipeline[0]!)) return out;
+  if (!pipeline.slice(1).every((command) => FILTERS.has(basename(effectiveWords(command)[0]?.text ?? '')))) return out;
+  for (const command of pipeline) {
+    for (const r of command.redirects ?? []) if (writesStdout(r)) out.push({ command, path: r.target.text });
+    const words = effectiveWords(command).map((w) => w.text);
+    if (basename(words[0] ?? '') === 'tee') for (const word of words.slice(1)) if (!word.startsWith('-')) out.push({ command, path: word });
+  }
+  return out;
+}
+
+/**
  * The files a job's scripts write that are no build output: what a report option of a
  * command names (`--json=wpt.json`, `--junitxml junit.xml`, `--cov-report=xml:cov.xml`; a
- * file of data only, so that `--log-dir dist` names no report), and pointers echoed from
- * the commit (`echo $(git rev-parse HEAD) > wpt-latest.txt`). Each as {@link normalPath} has it.
+ * file of data only, so that `--log-dir dist` names no report), the output of a test or
+ * benchmark run written to a file of data (`cargo bench | tee output.txt`, `go test -json
+ * ./... > results.json`, {@link checkOutputFiles}), and pointers echoed from the commit
+ * (`echo $(git rev-parse HEAD) > wpt-latest.txt`). Each as {@link normalPath} has it.
  */
 export function checkOutputs(scripts: readonly string[]): Set<string> {
   const out = new Set<string>();
@@ -106,10 +169,21 @@ export function checkOutputs(scripts: readonly string[]): Set<string> {
   const overwritten = new Set<string>();
   const data = new RegExp(DATA_EXTENSION, 'i');
   for (const script of scripts) {
-    for (const command of commandsOf(script)) {
+    const pipelines = parseShell(script);
+    // What a test or benchmark run prints, written to a file of data (`cargo bench | tee output.txt`).
+    const checked = new Set<ShellCommand>();
+    for (const { command, path } of pipelines.flatMap(checkOutputFiles)) {
+      checked.add(command);
+      if (data.test(path) && !/^\/dev\//.test(path)) out.add(normalPath(path));
+    }
+    for (const command of pipelines.flat()) {
       const pointer = pointerWritten(command);
       if (pointer !== undefined) out.add(normalPath(pointer));
-      else for (const r of command.redirects ?? []) if (/^>>?$/.test(r.op) && (r.fd === undefined || r.fd === '1')) overwritten.add(normalPath(r.target.text));
+      else if (!checked.has(command)) {
+        for (const r of command.redirects ?? []) if (writesStdout(r)) overwritten.add(normalPath(r.target.text));
+        const teeWords = effectiveWords(command).map((w) => w.text);
+        if (basename(teeWords[0] ?? '') === 'tee') for (const word of teeWords.slice(1)) if (!word.startsWith('-')) overwritten.add(normalPath(word));
+      }
       const words = command.words.map((w) => w.text);
       words.forEach((word, i) => {
         const [option, inline] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];

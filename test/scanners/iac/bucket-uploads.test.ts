@@ -73,3 +73,19 @@ it('reports are known by how the job writes them: a report option of the check, 
   for (const line of ['aws s3 sync dist s3://downloads/', 'aws s3 cp latest.txt s3://downloads/', 'aws s3 cp version.txt s3://downloads/', 'aws s3 cp wpt.json s3://downloads/'])
     assert.equal(uploadsToBucket(line, () => built), true, line);
 });
+
+it('reports are known by how the job writes them: the output of a test or benchmark run written to a file of data', () => {
+  const reports = checkOutputs([
+    'cargo bench --bench parse -- --output-format bencher | tee output.txt',
+    'go test -json ./... > go-test.json\ngo test -run XXX -bench . ./... 2>&1 | grep -v "^ok" | tee -a gobench.txt',
+    'python -m pytest -q tests/ > pytest-out.txt\nnpm run bench:ci >> npm-bench.txt\nmake check > check.txt 2>&1',
+  ]);
+  for (const file of ['output.txt', 'go-test.json', 'gobench.txt', 'pytest-out.txt', 'npm-bench.txt', 'check.txt'])
+    assert.equal(uploadsToBucket(`aws s3 cp ${file} s3://perf-data/$GITHUB_SHA/`, () => reports), false, file);
+  // A build's output, a run whose output another program takes, a file another command also writes, a file that is no data: shipped.
+  const built = checkOutputs([
+    'cargo build --release > build.txt\ncargo test | ./bin/summarise > summary.txt\ngo test ./... > notes.txt\ncat dist/VERSION | tee -a notes.txt\ncargo bench | tee target/bench-bin',
+  ]);
+  for (const file of ['build.txt', 'summary.txt', 'notes.txt', 'target/bench-bin'])
+    assert.equal(uploadsToBucket(`aws s3 cp ${file} s3://downloads/`, () => built), true, file);
+});
