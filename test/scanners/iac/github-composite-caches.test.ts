@@ -77,3 +77,29 @@ test('a local composite action that publishes makes the job that uses it a publi
   // An action that only tests publishes nothing: a push to main is no release by itself.
   assert.deepEqual(await findings({ '.github/actions/publish/action.yml': action('    - shell: bash\n      run: npm test\n'), '.github/workflows/release.yml': main }), []);
 });
+
+test("the caller's job decides what the action's steps see: sccache's SCCACHE_GHA_ENABLED, setup-node's checkout of package.json", async () => {
+  const release = (env: string, before = '') =>
+    `name: release\non:\n  push:\n    tags: ["v*"]\npermissions:\n  contents: read\n${env}jobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n` +
+    `${before}      - uses: ./.github/actions/setup\n      - run: cargo build --release && npm publish\n`;
+  const checkout = '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n';
+  // sccache-action installed by the action, the GitHub Actions cache turned on by the workflow's env or a step of the job.
+  const sccache = action('    - uses: mozilla-actions/sccache-action@7d986dd989559c6ecdb630a3fd2557667be217ad # v0.0.9\n');
+  assert.deepEqual(await findings({ '.github/actions/setup/action.yml': sccache, '.github/workflows/release.yml': release('env:\n  SCCACHE_GHA_ENABLED: "true"\n') }), [
+    '.github/workflows/release.yml:13 job publish step "./.github/actions/setup" restores a cache (mozilla-actions/sccache-action, with SCCACHE_GHA_ENABLED on: sccache takes compiled objects from the GitHub Actions cache, in action step "mozilla-actions/sccache-action@7d986dd989559c6ecdb630a3fd2557667be217ad" of ./.github/actions/setup) in a job that runs on push of tags; a poisoned cache entry would end up in the release.',
+  ]);
+  assert.equal((await findings({ '.github/actions/setup/action.yml': sccache, '.github/workflows/release.yml': release('', '      - run: echo "SCCACHE_GHA_ENABLED=on" >> "$GITHUB_ENV"\n') })).length, 1);
+  // Turned on by an input of the action that the caller leaves off; or never turned on: the cache stays on the runner's disk.
+  const byInput = action('    - uses: mozilla-actions/sccache-action@7d986dd989559c6ecdb630a3fd2557667be217ad # v0.0.9\n      env:\n        SCCACHE_GHA_ENABLED: ${{ inputs.gha-cache }}\n', "inputs:\n  gha-cache:\n    default: 'false'\n");
+  assert.deepEqual(await findings({ '.github/actions/setup/action.yml': byInput, '.github/workflows/release.yml': release('') }), []);
+  assert.deepEqual(await findings({ '.github/actions/setup/action.yml': sccache, '.github/workflows/release.yml': release('env:\n  SCCACHE_GHA_ENABLED: "false"\n') }), []);
+  // setup-node v6 with no cache: input caches npm's downloads when package.json, checked out by the caller's job, names npm.
+  const node = action('    - uses: actions/setup-node@2028fbc5c25fe9cf00d9f06a71cc4710d4507903 # v6.0.0\n      with:\n        node-version: 22\n');
+  const tree = (manifest: string, before = checkout) => ({ '.github/actions/setup/action.yml': node, '.github/workflows/release.yml': release('', before), 'package.json': manifest });
+  assert.deepEqual(await findings(tree('{"name":"app","packageManager":"npm@10.9.0"}')), [
+    `.github/workflows/release.yml:14 job publish step "./.github/actions/setup" restores a cache (actions/setup-node, whose cache v5 and later turn on by themselves: package.json's packageManager is npm@10.9.0, in action step "actions/setup-node@2028fbc5c25fe9cf00d9f06a71cc4710d4507903" of ./.github/actions/setup) in a job that runs on push of tags; a poisoned cache entry would end up in the release.`,
+  ]);
+  // No package manager named, or no checkout before the action: no cache.
+  assert.deepEqual(await findings(tree('{"name":"app"}')), []);
+  assert.deepEqual(await findings(tree('{"name":"app","packageManager":"npm@10.9.0"}', '')), []);
+});

@@ -401,13 +401,14 @@ const AUTO_CACHE_V6 = /^\^?npm(?:@.*)?$/;
  * or `devEngines.packageManager` naming npm), unless `package-manager-cache` is false.
  * Undefined when it does not, or when the version or package.json cannot be known.
  */
-function setupNodeAutoCache(wf: Workflow, step: Step, triggers: ReleaseTrigger[], inputs: EventFacts): string | undefined {
+function setupNodeAutoCache(wf: Workflow, step: Step, triggers: ReleaseTrigger[], inputs: EventFacts, caller?: ActionCaller): string | undefined {
   const major = majorVersion(wf, step);
   if (major === undefined || major < 5) return undefined;
   const toggle = withValue(step, 'package-manager-cache')?.value.trim();
   if (toggle !== undefined && (/\$\{\{/.test(toggle) ? !onForReleases(toggle, 'opt-in', triggers, inputs) : toggle.toLowerCase() === 'false')) return undefined;
-  if (!checksOutRepositoryRoot(step)) return undefined;
-  const manifest = wf.callers?.packageJson?.(wf);
+  // In a local composite action, the caller's job may have checked the repository out before it uses the action.
+  if (!checksOutRepositoryRoot(step) && !(caller && checksOutRepositoryRoot(caller.step))) return undefined;
+  const manifest = wf.callers?.packageJson?.(caller?.wf ?? wf);
   if (!manifest) return undefined;
   const field = typeof manifest['packageManager'] === 'string' ? manifest['packageManager'] : undefined;
   if (major === 5) return field !== undefined && AUTO_CACHE_V5.test(field) ? `package.json's packageManager is ${field}` : undefined;
@@ -425,34 +426,46 @@ const SCCACHE_GHA = /^\s*(?:true|on)\s*$/i;
  * Whether sccache uses the GitHub Actions cache in the job: SCCACHE_GHA_ENABLED is on in the
  * env of the workflow, the job or a step, or a step writes it to GITHUB_ENV. sccache-action
  * only installs sccache and hands it the cache's URL and token; without that variable sccache
- * keeps its cache on the runner's disk.
+ * keeps its cache on the runner's disk. In a local composite action, the job is the caller's:
+ * its workflow's, job's and steps' env count, and so do the action's own steps (an env value
+ * of `${{ inputs.X }}` read with the inputs the caller gives).
  */
-function sccacheUsesActionsCache(wf: Workflow, step: Step, triggers: ReleaseTrigger[]): boolean {
-  const on = (value: string | undefined) => value !== undefined && (/\$\{\{/.test(value) ? onForReleases(value, 'opt-in', triggers) : SCCACHE_GHA.test(value));
+function sccacheUsesActionsCache(wf: Workflow, step: Step, triggers: ReleaseTrigger[], inputs: EventFacts = {}, caller?: ActionCaller): boolean {
+  const on = (value: string | undefined, facts: EventFacts = {}) => value !== undefined && (/\$\{\{/.test(value) ? onForReleases(value, 'opt-in', triggers, facts) : SCCACHE_GHA.test(value));
   const envValue = (node: YNode | undefined | null) => {
     const value = get(node, 'env', 'SCCACHE_GHA_ENABLED');
     return isYScalar(value) && value.value !== null ? String(value.value) : undefined;
   };
-  if (on(envValue(wf.root)) || on(envValue(step.job.node))) return true;
-  return step.job.steps.some(
-    (s) =>
-      on(envValue(s.node)) ||
-      (typeof s.run?.value === 'string' && [...s.run.value.matchAll(/\bSCCACHE_GHA_ENABLED=["']?([^"'\s]+)["']?[^\n]*\$\{?GITHUB_ENV\b/g)].some((m) => on(m[1]))),
-  );
+  const turnsOn = (workflow: Workflow, job: Step['job'], facts: EventFacts) =>
+    on(envValue(workflow.root), facts) ||
+    on(envValue(job.node), facts) ||
+    job.steps.some(
+      (s) =>
+        on(envValue(s.node), facts) ||
+        (typeof s.run?.value === 'string' && [...s.run.value.matchAll(/\bSCCACHE_GHA_ENABLED=["']?([^"'\s]+)["']?[^\n]*\$\{?GITHUB_ENV\b/g)].some((m) => on(m[1], facts))),
+    );
+  return turnsOn(wf, step.job, inputs) || (caller !== undefined && turnsOn(caller.wf, caller.step.job, {}));
+}
+
+/** The step of a workflow that uses a local composite action (through others, when it is nested): its job is the job the action's steps run in. */
+interface ActionCaller {
+  wf: Workflow;
+  step: Step;
 }
 
 /**
  * The cache a step restores, if any: the line to change and the action. `triggers`: the
  * release triggers the job runs on; `inputs`: in a local composite action, what its
- * `inputs.X` hold ({@link actionInputs}), for toggles written as expressions of them.
+ * `inputs.X` hold ({@link actionInputs}), for toggles written as expressions of them;
+ * `caller`: there, the workflow step that uses the action.
  */
-function cacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[], inputs: EventFacts = {}): { line: number; action: string } | undefined {
+function cacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[], inputs: EventFacts = {}, caller?: ActionCaller): { line: number; action: string } | undefined {
   if (!step.uses) return undefined;
   const action = parseUses(step.uses).action.toLowerCase();
   if (action === 'mozilla-actions/sccache-action')
-    return sccacheUsesActionsCache(wf, step, triggers) ? { line: step.usesLine!, action: `${action}, with SCCACHE_GHA_ENABLED on: sccache takes compiled objects from the GitHub Actions cache` } : undefined;
+    return sccacheUsesActionsCache(wf, step, triggers, inputs, caller) ? { line: step.usesLine!, action: `${action}, with SCCACHE_GHA_ENABLED on: sccache takes compiled objects from the GitHub Actions cache` } : undefined;
   if (action === 'actions/setup-node' && !withValue(step, 'cache')?.value.trim()) {
-    const auto = setupNodeAutoCache(wf, step, triggers, inputs);
+    const auto = setupNodeAutoCache(wf, step, triggers, inputs, caller);
     return auto ? { line: step.usesLine!, action: `${action}, whose cache v5 and later turn on by themselves: ${auto}` } : undefined;
   }
   const known = CACHE_ACTIONS.find((c) => c.action === action);
@@ -504,13 +517,14 @@ function actionInputs(action: Workflow, step: Step, outer: EventFacts): EventFac
  * those inputs turn off (`if: inputs.cache == 'true'`) restores nothing. Reported at the step
  * that uses the action, the line the release job changes.
  */
-function actionCacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[], outer: EventFacts = {}, depth = 0): { line: number; action: string } | undefined {
+function actionCacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[], outer: EventFacts = {}, depth = 0, caller?: ActionCaller): { line: number; action: string } | undefined {
   const action = depth < MAX_ACTION_DEPTH && step.uses ? wf.callers?.localAction?.(wf, step) : undefined;
   if (!action) return undefined;
   const inputs = actionInputs(action, step, outer);
+  const from = caller ?? { wf, step };
   for (const inner of action.jobs.flatMap((job) => job.steps)) {
     if (skippedFor(inner, inputs) || (triggers.length > 0 && triggers.every((t) => skippedFor(inner, { ...RELEASE_FACTS[t.kind], ...inputs })))) continue;
-    const found = cacheUse(action, inner, triggers, inputs) ?? actionCacheUse(action, inner, triggers, inputs, depth + 1);
+    const found = cacheUse(action, inner, triggers, inputs, from) ?? actionCacheUse(action, inner, triggers, inputs, depth + 1, from);
     if (found) return { line: step.usesLine!, action: `${found.action}, in ${stepLabel(inner)} of ${step.uses}` };
   }
   return undefined;
@@ -520,7 +534,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), and the finding is at the step that uses it. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
