@@ -139,8 +139,8 @@ function publishes(wf: Workflow, step: Step, depth = 0): boolean {
     );
 }
 
-/** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests (e2e, e2etest), coverage, validation, vulnerability scans... */
-const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy|bench(?:mark)?s?|e2e(?:tests?)?|integration|coverage|validate|validation|verify|(?:go)?vulncheck)(?:$|[-_\s)])/i;
+/** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests (e2e, e2etest), doctests, coverage, validation, vulnerability scans... */
+const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|(?:doc)?tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy|bench(?:mark)?s?|e2e(?:tests?)?|integration|coverage|validate|validation|verify|(?:go)?vulncheck)(?:$|[-_\s)])/i;
 /** Commands that only check the code. */
 const CHECK_COMMAND =
   /^(?:go\s+(?:vet|test)\b|golangci-lint\b|staticcheck\b|cargo\s+(?:test|bench|clippy|fmt|check|nextest|deny|audit)\b|(?:npm|pnpm|yarn|bun)\s+(?:test|lint|run\s+(?:lint|test|check|typecheck|format:check)[\w:-]*)\b|npx\s+(?:eslint|prettier\s+--check|tsc\s+--noEmit)\b|pytest\b|python\s+-m\s+pytest\b|tox\b|nox\b|ruff\b|flake8\b|mypy\b|black\s+--check\b|make\s+(?:test|lint|check|vet)\b|\.\/gradlew\s+(?:test|check|lint)\b|mvn\s+(?:-\S+\s+)*(?:test|verify)\b|shellcheck\b|pre-commit\s+run\b|(?:node|npx\s+tsx|tsx)\s+\S+\s+(?:.*\s)?--check(?:-only)?(?:\s|$))/;
@@ -590,6 +590,8 @@ export const cachePoisoning = workflowRule({
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        with:\n          cache: false\n      - run: go build ./...\n', 'release'),
       // Benchmarks ship nothing either, known by the job's name or by the commands it runs.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  perf:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo bench\n  go-bench:\n    name: Run benchmarks\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make benchmark\n',
+      // Nor do the tests of the documentation's examples (cabal's doctest job, on release).
+      'name: ci\non:\n  release:\n    types: [created]\npermissions: {}\njobs:\n  doctest:\n    name: Doctest Cabal\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.local/state/cabal\n          key: store-doctest\n      - run: cabal v2-update\n      - run: make doctest-install && make doctest\n',
       // Building the end-to-end test harness (a job named for it) ships nothing either.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  e2etest-build:\n    name: Build e2etest for linux\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: bash ./internal/e2etest/make-archive.sh\n',
       // goreleaser-action with install-only only puts goreleaser on the PATH; the snapshot it builds ships nowhere.
