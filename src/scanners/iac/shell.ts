@@ -419,14 +419,15 @@ function toCommand(all: ShellWord[]): ShellCommand {
   return redirects.length > 0 ? { ...command, redirects } : command;
 }
 
-const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'nice', 'command', 'builtin', 'doas', 'su-exec', 'gosu', 'timeout', 'xvfb-run', 'dbus-run-session']);
-/** Options of a wrapper that take the next word as their value (`sudo -u user`, `xvfb-run -s "-screen 0 1024x768x24"`). */
-const WRAPPER_VALUES: Readonly<Record<string, RegExp>> = { sudo: /^-[ugpChDrt]$/, timeout: /^-[sk]$|^--(?:signal|kill-after)$/, 'xvfb-run': /^-[efnpsw]$|^--(?:error-file|auth-file|server-num|xauth-protocol|server-args|wait)$/ };
+const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'nice', 'command', 'builtin', 'doas', 'su-exec', 'gosu', 'timeout', 'xvfb-run', 'dbus-run-session', 'arch']);
+/** Options of a wrapper that take the next word as their value (`sudo -u user`, `xvfb-run -s "-screen 0 1024x768x24"`, macOS's `arch -arch arm64`). */
+const WRAPPER_VALUES: Readonly<Record<string, RegExp>> = { sudo: /^-[ugpChDrt]$/, timeout: /^-[sk]$|^--(?:signal|kill-after)$/, 'xvfb-run': /^-[efnpsw]$|^--(?:error-file|auth-file|server-num|xauth-protocol|server-args|wait)$/, arch: /^-(?:arch|e|d)$/ };
 
 /**
  * The words of the command that actually runs, without wrappers (`sudo -E`,
- * `env X=1`, `time`, `timeout 30m`, and the session runners of GUI and D-Bus tests:
- * `xvfb-run -a`, `dbus-run-session --`) and their options.
+ * `env X=1`, `time`, `timeout 30m`, the session runners of GUI and D-Bus tests:
+ * `xvfb-run -a`, `dbus-run-session --`, and macOS's `arch -arm64`, which runs the command
+ * as that architecture) and their options.
  */
 export function effectiveWords(command: ShellCommand): readonly ShellWord[] {
   let words = command.words;

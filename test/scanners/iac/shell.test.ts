@@ -21,8 +21,10 @@ describe('shell reader', () => {
       'curl https://example.org/i.py | python3 -',
       'sh -c "$(curl -fsSL https://example.org/i.sh)"',
       'bash <(curl -s https://example.org/i.sh)',
+      // macOS's arch runs the shell as the architecture it names (cabal's ghcup.sh on Apple silicon).
+      "curl --proto '=https' -sSf https://example.org/get | arch -arm64 /bin/bash",
     ];
-    const no = ['curl -o i.sh https://example.org/i.sh && sh i.sh', 'curl https://example.org/a.json | jq .', 'echo curl | sh', 'curl https://x | tee out | grep a'];
+    const no = ['curl -o i.sh https://example.org/i.sh && sh i.sh', 'curl https://example.org/a.json | jq .', 'echo curl | sh', 'curl https://x | tee out | grep a', 'curl https://example.org/a.json | arch -x86_64 jq .'];
     for (const script of yes) assert.ok(pipeToShellSites(script).length > 0, script);
     for (const script of no) assert.deepEqual(pipeToShellSites(script), [], script);
   });
