@@ -136,19 +136,33 @@ function yamlComment(line: string): string | undefined {
 
 /**
  * Whether a comment marks the literal of a YAML line as a placeholder (FILL_IN_COMMENT): a
- * comment on the line itself, on the line above when that is a comment line, or on the line
+ * comment on the line itself, on the line above when that is a comment line, on the line
  * above that opens the list item the line belongs to (`- name: ACCESS_KEY  # replace with
- * your key` above `value: ...`). The comment of a sibling above (another variable) is not.
+ * your key` above `value: ...`), or, for a key whose value is a map below it, on that map's
+ * `value:` line (GitLab's `DB_PASSWORD:` over `value: x  # your password here`). The comment
+ * of a sibling above (another variable) is not.
  */
 export function hasFillInComment(lineText: (line: number) => string, line: number): boolean {
   const fillIn = (comment: string | undefined) => comment !== undefined && FILL_IN_COMMENT.test(comment);
   const own = lineText(line);
   if (fillIn(yamlComment(own))) return true;
+  // A key whose value is a map below it (GitLab's `DB_PASSWORD:` over `value: ...`): the comment of that value: line.
+  const indent = /^\s*/.exec(own)![0].length;
+  if (/^\s*[\w.-]+:\s*(?:#.*)?$/.test(own)) {
+    let child: number | undefined;
+    for (let next = line + 1; next <= line + 8; next++) {
+      const below = lineText(next);
+      if (/^\s*(?:#.*)?$/.test(below)) continue;
+      const at = /^\s*/.exec(below)![0].length;
+      if (at <= indent || (child !== undefined && at < child)) break;
+      child ??= at;
+      if (at === child && /^\s*value:\s/.test(below)) return fillIn(yamlComment(below));
+    }
+  }
   if (line <= 1) return false;
   const above = lineText(line - 1);
   if (/^\s*#/.test(above)) return fillIn(yamlComment(above.trimStart()));
   const item = /^(\s*)-\s/.exec(above);
-  const indent = /^\s*/.exec(own)![0].length;
   return item !== null && item[1]!.length < indent && !/^\s*-\s/.test(own) && fillIn(yamlComment(above));
 }
 

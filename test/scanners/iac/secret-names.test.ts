@@ -81,6 +81,10 @@ it('takes a comment that tells the reader to replace the value beside it for a p
   assert.equal(at('      API_KEY: 3f9a0c7e21  # replace with a new key every 90 days\n', 1), false);
   assert.equal(at('      DB_PASSWORD: Tr0ub4dor-3  # change me\n', 1), false);
   assert.equal(at('      API_KEY: "3f9a#replace with your key"\n', 1), false);
+  // GitLab's expanded variable: the comment of its value: line, not of a nested map's, nor of the next variable's.
+  assert.equal(at('  DB_PASSWORD:\n    description: the staging database\n    value: hunter2-long  # replace with your password\n', 1), true);
+  assert.equal(at('  DB_PASSWORD:\n    options:\n      value: x  # your password here\n    value: hunter2-long\n', 1), false);
+  assert.equal(at('  DB_PASSWORD:\n    value: hunter2-long\n  API_KEY:\n    value: 3f9a0c7e21  # your key here\n', 1), false);
 });
 
 it('leaves out the literal secrets of a manifest or a compose file that a comment marks as the reader\'s to replace, and only those', () => {

@@ -108,7 +108,7 @@ const downloadUnverified = gitlabRule({
 const secretInVariables = gitlabRule({
   id: 'iac/gitlab-secret-in-variables',
   title: 'Secret written in .gitlab-ci.yml',
-  description: 'A CI variable with a secret-looking name has a literal value in the pipeline file: it is in version control, visible to everyone who can read the repository, and in every fork. The password that a database or broker service container of the job is created with (POSTGRES_PASSWORD with a postgres service, MYSQL_ROOT_PASSWORD with mysql or mariadb: GitLab gives a job\'s variables to its services) is reported as low: it most likely opens only that throw-away container. A value that a comment on its line (or a comment line above it) tells the reader to replace (`API_TOKEN: 3f9a...  # put your token here`) is not reported: like a value written as a fill-in (`your-api-key-here`), it is a placeholder.',
+  description: 'A CI variable with a secret-looking name has a literal value in the pipeline file: it is in version control, visible to everyone who can read the repository, and in every fork. The password that a database or broker service container of the job is created with (POSTGRES_PASSWORD with a postgres service, MYSQL_ROOT_PASSWORD with mysql or mariadb: GitLab gives a job\'s variables to its services) is reported as low: it most likely opens only that throw-away container. A value that a comment on its line (or a comment line above it, or the `value:` line of its expanded form) tells the reader to replace (`API_TOKEN: 3f9a...  # put your token here`) is not reported: like a value written as a fill-in (`your-api-key-here`), it is a placeholder.',
   remediation: 'Define it as a masked (and protected) CI/CD variable in the project or group settings, or fetch it from a secret manager with CI_JOB_JWT/ID tokens.',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -133,7 +133,7 @@ const secretInVariables = gitlabRule({
       // A component's input, given by the pipeline that includes it.
       'spec:\n  inputs:\n    db_password:\n---\nmigrate:\n  variables:\n    DB_PASSWORD: $[[ inputs.db_password ]]\n  script:\n    - ./migrate.sh\n',
       // Values that a comment beside them tells the reader to replace: placeholders.
-      pipeline('variables:\n  # Replace with your own deploy token\n  DEPLOY_TOKEN: 3f9a0c7e21d4b5a6\n  API_KEY: 3f9a0c7e21d4b5a6 # your API key here\n'),
+      pipeline('variables:\n  # Replace with your own deploy token\n  DEPLOY_TOKEN: 3f9a0c7e21d4b5a6\n  API_KEY: 3f9a0c7e21d4b5a6 # your API key here\n  DB_PASSWORD:\n    description: The staging database\n    value: Tr0ub4dor-and-3 # replace with your password\n'),
     ],
   },
   *check(p) {
