@@ -307,8 +307,10 @@ function readShell(script: string): ShellPipeline[] {
     if (c === '&') {
       if (source[i + 1] === '&') i++;
       else if (source[i + 1] === '>') {
-        // &> file: a redirection
+        // `&> file`, `&>> file`: standard output and error to a file, a word of its own as `>` starts one
         endWord();
+        append('&', i);
+        append('>', i + 1);
         i += 2;
         continue;
       }
@@ -395,7 +397,7 @@ function matchParen(source: string, open: number): number {
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
-const REDIRECT = /^(\d*)(>>?|<<?|>&|<&|&>)(.*)$/;
+const REDIRECT = /^(\d*)(>>?|<<?|>&|<&|&>>?)(.*)$/;
 
 function toCommand(all: ShellWord[]): ShellCommand {
   const assignments: ShellWord[] = [];

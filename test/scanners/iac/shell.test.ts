@@ -14,6 +14,15 @@ describe('shell reader', () => {
     assert.equal(pipelines[2]![0]!.words[1]!.text, '$(date | tr a b)');
   });
 
+  it('reads `&>` and `&>>` as redirections of both streams, not as a word and a file argument', () => {
+    for (const [script, op] of [['make check &> check.txt', '&>'], ['make check &>check.txt', '&>'], ['make check &>> check.txt', '&>>']] as const) {
+      const command = parseShell(script)[0]![0]!;
+      assert.deepEqual(command.words.map((w) => w.text), ['make', 'check'], script);
+      assert.deepEqual(command.redirects?.map((r) => `${r.op} ${r.target.text}`), [`${op} check.txt`], script);
+    }
+    assert.equal(parseShell('make check & echo done').length, 2);
+  });
+
   it('finds remote code piped into interpreters, and only that', () => {
     const yes = [
       'curl -fsSL https://example.org/i.sh | sh',
