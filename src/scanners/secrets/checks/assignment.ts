@@ -87,6 +87,8 @@ export function isLikelyPassword(value: string, name: string): boolean {
   if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
   if (isPlaceholder(value) || isReference(value) || isEncodedPlaceholder(value)) return false;
   if (/^(?:\d+|true|false|null|none|nil|undefined)$/i.test(value)) return false;
+  // A timestamp: when the password was set or last changed (Argo CD's admin.passwordMtime: 2019-03-20T17:54:53Z).
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/.test(value)) return false;
   return characterClasses(value) >= 2 || (value.length >= 12 && shannonEntropy(value) >= 3);
 }
 

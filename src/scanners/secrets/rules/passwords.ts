@@ -157,6 +157,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'compose.yaml', text: 'services:\n  registry:\n    environment:\n      - REGISTRY_AUTH_HTPASSWD_REALM=Registry Realm\n' },
         { path: 'k8s/secret.yaml', text: 'kind: Secret\ndata:\n  password: cGFzc3dvcmQK\n' },
         { path: 'templates/configmap.yaml', text: 'data:\n  receive.sh: |\n    COMMAND="$COMMAND \\\n    password=\\"$MAIL_RECEIVER_PASSWORD\\" "\n' },
+        // When the password last changed.
+        { path: 'k8s/admin-secret.yaml', text: 'stringData:\n  admin.passwordMtime: 2024-11-05T08:30:12Z\n' },
       ],
     },
   ),
