@@ -38,6 +38,7 @@ export function isSecretHoldingName(name: string): boolean {
 function isReference(value: string): boolean {
   return (
     /^[!&*|>]/.test(value) || // YAML tags, anchors, aliases, block scalars
+    /^\^.*[.[\]{}()*+?\\|].*\$$/.test(value) || // a regular expression, anchored at both ends: ^.{8,32}$
     /^[A-Za-z_$][\w$.]*\(/.test(value) || // function calls
     /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths
     /^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*:[A-Za-z_][\w.]*$/.test(value) || // Python entry points: package.module:Class

@@ -288,6 +288,8 @@ export const passwordDetectors: Detector[] = [
         // A label in minified interface code, followed by more code.
         { path: 'dist/ui.min.js', text: 'o.createElement("label",null,"Password:"),e?o.createElement("code",null," ****** "):o.createElement(s,{type:"password"})\n' },
         { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"oauth_password"},"password:"),k?h.createElement("code")\n' },
+        // A regular expression passwords must match.
+        { path: 'common/common.go', text: '\t// PasswordPatten is the default password pattern\n\tPasswordPatten = `^.{8,32}$`\n' },
         // A piece of a value built at run time.
         { path: 'tests/e2e/PolicyTest.php', text: "$body = ['password' => 'prefix_' . $emailLocal . '_suffix'];\n" },
         { path: 'test/signup.test.js', text: 'const password = "pw-Qn8zR3" + Date.now();\n' },
