@@ -82,12 +82,17 @@ function isEncodedWords(value: string): boolean {
   return text !== undefined && /^[\x20-\x7e]+$/.test(text) && (isPlaceholder(text) || /^[a-z]+(?:[_ .-][a-z]+)*$/i.test(text));
 }
 
+/** Hashing and encryption schemes by name: scram-sha-256, sha512, bcrypt, argon2id, pbkdf2-sha256, aes-256-gcm. */
+const HASH_SCHEME = /^(?:scram-sha-(?:1|256)(?:-plus)?|(?:hmac-?)?sha-?(?:1|224|256|384|512)(?:-crypt)?|bcrypt|scrypt|yescrypt|argon2(?:id|i|d)?|pbkdf2(?:[-_](?:hmac[-_])?sha-?(?:1|256|512))?|aes-?(?:128|192|256)(?:-(?:gcm|cbc|ctr|xts))?|blowfish|blf-crypt)$/i;
+
 /** Passwords: humans write them, so entropy is low; what matters is that it is a literal. */
 export function isLikelyPassword(value: string, name: string): boolean {
   if (!isSecretHoldingName(name)) return false;
   if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
   if (isPlaceholder(value) || isReference(value) || isEncodedPlaceholder(value)) return false;
   if (/^(?:\d+|true|false|null|none|nil|undefined)$/i.test(value)) return false;
+  // The name of a hashing or encryption scheme: how passwords are stored (PostgreSQL's password_encryption: scram-sha-256).
+  if (HASH_SCHEME.test(value)) return false;
   // A timestamp: when the password was set or last changed (Argo CD's admin.passwordMtime: 2019-03-20T17:54:53Z).
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/.test(value)) return false;
   return characterClasses(value) >= 2 || (value.length >= 12 && shannonEntropy(value) >= 3);

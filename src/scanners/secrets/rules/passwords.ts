@@ -159,6 +159,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'templates/configmap.yaml', text: 'data:\n  receive.sh: |\n    COMMAND="$COMMAND \\\n    password=\\"$MAIL_RECEIVER_PASSWORD\\" "\n' },
         // When the password last changed.
         { path: 'k8s/admin-secret.yaml', text: 'stringData:\n  admin.passwordMtime: 2024-11-05T08:30:12Z\n' },
+        // How the database stores passwords.
+        { path: 'k8s/postgresql.yaml', text: 'spec:\n  postgresql:\n    parameters:\n      password_encryption: scram-sha-256\n' },
       ],
     },
   ),
