@@ -292,6 +292,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"oauth_password"},"password:"),k?h.createElement("code")\n' },
         // A regular expression passwords must match.
         { path: 'common/common.go', text: '\t// PasswordPatten is the default password pattern\n\tPasswordPatten = `^.{8,32}$`\n' },
+        // The key of a Secret's data the password is kept under.
+        { path: 'src/main/java/org/example/ApiProperties.java', text: '    public static final String OPERATOR_PASSWORD_KEY = "rebalance-operator.password";\n    public static final String ADMIN_PASSWORD_KEY = "topic-operator.apiAdminPassword";\n' },
         // A piece of a value built at run time.
         { path: 'tests/e2e/PolicyTest.php', text: "$body = ['password' => 'prefix_' . $emailLocal . '_suffix'];\n" },
         { path: 'test/signup.test.js', text: 'const password = "pw-Qn8zR3" + Date.now();\n' },
