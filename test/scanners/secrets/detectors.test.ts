@@ -55,6 +55,18 @@ test("the Supabase CLI local stack's published default secret key is not reporte
   assert.ok(ids(`SUPABASE_SECRET_KEY=${key('N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvy')}`).includes('supabase-secret-key'));
 });
 
+test("the Kubernetes documentation's example Secret password, as written or base64-encoded in data, is not reported; another of its form is", () => {
+  // Built from parts so that no scanner takes this test file for a leak.
+  const documented = ['1f2d', '1e2e', '67df'].join('');
+  const other = ['1f2d', '1e2e', '67dc'].join('');
+  const ids = (text: string) => scanBytes(Buffer.from(text, 'utf8'), 'k8s/secret.yaml', compiledDetectors()).map((m) => m.detectorId);
+  const secret = (data: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\n${data}`;
+  assert.deepEqual(ids(secret(`data:\n  username: YWRtaW4=\n  password: ${Buffer.from(documented).toString('base64')}\n`)), []);
+  assert.deepEqual(ids(secret(`stringData:\n  password: ${documented}\n`)), []);
+  assert.ok(ids(secret(`data:\n  password: ${Buffer.from(other).toString('base64')}\n`)).includes('password-in-yaml'));
+  assert.ok(ids(secret(`stringData:\n  password: ${other}\n`)).includes('password-in-yaml'));
+});
+
 test('a Fly.io macaroon token, a comma-separated list of parts, is one finding, not one per part', () => {
   const example = DETECTORS.find((detector) => detector.id === 'flyio-token')!.examples.positive[1] as string;
   assert.equal(example.split(',fm2_').length, 2);
