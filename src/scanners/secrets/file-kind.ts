@@ -20,7 +20,7 @@ const BY_EXTENSION: Record<string, FileKind> = {
 const CODE_EXTENSIONS = new Set(
   ('js mjs cjs jsx ts mts cts tsx vue svelte astro py pyw rb erb rake go java kt kts scala groovy gradle cs vb fs ' +
     'php phtml rs swift m mm c cc cpp cxx h hpp dart lua pl pm r jl ex exs erl clj cljs elm hs ml fish ' +
-    'ps1 psm1 bat cmd sql html htm').split(' '),
+    'ps1 psm1 bat cmd sql html htm graphql graphqls gql').split(' '),
 );
 
 /** Dotted names without an extension: ".env", ".env.local", ".npmrc", "Dockerfile", "Dockerfile.prod". */

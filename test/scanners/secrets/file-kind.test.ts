@@ -6,3 +6,7 @@ test('a file extension named like an Object property is an ordinary extension', 
   for (const name of ['a.constructor', 'b.__proto__', 'c.toString', 'd.hasOwnProperty']) assert.equal(fileKind(name), 'other', name);
   assert.equal(fileKind('config.yaml'), fileKind('x.yml'));
 });
+
+test('a GraphQL schema or query is code: its values are quoted, a bare word after a field is a type', () => {
+  for (const name of ['schema.graphql', 'api/schema.graphqls', 'queries/user.gql']) assert.equal(fileKind(name), 'code', name);
+});

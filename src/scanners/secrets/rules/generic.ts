@@ -70,6 +70,8 @@ export const genericDetectors: Detector[] = [
         // A Helm chart's checksum annotation (the digest of its Secret template), and the path a secret is read from.
         { path: 'deploy/runner.yaml', text: '      annotations:\n        checksum/secrets: 2c7d1e9b4f6a08d3e5c1b7a9f2d4e6081c3a5b7d9e1f2a4c6b8d0e2f4a6c8b1d\n' },
         { path: 'config.toml', text: '  [runners.kubernetes.volumes.secret]\n    "secret_1" = "relative/path/to/secret_1_file"\n' },
+        // A GraphQL schema's fields and their types.
+        { path: 'schema/schema.graphql', text: 'type pod_PodDetail {\n  imagePullSecrets: [v1_LocalObjectReference]\n  secret: v1_SecretVolumeSource\n}\n' },
         // Validation rules of a form's fields (Laravel), and what a field is for.
         { path: 'app/Livewire/Storage/Form.php', text: "protected $rules = ['secret' => 'required|string|max:255', 'privateKeyDescription' => 'nullable|string|max:255'];\n" },
         // A syntax highlighter's token classes in minified code.
