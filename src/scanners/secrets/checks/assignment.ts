@@ -40,7 +40,7 @@ function isReference(value: string): boolean {
     /^[!&*|>]/.test(value) || // YAML tags, anchors, aliases, block scalars
     /^\^.*[.[\]{}()*+?\\|].*\$$/.test(value) || // a regular expression, anchored at both ends: ^.{8,32}$
     /^[A-Za-z_$][\w$.]*\(/.test(value) || // function calls
-    /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths
+    /^(?:\$?\.)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths, a Go template's .Values.x
     // The key a password is kept under, with hyphens in its parts: rebalance-operator.password, topic-operator.apiAdminPassword.
     (/^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+$/.test(value) && /(?:password|passwd|pwd|passphrase|secret|token|key|credentials?)$/i.test(value)) ||
     /^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*:[A-Za-z_][\w.]*$/.test(value) || // Python entry points: package.module:Class

@@ -72,6 +72,8 @@ export const genericDetectors: Detector[] = [
         { path: 'config.toml', text: '  [runners.kubernetes.volumes.secret]\n    "secret_1" = "relative/path/to/secret_1_file"\n' },
         // A GraphQL schema's fields and their types.
         { path: 'schema/schema.graphql', text: 'type pod_PodDetail {\n  imagePullSecrets: [v1_LocalObjectReference]\n  secret: v1_SecretVolumeSource\n}\n' },
+        // A Helm template's variable set from the chart's values.
+        { path: 'charts/app/templates/pull-secrets.yaml', text: '{{ range $name, $secret := .Values.imagePullSecrets }}\n---\nkind: Secret\n' },
         // Validation rules of a form's fields (Laravel), and what a field is for.
         { path: 'app/Livewire/Storage/Form.php', text: "protected $rules = ['secret' => 'required|string|max:255', 'privateKeyDescription' => 'nullable|string|max:255'];\n" },
         // A syntax highlighter's token classes in minified code.
