@@ -40,7 +40,8 @@ function passwordDetector(
     context: (match) =>
       isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? '') &&
       !isInterfaceText(secretGroup(match), match.path) &&
-      !(match.kind === 'code' && isJoinedWithVariable(match)),
+      !(match.kind === 'code' && isJoinedWithVariable(match)) &&
+      !(match.kind === 'yaml' && match.groups['secret3'] !== undefined && isSentenceScalar(match)),
     priority: 6,
     recognisedBy: 'name',
     examples,
@@ -64,6 +65,26 @@ function isJoinedWithVariable(match: MatchInfo): boolean {
   const { lines, at, column } = match.around(0, 0);
   const after = (lines[at] ?? '').slice(column + match.match.length);
   return /^\s*(?:\.\.?|\+)\s*[$A-Za-z_]/.test(after) && !/^\.[A-Za-z_]/.test(after);
+}
+
+/** Words that sentences are made with and passphrases of random words rarely are. */
+const FUNCTION_WORDS = new Set(
+  "a an the it it's its is are was be this that these not no of to in on for with and or but if your you my our we i".split(' '),
+);
+
+/**
+ * An unquoted YAML value that goes on past the first word as a sentence (`password: shhhh!
+ * it's an azure devops secret`): YAML reads the whole line as the value, and a sentence
+ * there describes the setting, it is not one. Its words are mostly letters, and at least
+ * one is a word sentences are built with; a password with a space in it is not one.
+ */
+function isSentenceScalar(match: MatchInfo): boolean {
+  const { lines, at, column } = match.around(0, 0);
+  const rest = (lines[at] ?? '').slice(column + match.match.length).replace(/\s+#.*$/, '');
+  if (!/^[ \t]+\S/.test(rest)) return false;
+  const words = `${match.groups['secret3']}${rest}`.trim().split(/\s+/);
+  const lettered = words.filter((word) => /^[A-Za-z]+(?:'[a-z]+)?[.,!?:;]*$/.test(word));
+  return words.length >= 3 && lettered.length * 3 >= words.length * 2 && words.some((word) => FUNCTION_WORDS.has(word.toLowerCase().replace(/[.,!?:;]+$/, '')));
 }
 
 /** The value the engine will report, for the name-aware context check. */
@@ -147,6 +168,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'config.yaml', text: 'database:\n  host: db.internal\n  password: Mn3vB8xQ1zKt\n' },
         { path: 'docker-compose.yml', text: 'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=Rt6pW2nXq9Lz\n' },
         { path: 'k8s/values.yaml', text: 'smtp:\n  pass: "Gh4kZ8vN1qPs"\n' },
+        // A password with a space in it, and one before a comment.
+        { path: 'config/mail.yaml', text: 'smtp:\n  password: Gh4k Z8vN1qPs\n  pass: Vb7nQ3kLp9Xs # the relay\n' },
       ],
       negative: [
         { path: '.github/workflows/ci.yml', text: 'with:\n  password: ${{ secrets.REGISTRY_PASSWORD }}\n' },
@@ -161,6 +184,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'k8s/admin-secret.yaml', text: 'stringData:\n  admin.passwordMtime: 2024-11-05T08:30:12Z\n' },
         // How the database stores passwords.
         { path: 'k8s/postgresql.yaml', text: 'spec:\n  postgresql:\n    parameters:\n      password_encryption: scram-sha-256\n' },
+        // A sentence where the password goes, as documentation writes it.
+        { path: 'docs/argocd-secret.yaml', text: 'stringData:\n  webhook.bitbucket.password: shhhh! it is a bitbucket secret # not used\n' },
       ],
     },
   ),
