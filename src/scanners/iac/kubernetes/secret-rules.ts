@@ -31,9 +31,10 @@ const b64 = (value: string) => Buffer.from(value).toString('base64');
 
 /**
  * Keys that name who, where or what kind, not a credential: a Secret holding only these gives
- * nothing away by itself (Argo CD's repository Secrets hold `type: helm`, `name`, `project` beside the credential).
+ * nothing away by itself (Argo CD's repository Secrets hold `type: helm`, `name`, `project` beside the credential;
+ * a cloud SQL proxy's Secret its `projectId`, and an OAuth client's its public `clientId`).
  */
-const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|namespace|host|hostname|port|region|email|database|db_?name|name|type|project)$/i;
+const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|namespace|host|hostname|port|region|email|database|db_?name|name|type|project|(?:project|account|tenant|subscription|client|app|org|organization)[-_.]?id)$/i;
 
 /** Keys that name an address: no credential unless the address carries one (`postgres://app:...@db/shop`). */
 const ADDRESS_KEY = /(?:^|[-_.])(?:url|uri|endpoint|addr|address|server)$/i;
@@ -148,7 +149,7 @@ const committedSecret = kubeRule({
   id: 'iac/k8s-committed-secret',
   title: 'Secret manifest with literal values',
   description:
-    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names and addresses alone (a username, a host, a URL without a password), and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
+    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names, ids and addresses alone (a username, a project or OAuth client id, a host, a URL without a password), and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
   remediation:
     'Remove the values from the repository and rotate them. Create the Secret at deploy time from a secret store (External Secrets Operator, the Secrets Store CSI driver, Vault), commit it encrypted (Sealed Secrets, SOPS), or generate it from files kept out of git (kustomize secretGenerator).',
   severity: 'medium',
@@ -185,6 +186,8 @@ const committedSecret = kubeRule({
       secret('stringData:\n  config.secret.yaml: |\n    auth:\n      public_key_path: /tmp/cas.public.pem\n    log_level: info\n'),
       secret(`stringData:\n  config.yaml: |\n    issuer: http://dex:5556/dex\n    staticClients:\n      - id: dev\n        secret: ${b64('example-app-secret')}\n`),
       secret('stringData:\n  admin.passwordMtime: 2019-03-20T17:54:53Z\n'),
+      // Which project, tenant and OAuth client the credential (a placeholder here) belongs to.
+      secret('stringData:\n  projectId: shop-prod-4821\n  tenant_id: 7c1e0f4a-9b2d-4e3f-8a61-d05c2b9e4f17\n  clientId: 0oa4x9q2LmT7vB1s5d8\n  password: change-me\n'),
       // Argo CD's repository Secret as its documentation writes it: settings, and a key elided with `...`.
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  url: ssh://git@example.org/shop/deploy\n  type: helm\n  name: shop\n  project: default\n  sshPrivateKey: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n    ...\n    -----END OPENSSH PRIVATE KEY-----\n',
       // Argo CD's cluster Secret as its documentation writes it: the reader's own token goes where my-token is.
