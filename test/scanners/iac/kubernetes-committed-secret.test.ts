@@ -23,6 +23,11 @@ describe('iac/k8s-committed-secret on manifests', () => {
     assert.ok(!JSON.stringify(found).includes(VALUE));
   });
 
+  it('names the passphrase, not the settings of the encryption it keys (cipher, hash, size, key derivation)', () => {
+    const text = `${SECRET_HEAD}stringData:\n  CRYPTO_KEY_VALUE: ${VALUE}\n  CRYPTO_KEY_CIPHER: aes-xts-plain64\n  CRYPTO_KEY_HASH: sha256\n  CRYPTO_KEY_SIZE: "256"\n  CRYPTO_PBKDF: argon2i\n`;
+    assert.deepEqual(hits(text).map((f) => f.message), ['Secret db is committed with literal value for CRYPTO_KEY_VALUE; keep Secret values out of the repository.']);
+  });
+
   it('reads Secrets in a List and beside other documents, and judges only v1 Secrets', () => {
     const list = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: api\n  stringData:\n    token: ${VALUE}\n`;
     assert.deepEqual(hits(list).map((f) => f.location.startLine), [9]);

@@ -36,6 +36,13 @@ const b64 = (value: string) => Buffer.from(value).toString('base64');
  */
 const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|namespace|host|hostname|port|region|email|database|db_?name|name|type|project|(?:project|account|tenant|subscription|client|app|org|organization)[-_.]?id)$/i;
 
+/**
+ * Keys that name how a credential is used, not the credential: its cipher, hash, size, key
+ * derivation, provider, format or lifetime (Longhorn's encryption Secret holds `CRYPTO_KEY_CIPHER:
+ * aes-xts-plain64`, `CRYPTO_KEY_SIZE: 256`, `CRYPTO_PBKDF: argon2i` beside the passphrase).
+ */
+const SETTING_KEY = /(?:^|[-_.])(?:cipher|ciphers|hash|digest|size|bits|length|algorithm|algo|kdf|pbkdf2?|provider|mode|format|version|iterations|rounds|ttl|timeout|expiry|expiration)$/i;
+
 /** Keys that name an address: no credential unless the address carries one (`postgres://app:...@db/shop`). */
 const ADDRESS_KEY = /(?:^|[-_.])(?:url|uri|endpoint|addr|address|server)$/i;
 /** A password in an address: `scheme://user:password@host`, or a DSN's `user:password@tcp(host)`. */
@@ -106,7 +113,7 @@ function isLiteral(key: string, written: string, encoded: boolean): boolean {
   const value = ((encoded ? decoded(written) : undefined) ?? written).trim();
   // camelCase keys (StorageOS's apiUsername, apiAddress) split as the other spellings are.
   const words = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
-  if (value === '' || IDENTIFIER_KEY.test(words) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
+  if (value === '' || IDENTIFIER_KEY.test(words) || SETTING_KEY.test(words) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
   // Bytes (a keystore): a literal.
   if (!PRINTABLE.test(value)) return true;
   // A file: a literal when it holds a credential (or its key names one), unless a template or SOPS fills it,
@@ -149,7 +156,7 @@ const committedSecret = kubeRule({
   id: 'iac/k8s-committed-secret',
   title: 'Secret manifest with literal values',
   description:
-    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names, ids and addresses alone (a username, a project or OAuth client id, a host, a URL without a password), and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
+    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names, ids and addresses alone (a username, a project or OAuth client id, a host, a URL without a password), settings of how a credential is used (a cipher, a hash, a key size, a lifetime), and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
   remediation:
     'Remove the values from the repository and rotate them. Create the Secret at deploy time from a secret store (External Secrets Operator, the Secrets Store CSI driver, Vault), commit it encrypted (Sealed Secrets, SOPS), or generate it from files kept out of git (kustomize secretGenerator).',
   severity: 'medium',
@@ -158,6 +165,8 @@ const committedSecret = kubeRule({
     positive: [
       secret(`data:\n  # expect\n  password: ${b64('hunter2-but-longer')}\n`),
       secret('stringData:\n  username: app\n  # expect\n  api-key: hunter2-but-longer\n'),
+      // A passphrase beside the settings of the encryption it keys, which are named in no message.
+      secret('stringData:\n  # expect\n  CRYPTO_KEY_VALUE: Vq7rT2mXk9Lp\n  CRYPTO_KEY_CIPHER: aes-xts-plain64\n  CRYPTO_KEY_HASH: sha256\n  CRYPTO_KEY_SIZE: "256"\n  CRYPTO_PBKDF: argon2i\n'),
       // Names and addresses in camelCase are no credential either: the password is.
       secret('stringData:\n  apiAddress: tcp://10.0.0.5:5705\n  apiUsername: storage\n  # expect\n  apiPassword: Vq7rT2mXk9Lp\n'),
       // A configuration file whose settings hold a credential.
@@ -187,6 +196,8 @@ const committedSecret = kubeRule({
       secret(`stringData:\n  config.yaml: |\n    issuer: http://dex:5556/dex\n    staticClients:\n      - id: dev\n        secret: ${b64('example-app-secret')}\n`),
       secret('stringData:\n  admin.passwordMtime: 2019-03-20T17:54:53Z\n'),
       // Which project, tenant and OAuth client the credential (a placeholder here) belongs to.
+      // Settings of an encryption whose passphrase is not here.
+      secret('stringData:\n  CRYPTO_KEY_CIPHER: aes-xts-plain64\n  CRYPTO_KEY_HASH: sha256\n  CRYPTO_KEY_SIZE: "256"\n  CRYPTO_PBKDF: argon2i\n  keyRotationTtl: 720h\n'),
       secret('stringData:\n  projectId: shop-prod-4821\n  tenant_id: 7c1e0f4a-9b2d-4e3f-8a61-d05c2b9e4f17\n  clientId: 0oa4x9q2LmT7vB1s5d8\n  password: change-me\n'),
       // Argo CD's repository Secret as its documentation writes it: settings, and a key elided with `...`.
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  url: ssh://git@example.org/shop/deploy\n  type: helm\n  name: shop\n  project: default\n  sshPrivateKey: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n    ...\n    -----END OPENSSH PRIVATE KEY-----\n',
