@@ -10,6 +10,18 @@ function credentialUrl(schemes: string): RegExp {
   );
 }
 
+/**
+ * A video meeting's invitation link (`https://zoom.us/j/94144933087?pwd=...`, `.../meeting/98932778409?password=...`):
+ * the passcode in it is handed to every invitee with the link, and community calendars and
+ * READMEs publish it on purpose. The path ends with a meeting number after /j/, /w/, /s/,
+ * /meeting/ or /join/.
+ */
+function isMeetingLink(match: MatchInfo): boolean {
+  const { lines, at, column } = match.around(0, 0);
+  const url = (lines[at] ?? '').slice(0, column).replace(/\?[^\s"'`<>]*$/, '');
+  return /https?:\/\/[^\s"'`<>]*\/(?:j|w|s|meetings?|join)\/\d{9,12}\/?$/i.test(url);
+}
+
 /** Two or more words in camel case, no digit: AuthToken, apiSecret. */
 const CAMEL_CASE_NAME = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)+$/;
 
@@ -170,6 +182,7 @@ export const urlDetectors: Detector[] = [
     context: (match) => {
       const secret = match.groups['secret'] ?? match.groups['secret2'] ?? '';
       if (endsLikeCode(secret) || isUserName(secret, match.window)) return false;
+      if (match.groups['secret2'] !== undefined && isMeetingLink(match)) return false;
       // Another key of a connection string, its value ended by ; or a space (libpq's host=db user=app), not by a comma as
       // a keyword argument's is (login(username=self.username, password=self.password) continued on the next line).
       return (
@@ -183,6 +196,8 @@ export const urlDetectors: Detector[] = [
         '"DefaultConnection": "Server=sql01.acme.internal;Database=Orders;User Id=orders_app;Password=Lp4vX9qZ2mTk;"',
         'spring.datasource.url=jdbc:mysql://db.acme.internal:3306/shop?user=shop&password=Qn8zR3wLx6Vp',
         'conn = psycopg2.connect("host=db.acme.internal user=billing password=Hq5wT8zR2mLn dbname=billing")',
+        // A service's address with a number in its path is no meeting.
+        'curl "https://api.acme.internal/v2/accounts/418275530?user=billing&password=Hq5wT8zR2mLn"',
       ],
       negative: [
         '"DefaultConnection": "Server=(localdb)\\\\mssqllocaldb;Database=Dev;Trusted_Connection=True;"',
@@ -199,6 +214,9 @@ export const urlDetectors: Detector[] = [
         'By default the script logs in as a user with username=admin and password=password.',
         "resp = client.post('/oauth/token', data='grant_type=password&username=alice&password=alice&scope=read')",
         'reply = radius.authenticate(None, username=username, password=code',
+        // Video meeting invitations: the passcode goes to every invitee with the link.
+        'Join the community meeting: https://zoom.us/j/93481127745?pwd=R3ZkN2x5cWpQb0VtT1FhT0Y4dz09',
+        '  meeting_link="https://meetings.example.org/meeting/98932778409?from=calendar&password=3314408c-ca2c-414a-bea6-40e1658d9692"',
       ],
     },
   },
