@@ -107,6 +107,10 @@ test('names and values of assignments', () => {
   // A random token of base64 length decodes to bytes; read as text they are no placeholder
   // (this one's bytes start with "*j", which reads like a YAML alias).
   assert.ok(isLikelyToken('KmqpmVigjnjON9HIwB0GV1DJgTI92lQpVKrFC9uA', 'token'));
+  // The name's words inside lower-case letters and digits are a person's spelling; random letters around them are not.
+  assert.ok(!isLikelyToken('emailconfigauthsecret123', 'auth_secret'));
+  assert.ok(isLikelyToken('q8zr3wlx6vpauthsecretk2m9', 'api_key'));
+  assert.ok(isLikelyToken('Q8zR3wLx6VpauthsecretK2m9', 'auth_secret'));
   // Base64 of words is still an example.
   assert.ok(!isLikelyToken(Buffer.from('an_unsecure_secret_for_tests').toString('base64'), 'token'));
 });

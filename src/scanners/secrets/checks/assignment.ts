@@ -117,6 +117,10 @@ export function isLikelyToken(value: string, name: string): boolean {
   if (isPlaceholder(value) || isReference(value) || isEncodedWords(value)) return false;
   // The name again in another case: a generated client's map of operation ids ("v1-create-api-key": "v1CreateApiKey").
   if (wordsOf(value).join(' ') === wordsOf(name).join(' ')) return false;
+  // The name's words inside a value of lower-case letters and digits: spelled by a person for a test
+  // (auth_secret: emailconfigauthsecret123), where a generated token has random letters.
+  const joined = wordsOf(name).join('');
+  if (joined.length >= 6 && /^[a-z0-9]+$/.test(value) && value.includes(joined)) return false;
   if (KNOWN_TOKEN_PREFIX.test(value)) return false;
   // Text that opens a call or a literal is code or a formula: nonce_plaintext:HMAC_SHA256({
   if (/[({[]$/.test(value)) return false;
