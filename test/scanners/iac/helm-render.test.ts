@@ -139,6 +139,10 @@ describe('Helm renderer: control structures', () => {
     const result = renderAll({ 'cm.yaml': 'data: 1\n', 'd.yaml': 'sum: {{ include (print $.Template.BasePath "/cm.yaml") . | sha256sum | trunc 8 }}\n' });
     assert.deepEqual(result.warnings, []);
     assert.match(result.templates.find((t) => t.path === 'c/templates/d.yaml')!.rendered.text, /^sum: [0-9a-f]{8}\n$/);
+    // So can a partial of another name than .tpl, whose name starts with `_`.
+    const script = renderAll({ '_create_bucket.txt': '#!/bin/sh\nmc mb {{ .Values.bucket }}\n', 'cm.yaml': 'data:\n  create.sh: |\n{{ include (print $.Template.BasePath "/_create_bucket.txt") . | indent 4 }}\n' }, 'bucket: shop\n');
+    assert.deepEqual(script.warnings, []);
+    assert.equal(script.templates.find((t) => t.path === 'c/templates/cm.yaml')!.rendered.text, 'data:\n  create.sh: |\n    #!/bin/sh\n    mc mb shop\n    \n');
   });
 });
 

@@ -233,6 +233,22 @@ describe('Helm charts in a scan', () => {
     }
   });
 
+  it('reads a partial of the chart whose name starts with `_` but does not end in .tpl, which a template includes by its path', async () => {
+    const t = tempTree({
+      'Chart.yaml': CHART,
+      'values.yaml': 'hostPID: true\n',
+      'templates/_pod_spec.txt': 'hostPID: {{ .Values.hostPID }}\ncontainers:\n- name: c\n  image: nginx:1.27\n',
+      'templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n{{ include (print $.Template.BasePath "/_pod_spec.txt") . | indent 2 }}\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-pid'), ['values.yaml:1']);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('renders the fixture chart and reports each problem where it is written', async () => {
     const dir = fixturePath('iac', 'helm-chart');
     const result = await runScan({ target: dir, scannerSet: [iacScanner] });

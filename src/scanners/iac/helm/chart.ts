@@ -319,8 +319,13 @@ function parseOrder(paths: Iterable<string>, place: (path: string) => string = (
   return [...paths].map((path) => ({ path, at: place(path) })).sort((a, b) => depth(b.at) - depth(a.at) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).map((p) => p.path);
 }
 
+/**
+ * A file under templates/ that Helm parses as a template: YAML, a .tpl helper, or a partial of
+ * any other name starting with `_` (`_helper_create_bucket.txt`), which Helm loads as well and
+ * charts include by its path (`include (print $.Template.BasePath "/_helper_create_bucket.txt") .`).
+ */
 export function isTemplateSource(rel: string): boolean {
-  return /\.(?:ya?ml|tpl)$/i.test(rel);
+  return /\.(?:ya?ml|tpl)$/i.test(rel) || /(?:^|\/)_[^/]+$/.test(rel);
 }
 
 /** A chart of the tree: the top one, or an unpacked subchart under charts/. */

@@ -9,7 +9,7 @@ import { analyseChart, withNote, withoutAlso, type ChartAnalysis } from './analy
 import { helmDeployments, setPath, setValue, setValues, type HelmDeployment } from './deployments.js';
 import { mayHoldDeployers } from '../deployer-documents.js';
 import { MAX_DEPLOYER_FILE, type Deployers } from '../deployers.js';
-import { joinPath, ParsedTemplates, type PackedFile, type ReleaseNames } from './chart.js';
+import { isTemplateSource, joinPath, ParsedTemplates, type PackedFile, type ReleaseNames } from './chart.js';
 import type { BuiltImages } from '../kubernetes/built-images.js';
 import { parseHelmIgnore, type HelmIgnore } from './ignore.js';
 import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from './packaged.js';
@@ -168,7 +168,7 @@ function parentChart(dir: string, charts: ReadonlySet<string>): string | undefin
 }
 
 /** A path of a chart's tree (relative to the chart): files of the chart and of its unpacked subcharts. */
-const TREE_FILE = /^(?:charts\/[^/]+\/)*(?:Chart\.yaml|values\.yaml|requirements\.yaml|templates\/.+\.(?:ya?ml|tpl))$/i;
+const TREE_FILE = /^(?:charts\/[^/]+\/)*(?:Chart\.yaml|values\.yaml|requirements\.yaml|templates\/.+\.(?:ya?ml|tpl)|templates\/(?:.+\/)?_[^/]+)$/i;
 /** A template that renders manifests: YAML under templates/ whose name does not start with `_`. */
 const MANIFEST_TEMPLATE = /^(?:charts\/[^/]+\/)*templates\/(?:.+\/)?[^_/][^/]*\.ya?ml$/i;
 
@@ -774,7 +774,7 @@ export class HelmCharts {
     const kept = this.libraryTexts.get(library);
     if (kept) return kept;
     const read = (async () => {
-      const files = [joinPath(library, 'Chart.yaml'), joinPath(library, 'values.yaml'), ...(await this.source.list(joinPath(library, 'templates'))).filter((f) => /\.(?:ya?ml|tpl)$/i.test(f))];
+      const files = [joinPath(library, 'Chart.yaml'), joinPath(library, 'values.yaml'), ...(await this.source.list(joinPath(library, 'templates'))).filter(isTemplateSource)];
       if (files.length > MAX_CHART_FILES) return undefined;
       const out: Array<readonly [string, string | undefined]> = [];
       for (const file of files) out.push([file, await this.source.read(file)]);

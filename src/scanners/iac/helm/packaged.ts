@@ -18,7 +18,7 @@ import { looksBinary } from '../../../workspace/files.js';
 export const MAX_UNPACKED_BYTES = 16 * 1024 * 1024;
 /** Archives inside archives followed (charts/a.tgz holding charts/b.tgz). */
 const MAX_NESTING = 3;
-const CHART_FILE = /^(?:charts\/[^/]+\/)*(?:Chart\.yaml|values\.yaml|requirements\.yaml|templates\/.+\.(?:ya?ml|tpl))$/i;
+const CHART_FILE = /^(?:charts\/[^/]+\/)*(?:Chart\.yaml|values\.yaml|requirements\.yaml|templates\/.+\.(?:ya?ml|tpl)|templates\/(?:.+\/)?_[^/]+)$/i;
 const NESTED_ARCHIVE = /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/i;
 /** Files of one chart that .Files offers, at most (those of the charts on disk have the same bounds). */
 export const MAX_OTHER_FILES = 500;
