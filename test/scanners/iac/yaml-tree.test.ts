@@ -73,6 +73,15 @@ describe('bounded YAML tree', () => {
     assert.equal(pair(get(matrix.documents[0]!.root, 'job'), 'script')!.keyLine, 8);
     // Anything else that YAML 1.2 refuses stays a problem.
     assert.equal(loadYaml('a: [1,\nb: 2\n').documents.length, 0);
+    // Brackets in a block scalar's text (a script in a ConfigMap) or in an earlier document open no flow collection.
+    const script = loadYaml(
+      ['kind: ConfigMap', 'data:', '  run.sh: |-', '    connect() {', '      if [ -n "$HOST" ]; then', '    echo "{ not closed [ here"', '  other: |', '    ${FOO', 'kind2: x', '---', 'kind: Deployment', 'spec:', '  command: [ "/bin/sh",', '  "-c" ]', '  replicas: 1', ''].join('\n'),
+    );
+    assert.equal(script.problems.length, 1);
+    assert.deepEqual(script.documents.map((d) => plain(d.root)), [
+      { kind: 'ConfigMap', data: { 'run.sh': 'connect() {\n  if [ -n "$HOST" ]; then\necho "{ not closed [ here"', other: '${FOO\n' }, kind2: 'x' },
+      { kind: 'Deployment', spec: { command: ['/bin/sh', '-c'], replicas: 1 } },
+    ]);
   });
 
   it('reads a quoted string continued on lines no deeper than its key, as go-yaml writes a long one in a sequence (a CRD), with one warning', () => {
@@ -101,6 +110,13 @@ describe('bounded YAML tree', () => {
     // A file that needs both readings is read with both.
     const both = loadYaml(['a:', '  - b: [', '  1]', "    c: 'x", "    y'", ''].join('\n'));
     assert.deepEqual(plain(both.documents[0]?.root), { a: [{ b: [1], c: 'x y' }] });
+    // Quotes in a block scalar's text (a script in a ConfigMap) or in an earlier document open no string.
+    const script = loadYaml(["kind: ConfigMap", 'data:', '  run.sh: |', '    "unbalanced', "    echo 'it", 'kind2: x', '---', 'kind: Pod', 'args:', "  - 'a", "  b'", 'next: 1', ''].join('\n'));
+    assert.deepEqual(script.problems.map((p) => p.line), [10]);
+    assert.deepEqual(script.documents.map((d) => plain(d.root)), [
+      { kind: 'ConfigMap', data: { 'run.sh': '"unbalanced\necho \'it\n' }, kind2: 'x' },
+      { kind: 'Pod', args: ['a b'], next: 1 },
+    ]);
   });
 
   it('keeps the explicit tag of a node (!reference, !Ref, !!str) and gives none to untagged nodes', () => {

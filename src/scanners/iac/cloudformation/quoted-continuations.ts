@@ -1,3 +1,5 @@
+import { inBlockScalar, isDocumentMarker, keyColumn, opensBlockScalar } from '../yaml/block-scalars.js';
+
 /** The warning for a template read again the PyYAML way (indentQuotedContinuations). */
 export const UNDER_INDENTED_QUOTE = 'a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as go-yaml, PyYAML and CloudFormation read it';
 
@@ -18,16 +20,28 @@ function opensScalar(line: string, j: number): boolean {
  * Indents the continuation lines of a multi-line quoted string one space deeper than
  * the line that opened it, when they are not already: a policy written as
  * `PolicyDocument: !Sub '{` whose closing `}'` sits at the key's indentation. Folding
- * drops leading spaces of continuation lines, so the string's value is unchanged.
+ * drops leading spaces of continuation lines, so the string's value is unchanged. Quotes in
+ * a block scalar's text (a script in a ConfigMap) or in an earlier document open nothing.
  */
 export function indentQuotedContinuations(text: string): string {
   const lines = text.split('\n');
   let quote: string | undefined;
   let openerIndent = 0;
   let flowDepth = 0;
+  // The key column of the line that opened the block scalar being read, if one is.
+  let blockKey: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
     const indent = line.length - line.trimStart().length;
+    if (blockKey !== undefined) {
+      if (inBlockScalar(line, blockKey)) continue;
+      blockKey = undefined;
+    }
+    if (isDocumentMarker(line)) {
+      quote = undefined;
+      flowDepth = 0;
+      continue;
+    }
     if (quote && line.trim() !== '' && indent <= openerIndent) {
       line = ' '.repeat(openerIndent + 1 - indent) + line;
       lines[i] = line;
@@ -62,7 +76,10 @@ export function indentQuotedContinuations(text: string): string {
       else if (c === ']' || c === '}') flowDepth = Math.max(0, flowDepth - 1);
       else if (c === '!' || c === '&' || c === '*') {
         while (j + 1 < line.length && !/[\s,\[\]{}]/.test(line[j + 1]!)) j++;
-      } else if (c === '|' || c === '>') break;
+      } else if (c === '|' || c === '>') {
+        if (flowDepth === 0 && opensBlockScalar(line)) blockKey = keyColumn(line);
+        break;
+      }
       else if (!/[\s,:?-]/.test(c) || (c === '-' && j + 1 < line.length && !/\s/.test(line[j + 1]!))) plain = true;
     }
   }

@@ -12,6 +12,7 @@ import {
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from './anchors.js';
 import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from '../cloudformation/quoted-continuations.js';
+import { inBlockScalar, isDocumentMarker, keyColumn, opensBlockScalar } from './block-scalars.js';
 
 /**
  * YAML documents as a small, plain tree that remembers where every node and key sits
@@ -286,16 +287,28 @@ export function isUnderIndentedFlow(error: { code: string; message: string }): b
 /**
  * Indents the lines inside an open flow collection (`[`/`{` not yet closed on an earlier
  * line) one space deeper than the key of the line that opened it, when they are not already.
- * Brackets inside quotes and comments do not count.
+ * Brackets inside quotes and comments do not count, nor those of a block scalar's text (a
+ * shell script in a ConfigMap) or of an earlier document.
  */
 export function indentFlowContinuations(text: string): string {
   const lines = text.split('\n');
   let depth = 0;
   let openerIndent = 0;
   let quote: string | undefined;
+  // The key column of the line that opened the block scalar being read, if one is.
+  let blockKey: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
     const indent = line.length - line.trimStart().length;
+    if (blockKey !== undefined) {
+      if (inBlockScalar(line, blockKey)) continue;
+      blockKey = undefined;
+    }
+    if (isDocumentMarker(line)) {
+      depth = 0;
+      quote = undefined;
+      continue;
+    }
     if (depth > 0 && line.trim() !== '' && indent <= openerIndent) {
       line = ' '.repeat(openerIndent + 1 - indent) + line;
       lines[i] = line;
@@ -313,7 +326,8 @@ export function indentFlowContinuations(text: string): string {
       else if ((c === ']' || c === '}') && depth > 0) depth--;
     }
     // A block sequence's entry indicators (`- BACKENDS: [`, GitLab's parallel: matrix:) indent the key after them.
-    if (startDepth === 0 && depth > 0) openerIndent = indent + (/^(?:-[ \t]+)*/.exec(line.trimStart())?.[0].length ?? 0);
+    if (startDepth === 0 && depth > 0) openerIndent = keyColumn(line);
+    if (depth === 0 && quote === undefined && opensBlockScalar(line)) blockKey = keyColumn(line);
   }
   return lines.join('\n');
 }
