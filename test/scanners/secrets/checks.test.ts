@@ -7,7 +7,7 @@ import { crc32 } from '../../../src/scanners/secrets/checks/crc32.js';
 import { entropyFloor, looksRandom, shannonEntropy } from '../../../src/scanners/secrets/checks/entropy.js';
 import { isSignedJwt } from '../../../src/scanners/secrets/checks/jwt.js';
 import { isPlausiblePrivateKeyBlock } from '../../../src/scanners/secrets/checks/pem.js';
-import { isPasswordHash, isPlaceholder } from '../../../src/scanners/secrets/checks/placeholders.js';
+import { isEncodedPlaceholder, isPasswordHash, isPlaceholder } from '../../../src/scanners/secrets/checks/placeholders.js';
 import { hasValidCrc32Suffix, withCrc32Suffix } from '../../../src/scanners/secrets/checks/token-checksum.js';
 import { secretHash } from '../../../src/core/redact.js';
 import { Rng, jwt, pemPrivateKey } from '../../../bench/secrets/fake-credentials.js';
@@ -111,6 +111,12 @@ test('names and values of assignments', () => {
   assert.ok(!isLikelyToken('emailconfigauthsecret123', 'auth_secret'));
   assert.ok(isLikelyToken('q8zr3wlx6vpauthsecretk2m9', 'api_key'));
   assert.ok(isLikelyToken('Q8zR3wLx6VpauthsecretK2m9', 'auth_secret'));
+  // Encoded twice (the inner text unpadded, as `echo -n | base64 | base64` writes it): a placeholder inside is still one, a token still a token.
+  const twice = (text: string) => Buffer.from(Buffer.from(text).toString('base64').replace(/=+$/, '')).toString('base64');
+  assert.ok(!isLikelyToken(twice('mypassword'), 'awsSecretAccessKey'));
+  assert.ok(isEncodedPlaceholder(twice('changeme')));
+  assert.ok(isLikelyToken(twice('Q8zR3wLx6VpK2m9Tn4Ys'), 'token'));
+  assert.ok(!isEncodedPlaceholder(twice('Q8zR3wLx6VpK2m9Tn4Ys')));
   // Base64 of words is still an example.
   assert.ok(!isLikelyToken(Buffer.from('an_unsecure_secret_for_tests').toString('base64'), 'token'));
 });

@@ -1,5 +1,5 @@
 import { characterClasses, entropyFloor, shannonEntropy } from './entropy.js';
-import { base64Text, isEncodedPlaceholder, isPlaceholder } from './placeholders.js';
+import { base64Texts, isEncodedPlaceholder, isPlaceholder } from './placeholders.js';
 
 /**
  * Judging `name = value` pairs found by the password and generic detectors: is the name
@@ -79,9 +79,8 @@ function isValidationRules(value: string): boolean {
  * generated token decodes to bytes, never to words.
  */
 function isEncodedWords(value: string): boolean {
-  const text = base64Text(value.replace(/^[A-Za-z]{2,8}_(?=[A-Za-z0-9+/]{8})/, ''));
-  // Only text is judged: random bytes read as latin1 can look like a placeholder's marks (*alias, ${).
-  return text !== undefined && /^[\x20-\x7e]+$/.test(text) && (isPlaceholder(text) || /^[a-z]+(?:[_ .-][a-z]+)*$/i.test(text));
+  // Only text is judged: random bytes read as latin1 can look like a placeholder's marks (*alias, ${). Encoded twice, both texts are.
+  return base64Texts(value.replace(/^[A-Za-z]{2,8}_(?=[A-Za-z0-9+/]{8})/, '')).some((text) => isPlaceholder(text) || /^[a-z]+(?:[_ .-][a-z]+)*$/i.test(text));
 }
 
 /** Hashing and encryption schemes by name: scram-sha-256, sha512, bcrypt, argon2id, pbkdf2-sha256, aes-256-gcm. */

@@ -147,10 +147,22 @@ export function base64Text(value: string): string | undefined {
 }
 
 /**
+ * The texts a base64 value decodes to: its text, and when that is printable base64 itself,
+ * padded or not, the text of that too (a value encoded twice, as `echo -n x | base64 | base64`
+ * writes it into a Secret's data where encoding once was meant).
+ */
+export function base64Texts(value: string): string[] {
+  const text = base64Text(value);
+  if (text === undefined || !/^[\x20-\x7e]+$/.test(text)) return [];
+  const padded = text.length % 4 === 1 ? undefined : text + '='.repeat((4 - (text.length % 4)) % 4);
+  const inner = padded === undefined ? undefined : base64Text(padded);
+  return inner !== undefined && /^[\x20-\x7e]+$/.test(inner) ? [text, inner] : [text];
+}
+
+/**
  * A value written base64-encoded, as a Kubernetes Secret's data is, that decodes to a
- * placeholder (cGFzc3dvcmQK is "password\n"). Base64 of other words stays a password.
+ * placeholder (cGFzc3dvcmQK is "password\n"), also when encoded twice. Base64 of other words stays a password.
  */
 export function isEncodedPlaceholder(value: string): boolean {
-  const text = base64Text(value);
-  return text !== undefined && /^[\x20-\x7e]+$/.test(text) && isPlaceholder(text);
+  return base64Texts(value).some(isPlaceholder);
 }
