@@ -96,6 +96,8 @@ test('names and values of assignments', () => {
   assert.ok(!isSecretHoldingName('DB_PASSWORD_FILE'));
   assert.ok(!isSecretHoldingName('secretName'));
   assert.ok(!isSecretHoldingName('privateKeyDescription'));
+  assert.ok(!isSecretHoldingName('secretNamespace'));
+  assert.ok(isSecretHoldingName('NAMESPACE_TOKEN'));
   assert.ok(isLikelyPassword('Tr7vQ2mX9pLk', 'password'));
   assert.ok(!isLikelyPassword('Password', 'label'));
   assert.ok(!isLikelyPassword('new_password', 'password'));

@@ -29,8 +29,12 @@ function wordsOf(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Last words of names that say where secrets are kept (secretNamespace), while a token of a namespace (NAMESPACE_TOKEN) is one. */
+const NOT_SECRET_LAST_WORDS = new Set(['namespace', 'namespaces']);
+
 export function isSecretHoldingName(name: string): boolean {
   const words = wordsOf(name);
+  if (NOT_SECRET_LAST_WORDS.has(words.at(-1) ?? '')) return false;
   return !words.some((word) => NOT_SECRET_WORDS.has(word) || NOT_SECRET_STEMS.some((stem) => word.startsWith(stem)));
 }
 

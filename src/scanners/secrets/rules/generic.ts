@@ -74,6 +74,8 @@ export const genericDetectors: Detector[] = [
         { path: 'schema/schema.graphql', text: 'type pod_PodDetail {\n  imagePullSecrets: [v1_LocalObjectReference]\n  secret: v1_SecretVolumeSource\n}\n' },
         // A test's value spelled from the name it is assigned to.
         { path: 'pkg/alertmanager/testdata/email.golden', text: 'receivers:\n- email_configs:\n  - auth_secret: emailconfigauthsecret123\n' },
+        // The namespace secrets are kept in.
+        { path: 'values/enterprise-logs.yaml', text: 'enterprise:\n  secretNamespace: k3d-helm-cluster-42\n' },
         // A Helm template's variable set from the chart's values.
         { path: 'charts/app/templates/pull-secrets.yaml', text: '{{ range $name, $secret := .Values.imagePullSecrets }}\n---\nkind: Secret\n' },
         // Validation rules of a form's fields (Laravel), and what a field is for.
