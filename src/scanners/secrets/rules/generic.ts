@@ -42,6 +42,11 @@ export const genericDetectors: Detector[] = [
       // A Helm chart's checksum/secret annotation: the digest of the Secret template, which restarts pods when it changes.
       const { lines, at, column } = match.around(0, 0);
       if (/checksum\/["']?$/i.test(lines[at]!.slice(0, column))) return false;
+      // A path or an image reference (quay.io/org/token-refresher:master-2024-12-11): the name is a part of it, not a key.
+      if (lines[at]![column - 1] === '/') return false;
+      // In YAML a colon makes a key only before a space: token-refresher:master-2024 is one plain scalar.
+      const name = match.groups['name'] ?? '';
+      if (unquoted !== undefined && match.kind === 'yaml' && /^["'`\]]?:(?![\s=])/.test(match.match.slice(match.match.indexOf(name) + name.length))) return false;
       // A site's Algolia search-only key (DocSearch, Docusaurus, VitePress) is shipped to every browser on purpose.
       if (isAlgoliaSearchOnlyKey(match.groups['name'] ?? '', value, match)) return false;
       return isLikelyToken(value, match.groups['name'] ?? '');
@@ -76,6 +81,9 @@ export const genericDetectors: Detector[] = [
         { path: 'pkg/alertmanager/testdata/email.golden', text: 'receivers:\n- email_configs:\n  - auth_secret: emailconfigauthsecret123\n' },
         // The namespace secrets are kept in.
         { path: 'values/enterprise-logs.yaml', text: 'enterprise:\n  secretNamespace: k3d-helm-cluster-42\n' },
+        // An image reference, its repository named like a token, read with or without its registry.
+        { path: 'docs/token-refresher.md', text: 'docker pull quay.io/observatorium/token-refresher:master-2024-12-11-08b888a\n' },
+        { path: 'deploy/token-refresher.yaml', text: '      containers:\n        - image: quay.io/observatorium/token-refresher:master-2024-12-11-08b888a\n          args: [token-refresher:master-2024-12-11-08b888a]\n' },
         // A Helm template's variable set from the chart's values.
         { path: 'charts/app/templates/pull-secrets.yaml', text: '{{ range $name, $secret := .Values.imagePullSecrets }}\n---\nkind: Secret\n' },
         // Validation rules of a form's fields (Laravel), and what a field is for.
