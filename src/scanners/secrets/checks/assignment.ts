@@ -47,6 +47,8 @@ function isReference(value: string): boolean {
     /^(?:\$?\.)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths, a Go template's .Values.x
     // The key a password is kept under, with hyphens in its parts: rebalance-operator.password, topic-operator.apiAdminPassword.
     (/^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+$/.test(value) && /(?:password|passwd|pwd|passphrase|secret|token|key|credentials?)$/i.test(value)) ||
+    // A stored secret and the key of it to read: openshift-credentials:password, db-creds:api_token.
+    (/^[A-Za-z][\w.-]*:[A-Za-z][\w.-]*$/.test(value) && /:(?:[\w.-]*[-_.])?(?:password|passwd|pwd|passphrase|secret|token|key|credentials?)$/i.test(value)) ||
     /^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*:[A-Za-z_][\w.]*$/.test(value) || // Python entry points: package.module:Class
     isValidationRules(value) ||
     /\\[xu][0-9A-Fa-f]{2}/.test(value) || // string escapes: source text, not a value

@@ -184,6 +184,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'k8s/admin-secret.yaml', text: 'stringData:\n  admin.passwordMtime: 2024-11-05T08:30:12Z\n' },
         // How the database stores passwords.
         { path: 'k8s/postgresql.yaml', text: 'spec:\n  postgresql:\n    parameters:\n      password_encryption: scram-sha-256\n' },
+        // Which stored secret and which of its keys a build reads the password from.
+        { path: '.github/workflows/image-build.yml', text: '        with:\n          repo_secrets: |\n            REGISTRY_USER=registry-credentials:username\n            REGISTRY_PASS=registry-credentials:password\n' },
         // A sentence where the password goes, as documentation writes it.
         { path: 'docs/argocd-secret.yaml', text: 'stringData:\n  webhook.bitbucket.password: shhhh! it is a bitbucket secret # not used\n' },
       ],
