@@ -18,6 +18,10 @@ const PUBLISHED_DEFAULTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 const DOCUMENTED_EXAMPLES: ReadonlyMap<number, ReadonlySet<string>> = new Map([
   // The password of the example Secret in the Kubernetes documentation (base64 in its data, decoded before this check).
   [12, new Set(['13fe7a38a57c46053ee3a4716358619ff37ebc5674976f1a09fc189be5a3e5dd'])],
+  // The access key and secret key of MinIO's public playground server (play.min.io), printed in
+  // its SDKs' READMEs and samples, which every project that vendors an SDK carries.
+  [20, new Set(['1bbb9293c38acc5e510d904495845d532df64a9e5996b2ec7c86cc2e2ac33b5a'])],
+  [40, new Set(['df452eef23e8cf2c74af54c0c7419c05a5ec70ef4d5c2eb04082b02af8c55598'])],
 ]);
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
