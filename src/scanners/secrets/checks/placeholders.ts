@@ -14,7 +14,7 @@ const PLACEHOLDER_VALUES = new Set(
     'admin root guest user username postgres mysql mongo redis rabbitmq guest123 letmein mypassword ' +
     'yourpassword your_password your-password yoursecret your_secret yourtoken your_token secretpassword ' +
     'password1 password123 pass123 passw0rd p@ssw0rd p@ssword 123456 12345678 123456789 qwerty foobar foo bar baz ' +
-    'mysecret mysecretpassword supersecret secret123 s3cr3t notasecret not-a-secret mypass mypasswd mytoken'
+    'mysecret mysecretpassword supersecret secret123 s3cr3t notasecret not-a-secret mypass mypasswd mytoken hunter2'
   ).split(' '),
 );
 

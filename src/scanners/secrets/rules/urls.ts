@@ -156,6 +156,8 @@ export const urlDetectors: Detector[] = [
         'git clone https://github.com/acme/api.git',
         'PROXY=http://user:pass@proxy:3128',
         'see https://username:password@host/path in the docs',
+        // The Internet's joke password, as tests write it.
+        '\t\tAlertmanagerURL: "http://marco:hunter2@alertmanager-0.default.svc.cluster.local/alertmanager",',
         // The names of what goes there, in a how-to or a test.
         'connection-string: mongodb://DB_USER:DB_PASSWORD@mongodb:27017',
         "uri='s3://test_access_key_id:test_secret_access_key@bucket/state'",
