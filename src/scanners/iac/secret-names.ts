@@ -265,5 +265,7 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   // A path, also one that starts at a reference (`${CONFIG_DIR}/jwt/private.pem`): where the secret is mounted.
   if (/^(?:\/|\.\/|~\/|file:)/.test(v) || (withoutRefs !== v && /^\/[\w.-]+(?:\/[\w.-]+)*\/?$/.test(withoutRefs))) return false;
   if (/^(?:vault|secretsmanager|ssm|arn|keyvault|azurekeyvault|awssecret|secret|ref\+[a-z]+):/i.test(v)) return false;
+  // Credentials named by lower-case words (KAFKA_SSL_KEYSTORE_CREDENTIALS: broker_keystore_creds): the file or the stored secret that holds them.
+  if (name !== undefined && /^(?:credentials?|creds)$/.test(nameTokens(name).at(-1) ?? '') && /^[a-z]+(?:[_.-][a-z]+)+$/.test(v)) return false;
   return true;
 }

@@ -26,6 +26,10 @@ it('tells literal secrets from placeholders a setup script fills in', () => {
   for (const value of ['%kernel.project_dir%/config/jwt/private.pem', '${CONFIG_DIR}/jwt/private.pem']) assert.ok(!isLiteralSecretValue(value, 'JWT_SECRET_KEY'), `${value}: a path`);
   for (const value of ['${PREFIX}-Tr0ub4dor-and-3', '%APP%Hn5tR7wQ1x']) assert.ok(isLiteralSecretValue(value, 'JWT_SECRET_KEY'), `${value}: a literal after a reference`);
   assert.ok(isLiteralSecretValue('search-api-key-val'), 'without the name, only the placeholder words count');
+  // Credentials named by lower-case words are the file or stored secret that holds them; other values under such a name are literal.
+  assert.ok(!isLiteralSecretValue('broker_keystore_creds', 'KAFKA_SSL_KEYSTORE_CREDENTIALS'));
+  for (const value of ['Tr0ub4dor-and-3', '{"user":"app","key":"Vq8zK2mLp4"}']) assert.ok(isLiteralSecretValue(value, 'SERVICE_CREDENTIALS'), value);
+  assert.ok(isLiteralSecretValue('broker_keystore_creds', 'KEYSTORE_PASSWORD'), 'under a password name, words are a weak password');
   // The name's last words in capitals stand for the value to put there; in lower case, a weak default deployed as it stands.
   for (const [value, name] of [['SECRET', 'OAUTH2_PROXY_COOKIE_SECRET'], ['COOKIE_SECRET', 'OAUTH2_PROXY_COOKIE_SECRET'], ['PASSWORD', 'dbPassword'], ['TOKEN', 'GITHUB_TOKEN']]) assert.ok(!isLiteralSecretValue(value, name), `${value} for ${name}`);
   for (const [value, name] of [['password', 'DB_PASSWORD'], ['secret', 'COOKIE_SECRET'], ['PASSWORD', 'DB_SECRET'], ['HUNTER', 'DB_PASSWORD'], ['SECRET', 'SECRET_KEY']]) assert.ok(isLiteralSecretValue(value, name), `${value} for ${name}`);

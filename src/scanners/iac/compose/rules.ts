@@ -646,6 +646,8 @@ const secretInEnvironment = composeRule({
       service('    environment:\n      - MAILCOW_PASS_SCHEME=${MAILCOW_PASS_SCHEME:-BLF-CRYPT}\n'),
       // A fallback that says there is no key: the API stays off until one is set.
       service('    environment:\n      - API_KEY=${API_KEY:-invalid}\n'),
+      // The files under /etc/kafka/secrets that hold the credentials (Confluent's images read them so).
+      service('    environment:\n      KAFKA_SSL_KEYSTORE_CREDENTIALS: broker_keystore_creds\n      KAFKA_SSL_KEY_CREDENTIALS: broker_sslkey_creds\n'),
       service('    environment:\n      - SECRET_LOCAL_HOSTNAME=0.0.0.0\n'),
     ],
   },
@@ -668,13 +670,13 @@ const secretInEnvironment = composeRule({
       for (const entry of entries) {
         // The access key of a pair whose secret key is set beside it names the credential; the secret key is reported.
         if (isAccessKeyOfPair(entry.name, names)) continue;
-        if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
+        if (isSecretName(entry.name) && isLiteralSecretValue(entry.value, entry.name)) {
           const { note = '', ...dev } = throwaway(String(entry.value));
           yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}${note}${why(String(entry.value), `set it from an untracked .env (\${${entry.name}:?}) or a compose secret`)}.`, resource: label(s), secret: String(entry.value), ...dev };
           continue;
         }
         const fallback = typeof entry.value === 'string' ? /^\$\{\w+:?-([^}]*)\}$/.exec(entry.value.trim())?.[1] : undefined;
-        if (fallback && isSecretName(entry.name) && isLiteralSecretValue(fallback)) {
+        if (fallback && isSecretName(entry.name) && isLiteralSecretValue(fallback, entry.name)) {
           const { note = '', ...dev } = throwaway(fallback);
           yield { ...entry.at, severity: 'medium', message: `${label(s)} falls back to a literal secret for ${entry.name} when the variable is not set${detailNote(entry.at)}${note}${input.devOnly ? '' : `: wherever .env leaves it out, that value runs; write \${${entry.name}:?} to refuse to start without it`}.`, resource: label(s), secret: fallback, ...dev };
           continue;
