@@ -114,6 +114,8 @@ function isLiteral(key: string, written: string, encoded: boolean): boolean {
   // camelCase keys (StorageOS's apiUsername, apiAddress) split as the other spellings are.
   const words = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
   if (value === '' || IDENTIFIER_KEY.test(words) || SETTING_KEY.test(words) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
+  // One byte or character over and over (AAAA in data is three zero bytes): a filler, not key material.
+  if (/^([\s\S])\1*$/.test(value)) return false;
   // Bytes (a keystore): a literal.
   if (!PRINTABLE.test(value)) return true;
   // A file: a literal when it holds a credential (or its key names one), unless a template or SOPS fills it,
@@ -122,6 +124,9 @@ function isLiteral(key: string, written: string, encoded: boolean): boolean {
   // A Docker config on one line, as kubectl create secret docker-registry writes it.
   if (/^\{.*"auths"\s*:/.test(value)) return dockerConfigCredential(value);
   if (ADDRESS_KEY.test(words) && !ADDRESS_PASSWORD.test(value)) return false;
+  // A short lower-case word under a key that names no credential (color: blue, stage: value-2): a setting or a test's
+  // sample, not a generated secret; under a credential's name (password: alpha) it is a weak one, and stays reported.
+  if (!isSecretName(key) && /^[a-z]{1,12}(?:[-_][a-z0-9]{1,12})?$/.test(value)) return false;
   // A date or a time (Argo CD's admin.passwordMtime: when the password last changed).
   if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return false;
   // stringData may hold base64 too: a masked or placeholder value encoded is no credential.
@@ -156,7 +161,7 @@ const committedSecret = kubeRule({
   id: 'iac/k8s-committed-secret',
   title: 'Secret manifest with literal values',
   description:
-    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names, ids and addresses alone (a username, a project or OAuth client id, a host, a URL without a password), settings of how a credential is used (a cipher, a hash, a key size, a lifetime), and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
+    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names, ids and addresses alone (a username, a project or OAuth client id, a host, a URL without a password), settings of how a credential is used (a cipher, a hash, a key size, a lifetime), a short lower-case word under a key that names no credential (color: blue; under password: it is a weak password and is reported), a filler of one repeated byte, and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
   remediation:
     'Remove the values from the repository and rotate them. Create the Secret at deploy time from a secret store (External Secrets Operator, the Secrets Store CSI driver, Vault), commit it encrypted (Sealed Secrets, SOPS), or generate it from files kept out of git (kustomize secretGenerator).',
   severity: 'medium',
@@ -165,6 +170,9 @@ const committedSecret = kubeRule({
     positive: [
       secret(`data:\n  # expect\n  password: ${b64('hunter2-but-longer')}\n`),
       secret('stringData:\n  username: app\n  # expect\n  api-key: hunter2-but-longer\n'),
+      // A weak word under a credential's name, and a random value under any name.
+      secret('stringData:\n  # expect\n  password: alpha\n'),
+      secret('stringData:\n  # expect\n  color: Vq7rT2mXk9Lp\n'),
       // A passphrase beside the settings of the encryption it keys, which are named in no message.
       secret('stringData:\n  # expect\n  CRYPTO_KEY_VALUE: Vq7rT2mXk9Lp\n  CRYPTO_KEY_CIPHER: aes-xts-plain64\n  CRYPTO_KEY_HASH: sha256\n  CRYPTO_KEY_SIZE: "256"\n  CRYPTO_PBKDF: argon2i\n'),
       // Names and addresses in camelCase are no credential either: the password is.
@@ -196,6 +204,8 @@ const committedSecret = kubeRule({
       secret(`stringData:\n  config.yaml: |\n    issuer: http://dex:5556/dex\n    staticClients:\n      - id: dev\n        secret: ${b64('example-app-secret')}\n`),
       secret('stringData:\n  admin.passwordMtime: 2019-03-20T17:54:53Z\n'),
       // Which project, tenant and OAuth client the credential (a placeholder here) belongs to.
+      // Short words under keys that name no credential, and a filler of zero bytes.
+      secret(`stringData:\n  color: blue\n  stage: value-2\ndata:\n  filler: ${b64('\0\0\0')}\n`),
       // Settings of an encryption whose passphrase is not here.
       secret('stringData:\n  CRYPTO_KEY_CIPHER: aes-xts-plain64\n  CRYPTO_KEY_HASH: sha256\n  CRYPTO_KEY_SIZE: "256"\n  CRYPTO_PBKDF: argon2i\n  keyRotationTtl: 720h\n'),
       secret('stringData:\n  projectId: shop-prod-4821\n  tenant_id: 7c1e0f4a-9b2d-4e3f-8a61-d05c2b9e4f17\n  clientId: 0oa4x9q2LmT7vB1s5d8\n  password: change-me\n'),
