@@ -75,18 +75,26 @@ export function managedPolicyArn(t: CfnTemplate, node: YNode): string | undefine
   return joinedWithPartition(call) ?? text(t, node);
 }
 
-function joinedWithPartition(call: ReturnType<typeof intrinsic>): string | undefined {
+/**
+ * The text of an Fn::Join of literal parts and Refs, each Ref given by `refText` (undefined:
+ * the text is not known). The partition is `aws`.
+ */
+function joinedText(call: ReturnType<typeof intrinsic>, refText: (name: string) => string | undefined): string | undefined {
   if (call?.name !== 'Fn::Join' || !isYSeq(call.arg) || call.arg.items.length !== 2) return undefined;
   const [delimiter, parts] = call.arg.items;
   if (!isYScalar(delimiter) || typeof delimiter.value !== 'string' || !isYSeq(parts)) return undefined;
   const texts: string[] = [];
   for (const part of parts.items) {
     const ref = intrinsic(part);
-    if (ref?.name === 'Ref' && isYScalar(ref.arg) && ref.arg.value === 'AWS::Partition') texts.push('aws');
-    else if (isYScalar(part) && part.value !== null && !ref) texts.push(String(part.value));
-    else return undefined;
+    const piece = ref?.name === 'Ref' && isYScalar(ref.arg) ? (ref.arg.value === 'AWS::Partition' ? 'aws' : refText(String(ref.arg.value))) : isYScalar(part) && part.value !== null && !ref ? String(part.value) : undefined;
+    if (piece === undefined) return undefined;
+    texts.push(piece);
   }
   return texts.join(delimiter.value);
+}
+
+function joinedWithPartition(call: ReturnType<typeof intrinsic>): string | undefined {
+  return joinedText(call, () => undefined);
 }
 
 /** Resources that take a PermissionsBoundary: users and roles, and the roles SAM creates for functions and state machines. */
@@ -118,17 +126,7 @@ export function permissionsBoundary(t: CfnTemplate, r: CfnResource): Boundary {
 
 /** An Fn::Join of literal parts and Refs as a message shows it: `arn:aws:iam::${AWS::AccountId}:policy/boundary` (CDK writes boundaries so). */
 function writtenJoin(call: ReturnType<typeof intrinsic>): string | undefined {
-  if (call?.name !== 'Fn::Join' || !isYSeq(call.arg) || call.arg.items.length !== 2) return undefined;
-  const [delimiter, parts] = call.arg.items;
-  if (!isYScalar(delimiter) || typeof delimiter.value !== 'string' || !isYSeq(parts)) return undefined;
-  const texts: string[] = [];
-  for (const part of parts.items) {
-    const ref = intrinsic(part);
-    if (ref?.name === 'Ref' && isYScalar(ref.arg)) texts.push(ref.arg.value === 'AWS::Partition' ? 'aws' : `\${${String(ref.arg.value)}}`);
-    else if (isYScalar(part) && part.value !== null && !ref) texts.push(String(part.value));
-    else return undefined;
-  }
-  return texts.join(delimiter.value);
+  return joinedText(call, (name) => `\${${name}}`);
 }
 
 /**
