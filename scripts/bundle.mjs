@@ -40,7 +40,8 @@ const yamlProcess = {
       contents: [
         "const process = require('node:process');",
         'const env = Object.freeze({ LOG_TOKENS: process.env.LOG_TOKENS, LOG_STREAM: process.env.LOG_STREAM });',
-        'module.exports = { env, emitWarning: (...args) => process.emitWarning(...args) };',
+        // Everything else is Node's own process, so a later yaml that uses more of it keeps working.
+        "module.exports = Object.create(process, { env: { value: env, enumerable: true }, emitWarning: { value: (...args) => process.emitWarning(...args) } });",
       ].join('\n'),
     }));
   },
