@@ -84,7 +84,7 @@ const s3Logging: TfRule = tfRule({
   id: 'iac/tf-aws-s3-no-access-logging',
   title: 'S3 bucket access logging disabled',
   description:
-    'The bucket has no server access logging, so reads and writes of its objects leave no record: after a leak nobody can tell what was taken, by whom, or when. A bucket that receives other buckets\' access logs (their target_bucket, in the module or, for a bucket of a local module, in every configuration that calls it) is not reported: logging it would loop.',
+    'The bucket has no server access logging, so reads and writes of its objects leave no record: after a leak nobody can tell what was taken, by whom, or when. A bucket that receives other buckets\' access logs (their target_bucket, in the module or, for a bucket of a local module, in every configuration that calls it, or a bucket given the log-delivery-write canned ACL, which exists to let S3 deliver access logs into it) is not reported: logging it would loop.',
   remediation: 'Enable aws_s3_bucket_logging (or the logging block) to a dedicated log bucket, or record data events with CloudTrail.',
   severity: 'low',
   confidence: 'medium',
@@ -101,6 +101,9 @@ const s3Logging: TfRule = tfRule({
       'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  logging {\n    target_bucket = "logs"\n  }\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = aws_s3_bucket.b.id\n  target_bucket = "logs"\n  target_prefix = "reports/"\n}\n',
       // The s3-bucket module's own pattern: one call's bucket receives the access logs of the other's.
       'module "log_bucket" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 4.0"\n  bucket  = "logs"\n}\nmodule "data" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 4.0"\n  bucket  = "data"\n  logging = {\n    target_bucket = module.log_bucket.s3_bucket_id\n    target_prefix = "data/"\n  }\n}\n',
+      // Buckets given the log-delivery-write canned ACL: set up to receive access logs.
+      'module "log_bucket" {\n  source                   = "terraform-aws-modules/s3-bucket/aws"\n  version                  = "~> 5.0"\n  bucket_prefix            = "logs-"\n  acl                      = "log-delivery-write"\n  control_object_ownership = true\n  object_ownership         = "ObjectWriter"\n}\n',
+      'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\nresource "aws_s3_bucket_acl" "logs" {\n  bucket = aws_s3_bucket.logs.id\n  acl    = "log-delivery-write"\n}\n',
     ],
   },
   *check(input) {
@@ -117,10 +120,18 @@ const s3Logging: TfRule = tfRule({
       // in the configuration that calls the module (`target_bucket = module.logs.s3_bucket_id`).
       if (logBuckets.has(written(bucket))) continue;
       if (usedByCallers(input, written(bucket).address, (use) => use.attribute === 'target_bucket')) continue;
+      // The log-delivery-write canned ACL exists to let S3's log delivery group write access logs into the bucket.
+      if (logDeliveryAcl(input, bucket)) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
     }
   },
 });
+
+/** Whether a bucket is given the log-delivery-write canned ACL (its acl of provider v3, or an aws_s3_bucket_acl): it is set up to receive access logs. */
+function logDeliveryAcl(input: TfInput, bucket: TfResource): boolean {
+  if (valueOf(input, bucket.block, 'acl') === 'log-delivery-write') return true;
+  return referrers(input, bucket, ['aws_s3_bucket_acl'], 'bucket').some((acl) => valueOf(input, acl.block, 'acl') === 'log-delivery-write');
+}
 
 /**
  * Whether a versioning setting turns versioning on: `enabled` (the bucket's versioning block of
