@@ -73,6 +73,8 @@ export interface TfInput {
   requiredVersions?: (provider: string) => readonly string[];
   /** Read as local module calls make it: how the callers of all of them use the module's outputs (directory.ts CallerUse). */
   callerUses?: readonly CallerUse[];
+  /** Read as local module calls make it: the variables that every caller gives a subnet group that cannot reach an internet gateway (TfDirectoryScope unroutedArguments). */
+  unroutedArguments?: ReadonlySet<string>;
 }
 
 /** What the registry module calls of the directory's other files make, kept per context: every file of the directory asks. */
@@ -143,6 +145,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   if (exported) input.exported = exported;
   if (absent.length > 0) input.absent = absent;
   if (directory?.callerUses?.length) input.callerUses = directory.callerUses;
+  if (directory?.unroutedArguments?.size) input.unroutedArguments = directory.unroutedArguments;
   // Data sources too: a policy document with for_each is read once per instance where it is applied (policy.ts).
   const plans = instancePlans([...resources, ...data], scope, warn);
   if (plans.size > 0) input.plans = plans;

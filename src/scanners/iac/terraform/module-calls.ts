@@ -7,6 +7,7 @@ import { attribute, fileScope, isNotCreated } from './model.js';
 import { instancesOf, type Instance } from './rules/instances.js';
 import { OVERRIDE_BAND } from './overrides.js';
 import type { CallSuppression } from './call-suppressions.js';
+import { unroutedArguments } from './vpc-subnet-groups.js';
 
 /**
  * Calls of local modules (`module "db" { source = "./modules/db" ... }`) and the values
@@ -86,6 +87,8 @@ export interface LocalCall {
   uses?: readonly CallerUse[];
   /** The suppressions written on the call, for what it makes in the module (call-suppressions.ts). */
   suppressions?: readonly CallSuppression[];
+  /** The arguments that pass on a subnet group of the caller's file that cannot reach an internet gateway (vpc-subnet-groups.ts). */
+  unrouted?: readonly string[];
 }
 
 /**
@@ -103,7 +106,8 @@ export function localCalls(path: string, dir: string, body: Body, isModuleDirect
     if (typeof source !== 'string') continue;
     const target = resolveLocalSource(dir, source);
     if (target === undefined || target === dir || !isModuleDirectory(target)) continue;
-    out.push({ path, dir, name, line: block.line, target, block });
+    const unrouted = unroutedArguments(block, body);
+    out.push({ path, dir, name, line: block.line, target, block, ...(unrouted.length > 0 ? { unrouted } : {}) });
   }
   return out;
 }
@@ -223,6 +227,12 @@ export interface CallContext {
   calls: number;
   /** The uses of the module's outputs that the callers of every one of these calls make (CallerUse). */
   uses: readonly CallerUse[];
+  /**
+   * The variables that every one of these calls gives a subnet group that cannot reach an internet
+   * gateway (LocalCall unrouted, or the caller's own such variable passed on as is): their values are
+   * unknown, and this is what is known of them. Calls that differ in it give different contexts.
+   */
+  unrouted: ReadonlySet<string>;
 }
 
 /** How the caller of a call sees its own directory: with its own call's arguments, or as a root (`call` undefined). */
@@ -333,7 +343,7 @@ export class LocalModuleCalls {
             if (same.origins.length < MAX_ORIGINS) same.origins.push(made.origin);
             continue;
           }
-          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers, uses: call.uses ?? [] });
+          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers, uses: call.uses ?? [], unrouted: made.unrouted });
           if (found.size > limit) {
             overflow = true;
             break calls;
@@ -364,7 +374,7 @@ export class LocalModuleCalls {
   }
 
   /** The values each instance of a call gives, evaluated in the caller's scope (with `parent`, the caller's own call's values). */
-  private instances(call: LocalCall, parent: CallContext | undefined): Array<{ key: string; values: Map<string, Value>; origin: CallOrigin }> {
+  private instances(call: LocalCall, parent: CallContext | undefined): Array<{ key: string; values: Map<string, Value>; origin: CallOrigin; unrouted: ReadonlySet<string> }> {
     const declarations = this.declarations.get(call.path) ?? { attributes: [], blocks: [] };
     const scope = fileScope(declarations, this.callerDirectory(call.path, parent?.arguments));
     const root: Instance = { scope, names: [], values: new Map(), budget: { left: 4096, steps: 200_000 } };
@@ -376,12 +386,19 @@ export class LocalModuleCalls {
     // `for_each = var.items` left at {} (a wrapper read as a root) or `count = 0`: no instance, no values.
     if (isNotCreated(call.block, (expr) => root.values.get(expr) ?? UNKNOWN)) return [];
     const prefix = parent?.origins[0] ? `${parent.origins[0].address}.` : '';
-    const out: Array<{ key: string; values: Map<string, Value>; origin: CallOrigin }> = [];
+    const out: Array<{ key: string; values: Map<string, Value>; origin: CallOrigin; unrouted: ReadonlySet<string> }> = [];
+    // A caller's own variable that its callers give such a subnet group, passed on as is (`var.db_subnet_group_name`), is one too.
+    const unrouted = new Set(call.unrouted ?? []);
+    for (const a of call.block.body.attributes) {
+      const path = a.expr.kind === 'traversal' && !a.expr.source ? a.expr.path : [];
+      if (path.length === 2 && path[0] === 'var' && parent?.unrouted.has(path[1]!)) unrouted.add(a.name);
+    }
+    const mark = unrouted.size > 0 ? `\0unrouted\0${[...unrouted].sort(compare).join('\0')}` : '';
     for (const instance of instancesOf(call.block, root)) {
       const values = new Map<string, Value>();
       for (const a of call.block.body.attributes) if (!META_ARGUMENTS.has(a.name)) values.set(a.name, this.evaluate(a.expr, instance.scope));
       const origin: CallOrigin = { call, address: `${prefix}module.${call.name}${instanceKey(instance)}`, ...(parent?.origins[0] ? { parent: parent.origins[0], within: parent } : {}) };
-      out.push({ key: keyOf(values), values, origin });
+      out.push({ key: keyOf(values) + mark, values, origin, unrouted });
     }
     return out;
   }

@@ -469,7 +469,7 @@ export class TerraformModules {
       }
     }
     if (text === null) return { text };
-    if (contexts) return { text, calls: contexts.map((context) => ({ context, terraform: { ...entry.scopes!.scopeFor(file.path, context.arguments)!, callerUses: context.uses } })) };
+    if (contexts) return { text, calls: contexts.map((context) => ({ context, terraform: { ...entry.scopes!.scopeFor(file.path, context.arguments)!, callerUses: context.uses, ...(context.unrouted.size > 0 ? { unroutedArguments: context.unrouted } : {}) } })) };
     const terraform = entry.scopes.scopeFor(file.path);
     return terraform ? { text, terraform } : { text };
   }

@@ -2,7 +2,7 @@ import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.j
 import { aclAdminPorts } from '../../aws-network-acls.js';
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
-import { evaluate, type Value } from '../hcl/evaluate.js';
+import { evaluate, type Scope, type Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
 import { given, known, sections, tfRule, type Section, type TfRule } from './common.js';
@@ -10,6 +10,7 @@ import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, settingAt, valueIn } from './instances.js';
 import { placedUnrouted, unroutedSubnets } from './unrouted-subnets.js';
 import { requiresBelow } from '../provider-versions.js';
+import { namesUnroutedSubnetGroup, VPC_MODULE } from '../vpc-subnet-groups.js';
 
 interface Ingress {
   resource: TfResource;
@@ -555,13 +556,15 @@ const publiclyAccessible: TfRule = tfRule({
   id: 'iac/tf-aws-publicly-accessible',
   title: 'Database or broker reachable from the internet',
   description:
-    'A managed database, message broker or replication instance is publicly accessible: AWS gives it a public DNS name and address. Its only protection is then its security group and password, and database endpoints are scanned and brute-forced constantly. A Redshift cluster that leaves publicly_accessible unset is reported when the module\'s aws provider version constraint admits only releases before 6.0, whose default is true (6.0 made it false); without a constraint, or with one that admits 6.0, the default cannot be told to be true.',
+    'A managed database, message broker or replication instance is publicly accessible: AWS gives it a public DNS name and address. Its only protection is then its security group and password, and database endpoints are scanned and brute-forced constantly. A Redshift cluster that leaves publicly_accessible unset is reported when the module\'s aws provider version constraint admits only releases before 6.0, whose default is true (6.0 made it false); without a constraint, or with one that admits 6.0, the default cannot be told to be true. A database made publicly accessible in a DB subnet group that surely cannot reach an internet gateway is reported at low severity: its public address answers nothing until the group or its route tables change. That is the terraform-aws-modules VPC module\'s database subnet group (database_subnet_group_name) when the call gives database_subnets, makes the group and leaves create_database_subnet_route_table or create_database_internet_gateway_route out or false, as written; named in the file, or passed in by every caller of a local module (test/scanners/iac/terraform-db-unrouted-subnet-groups.test.ts).',
   remediation: 'Set publicly_accessible = false (for MSK, keep public_access disabled) and connect from inside the VPC, through a VPN or a bastion.',
   severity: 'high',
   cwe: ['CWE-668'],
   examples: {
     positive: [
       'resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  instance_class      = "db.t3.micro"\n  storage_encrypted   = true\n  # expect\n  publicly_accessible = true\n}\n',
+      // In the VPC module's database subnets, which it does not route to the internet gateway: low severity.
+      'module "vpc" {\n  source           = "terraform-aws-modules/vpc/aws"\n  cidr             = "10.0.0.0/16"\n  database_subnets = ["10.0.21.0/24", "10.0.22.0/24"]\n}\nresource "aws_db_instance" "db" {\n  engine               = "postgres"\n  instance_class       = "db.t3.micro"\n  db_subnet_group_name = module.vpc.database_subnet_group_name\n  # expect\n  publicly_accessible  = true\n}\n',
       // Unset, with a provider before 6.0: the default is true.
       'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.40"\n    }\n  }\n}\n\n# expect\nresource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n}\n',
       'resource "aws_msk_cluster" "k" {\n  broker_node_group_info {\n    connectivity_info {\n      public_access {\n        # expect\n        type = "SERVICE_PROVIDED_EIPS"\n      }\n    }\n  }\n}\n'],
@@ -575,7 +578,17 @@ const publiclyAccessible: TfRule = tfRule({
   *check(input) {
     for (const resource of resourcesOf(input, ...PUBLIC_FLAG_TYPES)) {
       const a = attribute(resource.block, 'publicly_accessible');
-      if (a && isTrueValue(valueOf(input, resource.block, 'publicly_accessible'))) yield { line: a.line, message: `${label(resource)} is publicly accessible from the internet.`, resource: label(resource) };
+      if (a && isTrueValue(valueOf(input, resource.block, 'publicly_accessible'))) {
+        const group = unroutedSubnetGroup(input, resource.block);
+        if (group)
+          yield {
+            line: a.line,
+            message: `${label(resource)} is made publicly accessible, but its DB subnet group is ${group}, which has no route to an internet gateway: its public address answers nothing until the group or its route tables change.`,
+            resource: label(resource),
+            severity: 'low',
+          };
+        else yield { line: a.line, message: `${label(resource)} is publicly accessible from the internet.`, resource: label(resource) };
+      }
       else if (!a && resource.type === 'aws_redshift_cluster' && requiresBelow(input.requiredVersions?.('aws') ?? [], 6))
         yield {
           line: resource.block.line,
@@ -591,6 +604,32 @@ const publiclyAccessible: TfRule = tfRule({
     }
   },
 });
+
+/** A value no configuration writes: what a variable given an unrouted subnet group reads as, to tell whether a setting takes its value from it. */
+const UNROUTED_MARK = '\0unrouted subnet group';
+
+/**
+ * The DB subnet group a database is placed in, when it surely cannot reach an internet gateway
+ * (vpc-subnet-groups.ts): the VPC module's database subnet group named in this file, or a
+ * variable that every caller of the module gives one, read through locals (`coalesce(var.db_subnet_group_name, var.name)`).
+ */
+function unroutedSubnetGroup(input: TfInput, block: Block): string | undefined {
+  const expr = attribute(block, 'db_subnet_group_name')?.expr;
+  if (!expr) return undefined;
+  if (namesUnroutedSubnetGroup(expr, input.body)) return `the database subnet group of ${textOf(input, expr).split('.').slice(0, 2).join('.')}`;
+  const unrouted = input.unroutedArguments;
+  if (!unrouted || unrouted.size === 0) return undefined;
+  const base = input.scope;
+  const mark: Expr = { kind: 'literal', value: UNROUTED_MARK, line: expr.line, column: expr.column, endLine: expr.line, start: 0, end: 0 };
+  const scope: Scope = {
+    variable: (name) => (unrouted.has(name) ? mark : base.variable(name)),
+    local: (name) => base.local(name),
+    ...(base.bound ? { bound: (name: string) => base.bound!(name) } : {}),
+    ...(base.variableType ? { variableType: (name: string) => base.variableType!(name) } : {}),
+    ...(base.files ? { files: base.files } : {}),
+  };
+  return evaluate(expr, scope) === UNROUTED_MARK ? 'the database subnet group of a VPC module that every caller of this module passes in' : undefined;
+}
 
 /** Whether a route target is an internet gateway: a reference to one, a module's `igw_id` output, or an `igw-` ID. */
 function isInternetGateway(input: TfInput, expr: Expr): boolean {
@@ -667,7 +706,6 @@ function moduleAddress(input: TfInput, name: string): string | undefined | null 
   return found && (found.submodule ? `${found.address}//${found.submodule}` : found.address);
 }
 
-const VPC_MODULE = 'terraform-aws-modules/vpc/aws';
 
 const dbPublicSubnet: TfRule = tfRule({
   id: 'iac/tf-aws-db-public-subnet',
