@@ -48,6 +48,17 @@ describe('tf-aws-publicly-accessible: databases in subnet groups that cannot rea
     assert.deepEqual(found(findings).map((f) => f.split(' ')[1]), ['high']);
   });
 
+  it('reads the group given to the rds and rds-aurora registry modules when they surely make no group of their own', async () => {
+    const rds = (extra: string) => `module "db" {\n  source               = "terraform-aws-modules/rds/aws"\n  version              = "~> 6.0"\n  identifier           = "app"\n  engine               = "postgres"\n  db_subnet_group_name = module.vpc.database_subnet_group_name\n  publicly_accessible  = true\n${extra}}\n`;
+    const aurora = (extra: string) => `module "aurora" {\n  source               = "terraform-aws-modules/rds-aurora/aws"\n  version              = "~> 9.0"\n  name                 = "app"\n  engine               = "aurora-postgresql"\n  db_subnet_group_name = module.vpc.database_subnet_group_name\n  instances            = { one = { publicly_accessible = true } }\n${extra}}\n`;
+    const severities = async (root: string) => found((await scanMemory({ 'main.tf': vpc() + root })).findings).map((f) => f.split(' ')[1]);
+    assert.deepEqual(await severities(rds('')), ['low']);
+    assert.deepEqual(await severities(aurora('  create_db_subnet_group = false\n')), ['low']);
+    // The module makes a group of its own (from subnet_ids), or may (rds-aurora's default differs between releases).
+    assert.deepEqual(await severities(rds('  create_db_subnet_group = true\n  subnet_ids             = module.vpc.public_subnets\n')), ['high']);
+    assert.deepEqual(await severities(aurora('')), ['high']);
+  });
+
   it('is low in a local module when every caller gives it such a group, through a local and a wrapper module', async () => {
     const callers = {
       'envs/private/main.tf': `${vpc()}module "aurora" {\n  source               = "../../modules/aurora"\n  db_subnet_group_name = module.vpc.database_subnet_group_name\n  publicly_accessible  = true\n}\n`,

@@ -556,7 +556,7 @@ const publiclyAccessible: TfRule = tfRule({
   id: 'iac/tf-aws-publicly-accessible',
   title: 'Database or broker reachable from the internet',
   description:
-    'A managed database, message broker or replication instance is publicly accessible: AWS gives it a public DNS name and address. Its only protection is then its security group and password, and database endpoints are scanned and brute-forced constantly. A Redshift cluster that leaves publicly_accessible unset is reported when the module\'s aws provider version constraint admits only releases before 6.0, whose default is true (6.0 made it false); without a constraint, or with one that admits 6.0, the default cannot be told to be true. A database made publicly accessible in a DB subnet group that surely cannot reach an internet gateway is reported at low severity: its public address answers nothing until the group or its route tables change. That is the terraform-aws-modules VPC module\'s database subnet group (database_subnet_group_name) when the call gives database_subnets, makes the group and leaves create_database_subnet_route_table or create_database_internet_gateway_route out or false, as written; named in the file, or passed in by every caller of a local module (test/scanners/iac/terraform-db-unrouted-subnet-groups.test.ts).',
+    'A managed database, message broker or replication instance is publicly accessible: AWS gives it a public DNS name and address. Its only protection is then its security group and password, and database endpoints are scanned and brute-forced constantly. A Redshift cluster that leaves publicly_accessible unset is reported when the module\'s aws provider version constraint admits only releases before 6.0, whose default is true (6.0 made it false); without a constraint, or with one that admits 6.0, the default cannot be told to be true. A database made publicly accessible in a DB subnet group that surely cannot reach an internet gateway is reported at low severity: its public address answers nothing until the group or its route tables change. That is the terraform-aws-modules VPC module\'s database subnet group (database_subnet_group_name) when the call gives database_subnets, makes the group and leaves create_database_subnet_route_table or create_database_internet_gateway_route out or false, as written; named in the file (on the database, or on the rds or rds-aurora module call that makes it and no subnet group of its own), or passed in by every caller of a local module (test/scanners/iac/terraform-db-unrouted-subnet-groups.test.ts).',
   remediation: 'Set publicly_accessible = false (for MSK, keep public_access disabled) and connect from inside the VPC, through a VPN or a bastion.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -579,7 +579,7 @@ const publiclyAccessible: TfRule = tfRule({
     for (const resource of resourcesOf(input, ...PUBLIC_FLAG_TYPES)) {
       const a = attribute(resource.block, 'publicly_accessible');
       if (a && isTrueValue(valueOf(input, resource.block, 'publicly_accessible'))) {
-        const group = unroutedSubnetGroup(input, resource.block);
+        const group = unroutedSubnetGroup(input, resource);
         if (group)
           yield {
             line: a.line,
@@ -613,8 +613,8 @@ const UNROUTED_MARK = '\0unrouted subnet group';
  * (vpc-subnet-groups.ts): the VPC module's database subnet group named in this file, or a
  * variable that every caller of the module gives one, read through locals (`coalesce(var.db_subnet_group_name, var.name)`).
  */
-function unroutedSubnetGroup(input: TfInput, block: Block): string | undefined {
-  const expr = attribute(block, 'db_subnet_group_name')?.expr;
+function unroutedSubnetGroup(input: TfInput, resource: TfResource): string | undefined {
+  const expr = subnetGroupOf(input, resource);
   if (!expr) return undefined;
   if (namesUnroutedSubnetGroup(expr, input.body)) return `the database subnet group of ${textOf(input, expr).split('.').slice(0, 2).join('.')}`;
   const unrouted = input.unroutedArguments;
@@ -629,6 +629,23 @@ function unroutedSubnetGroup(input: TfInput, block: Block): string | undefined {
     ...(base.files ? { files: base.files } : {}),
   };
   return evaluate(expr, scope) === UNROUTED_MARK ? 'the database subnet group of a VPC module that every caller of this module passes in' : undefined;
+}
+
+/**
+ * The db_subnet_group_name a database is given: its own, or for one the rds or rds-aurora module
+ * makes, the call's, when the module surely uses it as is (it makes no subnet group of its own:
+ * create_db_subnet_group left out of the rds module, whose default is false in every release, or
+ * written false).
+ */
+function subnetGroupOf(input: TfInput, resource: TfResource): Expr | undefined {
+  const made = written(resource).module;
+  if (made === undefined) return attribute(resource.block, 'db_subnet_group_name')?.expr;
+  const call = input.body.blocks.find((b) => b.type === 'module' && b.labels[0] === made);
+  const address = call && moduleAddress(input, made);
+  if (!call || (address !== 'terraform-aws-modules/rds/aws' && address !== 'terraform-aws-modules/rds-aurora/aws')) return undefined;
+  const create = attribute(call, 'create_db_subnet_group');
+  if (create ? valueOf(input, call, 'create_db_subnet_group') !== false : address !== 'terraform-aws-modules/rds/aws') return undefined;
+  return attribute(call, 'db_subnet_group_name')?.expr;
 }
 
 /** Whether a route target is an internet gateway: a reference to one, a module's `igw_id` output, or an `igw-` ID. */
