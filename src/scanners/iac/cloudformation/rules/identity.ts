@@ -399,6 +399,8 @@ const hardcodedSecret: CfnRule = cfnRule({
       'Parameters:\n  SecretsManagerSecretForMQ:\n    Type: String\n    Description: The ARN of the secret with the broker credentials\n    Default: ACTIVEMQ_SECRET_ARN\n',
       'Parameters:\n  ChatBotToken:\n    Type: String\n    Default: xoxb-PUT YOUR BOT TOKEN HERE\n  PartnerApiKeyValue:\n    Type: String\n    Default: Bearer <<Enter the partner key>>\nResources:\n  Hook:\n    Type: AWS::Events::Connection\n    Properties:\n      AuthParameters:\n        ApiKeyAuthParameters:\n          ApiKeyValue: dummy-value\n',
       // The property's own words say what to enter.
+      // API Gateway selection and mapping expressions: where the key is read at request time.
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Socket:\n    Type: AWS::Serverless::WebSocketApi\n    Properties:\n      ApiKeySelectionExpression: $request.header.x-api-key\n      RouteSelectionExpression: $request.body.action\n  Integration:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: GET\n      Integration:\n        RequestParameters:\n          integration.request.header.x-api-key: method.request.header.x-api-key\n',
       'Resources:\n  Hook:\n    Type: AWS::Events::Connection\n    Properties:\n      AuthParameters:\n        ApiKeyAuthParameters:\n          ApiKeyName: x-api-key\n          ApiKeyValue: MyAPIkey\n  Other:\n    Type: AWS::Events::Connection\n    Properties:\n      AuthParameters:\n        ApiKeyAuthParameters:\n          ApiKeyName: x-api-key\n          ApiKeyValue: KeyValue\n',
     ],
   },
@@ -442,6 +444,8 @@ function isSecretLiteral(v: string, names: ReadonlySet<string>, name?: string): 
   if (!isLiteralSecretValue(trimmed) || names.has(trimmed)) return false;
   // `$.input.token`, `$$.Task.Token`: a JSONPath into a state machine's input or context.
   if (/^\$\$?\./.test(trimmed)) return false;
+  // `$request.header.x-api-key`, `method.request.header.Authorization`, `$context.authorizer.token`: an API Gateway selection or mapping expression names where API Gateway reads the value at request time.
+  if (/^(?:\$(?:request|context|stageVariables|input)|(?:method|integration)\.(?:request|response)|context|stageVariables)\.[\w.-]+$/.test(trimmed)) return false;
   // A KMS key id is a UUID (elsewhere a UUID may well be an API key).
   if (name !== undefined && nameTokens(name).includes('kms') && UUID.test(trimmed)) return false;
   if (name !== undefined && isNameWordsStandIn(trimmed, name)) return false;
