@@ -170,6 +170,8 @@ export function hasFillInComment(lineText: (line: number) => string, line: numbe
 const ARN_FILL_IN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ARN$/;
 /** Words of a value (split as names are) that make it a stand-in (`fake-token`); AWS's documented `...EXAMPLEKEY` stays a key. */
 const PLACEHOLDER_WORDS = new Set(['dummy', 'example', 'fake']);
+/** Letters that open with a stand-in word, in one run (`DUMMYEXAMPLEKEY`, `fakepassword`): words run together as capitals are not split as names are. */
+const PLACEHOLDER_RUN = /^(?:dummy|example|fake)[a-z]*$/i;
 /**
  * Prefixes vendors put before their keys (NVIDIA, OpenAI, Anthropic, Stripe, GitHub,
  * GitLab, Slack, Hugging Face, npm, PyPI, DigitalOcean, Shopify, SendGrid, Login with
@@ -253,7 +255,7 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   if (typeof value !== 'string') return false;
   const v = value.trim();
   if (v.length < 3) return false;
-  if (PLACEHOLDER.test(v) || ARN_FILL_IN.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || isVendorPlaceholder(v) || isCountingFillIn(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
+  if (PLACEHOLDER.test(v) || ARN_FILL_IN.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || isVendorPlaceholder(v) || isCountingFillIn(v) || PLACEHOLDER_RUN.test(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
   // `SEARCH_API_KEY: SEARCH_API_KEY_VAL`: the variable's own name, to be replaced by a setup script.
   if (name !== undefined && name.length >= 4 && normalisedName(v).includes(normalisedName(name))) return false;
   if (name !== undefined && isNameWordInCapitals(v, name)) return false;

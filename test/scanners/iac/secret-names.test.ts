@@ -41,9 +41,9 @@ it('takes a name whose secret word is followed by id, arn, alias or name for a r
 });
 
 it('tells fill-in placeholders anywhere in a value, KMS aliases and time units from secrets, but not a weak default', () => {
-  for (const value of ['xoxb-PUT YOUR BOT TOKEN HERE', 'Bearer <<Enter the partner key>>', '<api key>', 'dummy-value', 'MyDummyPass1', 'example-password', 'enter the token', 'alias/aws/sqs', 'hours', 'Days', 'ci-typing-not-a-real-secret', 'notarealpassword', 'NOT_A_REAL_KEY', 'fake-token-for-tests', 'if_you_see_this_please_use_K8S_and_Vault', 'If you see this, configure the key properly'])
+  for (const value of ['xoxb-PUT YOUR BOT TOKEN HERE', 'Bearer <<Enter the partner key>>', '<api key>', 'dummy-value', 'MyDummyPass1', 'example-password', 'enter the token', 'alias/aws/sqs', 'hours', 'Days', 'ci-typing-not-a-real-secret', 'notarealpassword', 'NOT_A_REAL_KEY', 'fake-token-for-tests', 'if_you_see_this_please_use_K8S_and_Vault', 'If you see this, configure the key properly', 'DUMMYEXAMPLEKEY', 'FAKESECRET'])
     assert.ok(!isLiteralSecretValue(value), value);
-  for (const value of ['changeme', 'ChangeMe123!', 'a<b', 'xoxb-1234-5678-abcdef', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'cannotarealm9', 'Fakir-2024-pass', 'gif-you-seethis9']) assert.ok(isLiteralSecretValue(value), value);
+  for (const value of ['changeme', 'ChangeMe123!', 'a<b', 'xoxb-1234-5678-abcdef', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'cannotarealm9', 'Fakir-2024-pass', 'gif-you-seethis9', 'Fakirpassword', 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY']) assert.ok(isLiteralSecretValue(value), value);
 });
 
 it('takes a key shaped like a real one whose every group counts or repeats for a fill-in, not a one-group weak password', () => {
