@@ -62,6 +62,8 @@ export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNo
     if (name === undefined) return undefined;
     if (name.toUpperCase() !== 'NONE') return { open: false };
   }
+  // A REST event's own `Auth.ResourcePolicy` (SAM adds its statements to the API's policy, for this path) limits its callers as the API's does.
+  if (event.kind === 'Api' && restrictsCallers(t, pairAt(t, event.properties, 'Auth', 'ResourcePolicy')?.value)) return undefined;
   // `Authorizer: NONE` takes the method out of the API's default authorizer, not out of a private
   // API, a resource policy or a required API key.
   const line = own ? own.keyLine : event.line;
