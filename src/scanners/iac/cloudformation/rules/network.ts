@@ -32,7 +32,7 @@ function onlyLoadBalancers(t: CfnTemplate, id: string): string[] | undefined {
   for (const r of t.resources) {
     if (r.id === id) continue;
     if (SECURITY_GROUP_TYPES.has(r.type)) {
-      // Other groups' rules may name it as a peer (SourceSecurityGroupId), as onlyLambdaFunctions reads them.
+      // Other groups' rules may name it as a peer (SourceSecurityGroupId), as privateUsers reads them.
       if (mentionsBesides(r.node, id, PEER_KEYS)) {
         // An ingress or egress rule of the group itself.
         if (r.type !== 'AWS::EC2::SecurityGroup' && referencedId(prop(t, r, 'GroupId')?.value) === id && !mentionsBesides(r.properties, id, new Set([...PEER_KEYS, 'GroupId']))) continue;
@@ -66,36 +66,55 @@ const PEER_KEYS = new Set(['SourceSecurityGroupId', 'DestinationSecurityGroupId'
 const FUNCTION_TYPES = new Set(['AWS::Lambda::Function', 'AWS::Serverless::Function']);
 const SECURITY_GROUP_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']);
 
+/** Resources that never have an address outside their VPC, with the property that lists their security groups. */
+const PRIVATE_ONLY = new Map<string, string>([
+  ['AWS::EFS::MountTarget', 'SecurityGroups'],
+  ['AWS::DocDB::DBCluster', 'VpcSecurityGroupIds'],
+  ['AWS::ElastiCache::CacheCluster', 'VpcSecurityGroupIds'],
+  ['AWS::ElastiCache::ReplicationGroup', 'SecurityGroupIds'],
+  ['AWS::ElastiCache::ServerlessCache', 'SecurityGroupIds'],
+  ['AWS::EC2::VPCEndpoint', 'SecurityGroupIds'],
+]);
+
 /**
- * Whether the security group `id` is attached only to Lambda functions (their VpcConfig
- * SecurityGroupIds, or SAM Globals'), which accept no inbound connections, so its
- * ingress rules open nothing. Other groups may name it as a peer
- * (SourceSecurityGroupId); any other use, or an Output other stacks may import, and it
- * is not.
+ * What the security group `id` is attached to, when it is only Lambda functions (their
+ * VpcConfig SecurityGroupIds, or SAM Globals'), which accept no inbound connections, and
+ * resources that have no address outside their VPC (EFS mount targets, DocumentDB
+ * clusters, ElastiCache, interface VPC endpoints): `listeners` are the latter. Other
+ * groups may name it as a peer (SourceSecurityGroupId); any other use, or an Output other
+ * stacks may import, and it is undefined.
  */
-function onlyLambdaFunctions(t: CfnTemplate, id: string): boolean {
-  if (!t.resources.some((r) => r.id === id && r.type === 'AWS::EC2::SecurityGroup') || mentions(t.outputs, id)) return false;
+function privateUsers(t: CfnTemplate, id: string): { listeners: string[] } | undefined {
+  if (!t.resources.some((r) => r.id === id && r.type === 'AWS::EC2::SecurityGroup') || mentions(t.outputs, id)) return undefined;
   const globalVpc = pairAt(t, t.globals, 'Function', 'VpcConfig')?.value;
-  if (mentionsBesides(t.globals, id, new Set(['SecurityGroupIds']))) return false;
+  if (mentionsBesides(t.globals, id, new Set(['SecurityGroupIds']))) return undefined;
   let attached = mentions(pairAt(t, globalVpc, 'SecurityGroupIds')?.value, id);
+  const listeners: string[] = [];
   for (const r of t.resources) {
     if (r.id === id) continue;
     if (SECURITY_GROUP_TYPES.has(r.type)) {
       if (mentionsBesides(r.node, id, PEER_KEYS)) {
         // An ingress or egress rule of the group itself.
         if (r.type !== 'AWS::EC2::SecurityGroup' && referencedId(prop(t, r, 'GroupId')?.value) === id && !mentionsBesides(r.properties, id, new Set([...PEER_KEYS, 'GroupId']))) continue;
-        return false;
+        return undefined;
       }
       continue;
     }
     if (FUNCTION_TYPES.has(r.type)) {
-      if (mentionsBesides(r.node, id, new Set(['SecurityGroupIds']))) return false;
+      if (mentionsBesides(r.node, id, new Set(['SecurityGroupIds']))) return undefined;
       attached ||= mentions(pairAt(t, r.properties, 'VpcConfig', 'SecurityGroupIds')?.value, id);
       continue;
     }
-    if (mentions(r.node, id)) return false;
+    const key = PRIVATE_ONLY.get(r.type);
+    if (key !== undefined && mentions(prop(t, r, key)?.value, id)) {
+      if (r.node.pairs.some((p) => p.key !== 'Properties' && mentions(p.value, id)) || r.properties!.pairs.some((p) => p.key !== key && mentions(p.value, id))) return undefined;
+      listeners.push(label(r));
+      attached = true;
+      continue;
+    }
+    if (mentions(r.node, id)) return undefined;
   }
-  return attached;
+  return attached ? { listeners } : undefined;
 }
 
 function portNumber(t: CfnTemplate, node: YNode | null | undefined): number | undefined {
@@ -109,7 +128,7 @@ const openToInternet: CfnRule = cfnRule({
   id: 'iac/cfn-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start. A group attached only to Lambda functions, which accept no inbound connections, is not reported, and one used only by ELBv2 load balancers, which answer only on their listener ports, is medium when it opens every port; rules of other groups that name a group as their source do not count as using it.',
+    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start. A group attached only to Lambda functions, which accept no inbound connections, is not reported; one whose other members all have no address outside their VPC (EFS mount targets, DocumentDB clusters, ElastiCache, interface VPC endpoints) is low, since not the internet but only the VPC and the networks joined to it can connect; one used only by ELBv2 load balancers, which answer only on their listener ports, is medium when it opens every port; rules of other groups that name a group as their source do not count as using it.',
   remediation: 'Restrict CidrIp/CidrIpv6 to known networks or use SourceSecurityGroupId (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -132,15 +151,22 @@ const openToInternet: CfnRule = cfnRule({
     for (const { where, node, group } of ingressRules(t)) {
       // A group used only by load balancers: they answer on their listener ports alone.
       // A group attached only to Lambda functions: nothing listens behind it.
-      if (group !== undefined && onlyLambdaFunctions(t, group)) continue;
+      const users = group === undefined ? undefined : privateUsers(t, group);
+      if (users && users.listeners.length === 0) continue;
+      // Attached besides only to resources without an address outside the VPC: the internet cannot connect, the VPC and networks joined to it can.
+      const inside = users
+        ? `; its only listener${users.listeners.length > 1 ? 's' : ''}, ${users.listeners.join(', ')}, ${users.listeners.length > 1 ? 'have' : 'has'} no address outside the VPC, so not the internet but every host of the VPC and of the networks joined to it (peering, VPN, Transit Gateway) can connect: allow only the clients' groups or subnets.`
+        : undefined;
       const balancers = group === undefined ? undefined : onlyLoadBalancers(t, group);
       const everything = (what: string, cidr: string): Pick<Hit, 'message' | 'severity'> =>
-        balancers
-          ? {
-              message: `${where} accepts ${what} from ${cidr}; it is used only by the load balancer${balancers.length > 1 ? 's' : ''} ${balancers.join(', ')}, which answer${balancers.length > 1 ? '' : 's'} only on listener ports, so allow just those ports.`,
-              severity: 'medium',
-            }
-          : { message: `${where} accepts ${what} from ${cidr}.`, severity: 'critical' };
+        inside
+          ? { message: `${where} accepts ${what} from ${cidr}${inside}`, severity: 'low' }
+          : balancers
+            ? {
+                message: `${where} accepts ${what} from ${cidr}; it is used only by the load balancer${balancers.length > 1 ? 's' : ''} ${balancers.join(', ')}, which answer${balancers.length > 1 ? '' : 's'} only on listener ports, so allow just those ports.`,
+                severity: 'medium',
+              }
+            : { message: `${where} accepts ${what} from ${cidr}.`, severity: 'critical' };
       const protocol = String(value(t, field(t, node, 'IpProtocol')?.value) ?? '').toLowerCase();
       for (const key of ['CidrIp', 'CidrIpv6']) {
         const source = field(t, node, key);
@@ -163,7 +189,8 @@ const openToInternet: CfnRule = cfnRule({
         const services = sensitivePortsInRange(from, to, transport);
         if (services.length === 0) continue;
         const severity: Severity = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
-        yield { line: source.keyLine, message: `${where} opens ${services.slice(0, 4).map(describePort).join(', ')}${services.length > 4 ? ', ...' : ''} to ${cidr}.`, resource: where, severity };
+        const opened = `${where} opens ${services.slice(0, 4).map(describePort).join(', ')}${services.length > 4 ? ', ...' : ''} to ${cidr}`;
+        yield inside ? { line: source.keyLine, message: `${opened}${inside}`, resource: where, severity: 'low' } : { line: source.keyLine, message: `${opened}.`, resource: where, severity };
       }
     }
     for (const { where, node } of dbSecurityGroupSources(t)) {
@@ -559,7 +586,7 @@ interface RangeExposure {
  */
 function* rangeExposures(t: CfnTemplate, accept: (cidr: string) => boolean, wider: (cidr: string) => boolean): Generator<RangeExposure> {
   for (const { where, node, group } of ingressRules(t)) {
-    if (group !== undefined && onlyLambdaFunctions(t, group)) continue;
+    if (group !== undefined && privateUsers(t, group)?.listeners.length === 0) continue;
     const sources = ['CidrIp', 'CidrIpv6'].map((key) => ({ source: field(t, node, key), cidr: text(t, field(t, node, key)?.value) }));
     if (sources.some(({ cidr }) => cidr !== undefined && wider(cidr))) continue;
     const protocol = String(value(t, field(t, node, 'IpProtocol')?.value) ?? '').toLowerCase();
