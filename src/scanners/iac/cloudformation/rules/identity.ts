@@ -607,8 +607,8 @@ const userDataSecret: CfnRule = cfnRule({
         if (shown.length === 0) continue;
         const first = shown.reduce((a, b) => (b.line < a.line ? b : a));
         const severity = shown.some((s) => s.severity === 'high') ? 'high' : 'medium';
-        const what = [...new Set(shown.map((s) => s.what))].join(' and ');
-        yield { ...inside(key.keyLine, first.line), message: `${label(r)} writes ${what} into its ${path.at(-1)}, where it is kept in clear text and readable from the instance's metadata service and through the EC2 API.`, resource: label(r), severity };
+        const whats = [...new Set(shown.map((s) => s.what))];
+        yield { ...inside(key.keyLine, first.line), message: `${label(r)} writes ${whats.join(' and ')} into its ${path.at(-1)}, where ${whats.length > 1 ? 'they are' : 'it is'} kept in clear text and readable from the instance's metadata service and through the EC2 API.`, resource: label(r), severity };
       }
     }
   },
