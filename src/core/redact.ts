@@ -89,8 +89,16 @@ export class Redactor {
    * a short secret stands inside one of those names it stays: it is the name the file gives,
    * not the value, and redacting it there would both garble the message ("service db uses
    * …[8 chars]") and tell that the value equals the name.
+   *
+   * `source`: the text of the file a message is about. A short secret of lower-case letters
+   * that stands in the message as a word of a sentence (`a literal secret in`, `a guessable
+   * password;`), where the file holds neither it with the word before it nor it with the word
+   * after it, is secloop's own word, not a value copied from the file: it stays. A file whose
+   * password is `password` or `secret` made every message about it read "a literal …[6 chars]",
+   * which also told the value. A quoted command or setting (`-p password`, `echo secret >`)
+   * is in the file as quoted, and is redacted.
    */
-  redact(text: string, where = '', names: string | readonly string[] = []): string {
+  redact(text: string, where = '', names: string | readonly string[] = [], source?: string): string {
     if (this.count === 0) return text;
     let out = text;
     for (const secret of [...this.huge].sort((a, b) => b.length - a.length)) if (out.includes(secret)) out = out.split(secret).join(redactSecret(secret));
@@ -102,9 +110,22 @@ export class Redactor {
     if (this.short.size > 0) {
       const pattern = this.shortPatternFor(where);
       const kept = ([] as string[]).concat(names).flatMap((name) => occurrences(out, name));
-      if (pattern) out = out.replace(pattern, (secret: string, offset: number) => (kept.some(([from, to]) => offset >= from && offset < to) ? secret : redactSecret(secret)));
+      const prose = source === undefined ? undefined : this.flattened(source);
+      const whole = out;
+      if (pattern)
+        out = out.replace(pattern, (secret: string, offset: number) =>
+          kept.some(([from, to]) => offset >= from && offset < to) || (prose !== undefined && isProseWord(whole, offset, secret, prose)) ? secret : redactSecret(secret),
+        );
     }
     return out;
+  }
+
+  private lastSource: { text: string; flat: string } | undefined;
+
+  /** The file's text in lower case with its runs of white space made one space, for the last file asked (findings come file by file). */
+  private flattened(source: string): string {
+    if (this.lastSource?.text !== source) this.lastSource = { text: source, flat: source.toLowerCase().replace(/\s+/g, ' ') };
+    return this.lastSource.flat;
   }
 
   private shortPatternFor(where: string): RegExp | null {
@@ -115,6 +136,23 @@ export class Redactor {
     this.shortPatterns.set(where, pattern);
     return pattern;
   }
+}
+
+/**
+ * The short secret at `offset` of a message is a word of its sentence: lower-case letters,
+ * between words of letters with one space on each side (or a comma, semicolon or full stop
+ * after it), and `flatSource` (the file, flattened) holds neither "before secret" nor
+ * "secret after".
+ */
+function isProseWord(message: string, offset: number, secret: string, flatSource: string): boolean {
+  if (!/^[a-z]+$/.test(secret)) return false;
+  const before = /(?:^|[\s(])([A-Za-z]+) $/.exec(message.slice(0, offset));
+  if (!before) return false;
+  const rest = message.slice(offset + secret.length);
+  const after = /^ ([A-Za-z]+)(?=$|[\s,.;:)])/.exec(rest);
+  if (!after && !/^[,.;]?(?:\s|$)/.test(rest)) return false;
+  if (flatSource.includes(`${before[1]!.toLowerCase()} ${secret}`)) return false;
+  return !after || !flatSource.includes(`${secret} ${after[1]!.toLowerCase()}`);
 }
 
 /** Where `part` occurs in `text`, as [start, end) offsets. */

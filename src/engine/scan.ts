@@ -350,7 +350,7 @@ async function postProcess(
         ...rest,
         owasp: scannerFinding.owasp ?? owaspFor(scannerFinding.cwe),
         fingerprint: fingerprints[i]!,
-        message: redactor.redact(scannerFinding.message, filePath, namesShown(rest.properties)),
+        message: redactor.redact(scannerFinding.message, filePath, namesShown(rest.properties), scannerFinding.outsideWorkingTree ? undefined : (text ?? undefined)),
         properties: tagTestCode(rest.properties, filePath),
       };
       findings.push(finding);

@@ -79,4 +79,22 @@ describe('redaction', () => {
     assert.equal(redactor.redact('service db uses postgres with no tag.', 'compose.yaml', ['service db', 'postgres']), 'service db uses postgres with no tag.');
     assert.equal(redactor.redact('service db uses postgres with no tag.', 'compose.yaml', ['service db']), `service db uses ${redactSecret('postgres')} with no tag.`);
   });
+  it('keeps a short secret that is a word of the sentence and not a phrase of the file, and redacts it where the message quotes the file', () => {
+    const redactor = new Redactor();
+    redactor.add('secret', 'compose.yaml');
+    redactor.add('password', 'compose.yaml');
+    const file = 'services:\n  ldap:\n    environment:\n      LDAP_ADMIN_PASSWORD: secret\n      DB_PASSWORD:   password\n    command: run --pass password --key secret > out\n';
+    const message = 'service ldap sets LDAP_ADMIN_PASSWORD to a literal secret in the compose file: a plain word, not a generated secret, so every installation that keeps it shares one guessable password; set it from an untracked .env.';
+    assert.equal(redactor.redact(message, 'compose.yaml', 'service ldap', file), message);
+    // Without the file's text (a finding outside the working tree), as before: redacted.
+    assert.equal(redactor.redact('a literal secret in', 'compose.yaml'), `a literal ${redactSecret('secret')} in`);
+    // Quoted from the file, with the word before or after it as the file has them (white space as written or not).
+    assert.equal(redactor.redact('runs DB_PASSWORD: password there', 'compose.yaml', [], file), `runs DB_PASSWORD: ${redactSecret('password')} there`);
+    assert.equal(redactor.redact('it runs run --pass password --key', 'compose.yaml', [], file), `it runs run --pass ${redactSecret('password')} --key`);
+    assert.equal(redactor.redact('the command key secret > out', 'compose.yaml', [], file), `the command key ${redactSecret('secret')} > out`);
+    assert.equal(redactor.redact('uses secret only', 'compose.yaml', [], 'x: uses   secret\n'), `uses ${redactSecret('secret')} only`);
+    // A value that is not lower-case letters is never taken for a word of the sentence.
+    redactor.add('Secret', 'compose.yaml');
+    assert.equal(redactor.redact('a literal Secret in', 'compose.yaml', [], file), `a literal ${redactSecret('Secret')} in`);
+  });
 });

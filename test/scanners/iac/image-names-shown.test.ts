@@ -29,3 +29,23 @@ test('an image named like a short secret of its file is shown as written; the se
     t.cleanup();
   }
 });
+
+// A password that is a word of the messages' sentences (`secret`, `password`): the sentence
+// reads as written, and the value, where an excerpt shows the line, stays redacted.
+test('a short secret that is a word of the message is left in the sentence; the excerpt of its line is redacted', async () => {
+  const t = tempTree({
+    'docker-compose.yml': 'services:\n  ldap:\n    image: osixia/openldap:1.5.0\n    environment:\n      LDAP_ADMIN_PASSWORD: secret\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD: password\n',
+  });
+  try {
+    const { findings } = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    const secrets = findings.filter((f) => f.ruleId === 'iac/compose-secret-in-environment');
+    assert.equal(secrets.length, 2);
+    for (const f of secrets) {
+      assert.match(f.message, /to a literal secret in the compose file: a plain word, not a generated secret, so every installation that keeps it shares one guessable password;/);
+      assert.ok(!f.message.includes('chars, sha256'), f.message);
+    }
+    assert.ok(!JSON.stringify(findings).includes(': secret"') && !JSON.stringify(findings).includes(': password"'), 'the values are not shown');
+  } finally {
+    t.cleanup();
+  }
+});
