@@ -68,4 +68,20 @@ describe('compose files of application repositories', () => {
     assert.equal(devOnlyReason('deploy/production/compose.yaml'), undefined);
     assert.equal(devOnlyReason('docker-compose.devtools-proxy.yml'), undefined);
   });
+
+  it('recognises a file for development or tests by the comment it opens with', () => {
+    assert.equal(devOnlyReason('compose.yaml', '## FOR TEST AND DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION ##\nservices: {}\n'), 'its opening comment says "FOR TEST AND DEVELOPMENT ONLY"');
+    assert.equal(devOnlyReason('compose.yaml', '# This configuration file is for the **development** setup.\n# For a production example see the setup repository.\nx-env: &env\n'), 'its opening comment says "for the development setup"');
+    assert.equal(devOnlyReason('compose.yaml', '---\n# A sample stack: not intended for production.\nservices: {}\n'), 'its opening comment says "not intended for production"');
+    // Where another file is, or a comment below the first key: not what this file is for.
+    assert.equal(devOnlyReason('compose.yaml', '# Production stack; for development use compose.dev.yaml\nservices: {}\n'), undefined);
+    assert.equal(devOnlyReason('compose.yaml', '# Production stack. For development, see docs/dev.md\nservices: {}\n'), undefined);
+    assert.equal(devOnlyReason('compose.yaml', 'services:\n  # for testing only\n  web: {}\n'), undefined);
+    // The file's ports and trusting database, one severity lower, as in a file named for development.
+    assert.deepEqual(hits('sample/compose.yaml', 'iac/compose-sensitive-port'), ['11 medium']);
+    assert.deepEqual(hits('sample/compose.yaml', 'iac/compose-port-all-interfaces'), ['7 low']);
+    const trust = result.findings.find((f) => f.location.path === 'sample/compose.yaml' && f.ruleId === 'iac/compose-database-without-password');
+    assert.equal(trust?.severity, 'medium');
+    assert.match(trust?.message ?? '', /its opening comment says "FOR TEST AND DEVELOPMENT ONLY"/);
+  });
 });

@@ -20,7 +20,7 @@ export interface ComposeInput {
   /** The compose file's path from the scan root, and the secret files git holds (ParseContext.compose.committedFiles). */
   path?: string;
   committedFiles?: ReadonlyMap<string, number>;
-  /** Why the file is for local development, tests or CI only (its name or folder), when it is. */
+  /** Why the file is for local development, tests or CI only (its name, folder or opening comment), when it is. */
   devOnly?: string;
   /** The file is a Docker Swarm stack (docker-stack.yml): its published ports go through the routing mesh of every node. */
   swarmStack?: boolean;
@@ -42,17 +42,45 @@ const DEV_WORD = /^(?:dev|devel|develop|development|devenv|local|debug|test|test
 const TEST_FOLDER_WORD = /^(?:test|tests|testing|e2e|cypress|playwright)$/i;
 
 /**
- * Why a compose file at `filePath` is for development, tests or CI only, or undefined.
+ * Why a compose file at `filePath` is for development, tests or CI only, or undefined: a
+ * name part or folder, or else the comment it opens with (`source`, its text).
  * `docker-compose.override.yml` is not taken for one: it is as often where a self-hosted
  * installation keeps its production changes.
  */
-export function devOnlyReason(filePath: string): string | undefined {
+export function devOnlyReason(filePath: string, source?: string): string | undefined {
   const parts = filePath.split('/');
   const name = parts.pop() ?? '';
   const word = name.replace(/\.ya?ml$/i, '').split(/[._-]+/).find((w) => DEV_WORD.test(w));
   if (word !== undefined) return `its name says ${word.toLowerCase()}`;
   const folder = parts.find((p) => DEV_WORD.test(p.replace(/^\./, '')) || p.split(/[-_.]+/).some((w) => TEST_FOLDER_WORD.test(w)));
-  return folder !== undefined ? `it is in the folder ${folder}/` : undefined;
+  if (folder !== undefined) return `it is in the folder ${folder}/`;
+  const said = source === undefined ? undefined : devOnlyHeader(source);
+  return said !== undefined ? `its opening comment says "${said}"` : undefined;
+}
+
+const DEV_PURPOSE = String.raw`(?:local )?(?:development|dev|testing|tests?)(?: (?:and|&|or) (?:local )?(?:development|dev|testing|tests?))?`;
+/**
+ * What an opening comment says to keep a file out of production: "FOR TEST AND DEVELOPMENT
+ * ONLY, DO NOT USE IN PRODUCTION", "This configuration file is for the development setup",
+ * "not intended for production". "for development, see compose.dev.yaml" or "for development
+ * use compose.dev.yaml" say where another file is, not what this one is for.
+ */
+const DEV_HEADER = new RegExp(
+  String.raw`\b(?:for (?:the )?${DEV_PURPOSE} (?:(?:use |purposes )?only|setup|environment|purposes)\b|(?:do not|don't|never) use (?:(?:this|it|this file|this setup) )?in production\b|not (?:meant |intended |suitable |ready )?for (?:use in )?production\b)`,
+  'i',
+);
+
+/** The phrase of the comment lines a compose file opens with (before its first key) that says it is for development or tests only. */
+function devOnlyHeader(source: string): string | undefined {
+  const comments: string[] = [];
+  for (const line of source.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed === '---') continue;
+    if (!trimmed.startsWith('#')) break;
+    comments.push(trimmed.replace(/^#+/, '').replace(/[*_`#]+/g, '').trim());
+  }
+  const match = DEV_HEADER.exec(comments.join(' ').replace(/\s+/g, ' '));
+  return match?.[0];
 }
 
 export interface ComposeSecretFile {
@@ -109,7 +137,7 @@ export function readCompose(source: string, warn: (line: number, message: string
       warn(1, isYMap(root) ? 'the file holds no services: (and no include:): nothing in it is checked' : 'the file is not a mapping of compose keys: Compose rejects it, so it is not checked');
     return undefined;
   }
-  const devOnly = context?.path !== undefined ? devOnlyReason(context.path) : undefined;
+  const devOnly = context?.path !== undefined ? devOnlyReason(context.path, source) : undefined;
   const swarmStack = context?.path !== undefined && isSwarmStackName(context.path);
   const committedFiles = context?.compose?.committedFiles;
   return {
