@@ -93,9 +93,9 @@ export const iacScanner: Scanner = {
     const stagedScan = staged && (ctx.options?.staged || ctx.files.some((file) => file.fromIndex)) ? staged : undefined;
     // The package.json beside .github/ (setup-node v5 and later turn their cache on from its packageManager): read from the working tree, not in a scan of staged files.
     if (!stagedScan) githubCallers.readRepositoryFilesWith(createRootReader(ctx.root, MAX_PACKAGE_JSON));
-    const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged, loadYaml);
-    // The .env file of a compose file's folder: Compose fills the file's ${VAR} from it.
+    // The .env file of a compose file's folder: Compose fills the file's ${VAR} from it (the image names of its builds too).
     const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);
+    const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged, loadYaml, dotenvs);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
     const hasDockerfiles = ctx.files.some((file) => isDockerfileName(file.path));
     const configFiles = hasDockerfiles ? await readConfigFiles(ctx.files, read, staged) : new Map<string, string>();

@@ -67,6 +67,30 @@ describe('Dockerfiles built by compose services', () => {
     assert.deepEqual(missing, ['worker/Dockerfile']);
   });
 
+  it('names a built image and its build context with the values of the .env file beside the compose file, so a builder image the others build FROM is a base image', async () => {
+    // A family of builder images: the compose file names them from .env, the Dockerfiles that use one name it in an ARG default.
+    const builder = 'ARG BASE_IMAGE=acme-build-base:alpine-1.2\nFROM ${BASE_IMAGE} AS builder\nRUN make -C /src\n';
+    const result = await scanIacTree({
+      '.env': 'BUILD_BASE_IMAGE=acme-build-base\nBUILD_TOOLS_IMAGE=acme-build-tools\nIMAGE_TAG=alpine-1.2\nOS_TAG=alpine\n',
+      'docker-compose.yml': [
+        'services:',
+        '  build-base:',
+        '    build: ./images/build-base/alpine',
+        '    image: ${BUILD_BASE_IMAGE}:${IMAGE_TAG}',
+        '  build-tools:',
+        '    build:',
+        '      context: ./images/build-tools/${OS_TAG}',
+        '    image: ${BUILD_TOOLS_IMAGE}:${IMAGE_TAG}${MISSING_SUFFIX:-}',
+        '',
+      ].join('\n'),
+      'images/build-base/alpine/Dockerfile': 'FROM alpine:3.20\nRUN apk add --no-cache build-base git\n',
+      'images/build-tools/alpine/Dockerfile': builder,
+      'images/server/alpine/Dockerfile': 'ARG BUILD_IMAGE=acme-build-tools:alpine-1.2\nFROM ${BUILD_IMAGE} AS builder\nFROM alpine:3.20\nCOPY --from=builder /out/server /usr/sbin/server\nUSER 1997\nCMD ["/usr/sbin/server"]\n',
+    });
+    const noUser = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-no-user').map((f) => f.location.path);
+    assert.deepEqual(noUser, []);
+  });
+
   it("parses the compose file once: the pass that reads its builds before the loop holds the parse for the file's analysis", async () => {
     const texts = {
       'api/Dockerfile': 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n',

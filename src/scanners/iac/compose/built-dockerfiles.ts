@@ -6,17 +6,19 @@ import { readDirectly, type ReadText } from '../texts.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, text, type YamlLoadResult } from '../yaml/tree.js';
 import { readCompose, type ComposeService } from './model.js';
+import { interpolate, type DotEnv } from './dotenv.js';
 
 /**
  * The Dockerfile a compose service builds, relative to the scan root: `build: DIR` or
- * `build: { context: DIR, dockerfile: FILE }` resolved against the compose file's folder.
+ * `build: { context: DIR, dockerfile: FILE }` resolved against the compose file's folder,
+ * with the values of the `.env` file beside it (`dotenv`) in `./images/${OS}`.
  * Undefined for a remote context (a git or HTTP address), an inline Dockerfile, or a path
  * outside the scan root: those Dockerfiles are not among the files scanned.
  */
-export function builtDockerfile(composePath: string, service: ComposeService): string | undefined {
+export function builtDockerfile(composePath: string, service: ComposeService, dotenv?: ReadonlyMap<string, string>): string | undefined {
   const build = get(service.node, 'build');
-  const context = isYScalar(build) ? text(build) : text(get(build, 'context')) ?? '.';
-  const dockerfile = isYMap(build) ? text(get(build, 'dockerfile')) ?? 'Dockerfile' : 'Dockerfile';
+  const context = filled(isYScalar(build) ? text(build) : text(get(build, 'context')) ?? '.', dotenv);
+  const dockerfile = filled(isYMap(build) ? text(get(build, 'dockerfile')) ?? 'Dockerfile' : 'Dockerfile', dotenv) ?? 'Dockerfile';
   if (build === undefined || context === undefined || /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || path.posix.isAbsolute(context)) return undefined;
   if (path.posix.isAbsolute(dockerfile)) return undefined;
   const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(composePath), context, dockerfile));
@@ -40,12 +42,19 @@ export function hasOwnHealthcheck(service: ComposeService): boolean {
  * The build context folder of a service's `build`, relative to the scan root, under the
  * same conditions as builtDockerfile.
  */
-export function buildContext(composePath: string, service: ComposeService): string | undefined {
+export function buildContext(composePath: string, service: ComposeService, dotenv?: ReadonlyMap<string, string>): string | undefined {
   const build = get(service.node, 'build');
-  const context = isYScalar(build) ? text(build) : text(get(build, 'context')) ?? '.';
+  const context = filled(isYScalar(build) ? text(build) : text(get(build, 'context')) ?? '.', dotenv);
   if (build === undefined || context === undefined || /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || path.posix.isAbsolute(context)) return undefined;
   const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(composePath), context));
   return resolved.startsWith('../') || resolved === '..' ? undefined : resolved;
+}
+
+/** A path of a build (`./images/${OS}`) with the values of the `.env` file beside the compose file, when they fill every variable of it; else as written. */
+function filled(value: string | undefined, dotenv: ReadonlyMap<string, string> | undefined): string | undefined {
+  if (value === undefined || dotenv === undefined || !value.includes('$')) return value;
+  const out = interpolate(value, dotenv);
+  return out.unresolved ? value : out.text;
 }
 
 /** `${VAR:-default}` and `${VAR-default}` as their defaults; undefined when a variable without one is left. */
@@ -67,8 +76,21 @@ export interface ComposeBuild {
   contextOfAnother: boolean;
 }
 
-/** The builds of a compose file's services whose Dockerfile is in the scan root. */
-export function composeBuildsOf(composePath: string, services: readonly ComposeService[]): ComposeBuild[] {
+/**
+ * An image name of a compose file as Compose reads it: with the values of the `.env` file
+ * beside it where it has them (`${BUILD_BASE_IMAGE}:${TAG}`), else `${VAR:-default}` as its
+ * default; undefined when a variable neither gives is left.
+ */
+function imageName(value: string, dotenv: ReadonlyMap<string, string> | undefined): string | undefined {
+  if (dotenv !== undefined && value.includes('$')) {
+    const filled = interpolate(value, dotenv);
+    if (filled.fromDotEnv && !filled.unresolved) return filled.text;
+  }
+  return interpolated(value);
+}
+
+/** The builds of a compose file's services whose Dockerfile is in the scan root; `dotenv`: the values of the `.env` file beside it. */
+export function composeBuildsOf(composePath: string, services: readonly ComposeService[], dotenv?: ReadonlyMap<string, string>): ComposeBuild[] {
   const usedAsContext = new Set<string>();
   for (const service of services) {
     const extra = get(service.node, 'build', 'additional_contexts');
@@ -77,11 +99,11 @@ export function composeBuildsOf(composePath: string, services: readonly ComposeS
   }
   const builds: ComposeBuild[] = [];
   for (const service of services) {
-    const dockerfile = builtDockerfile(composePath, service);
-    const context = buildContext(composePath, service);
+    const dockerfile = builtDockerfile(composePath, service, dotenv);
+    const context = buildContext(composePath, service, dotenv);
     if (dockerfile === undefined || context === undefined) continue;
     const names = [text(get(service.node, 'image')), ...items(get(service.node, 'build', 'tags')).map((tag) => text(tag))];
-    const images = names.flatMap((name) => (name === undefined ? [] : [interpolated(name)].filter((n): n is string => n !== undefined && n !== '')));
+    const images = names.flatMap((name) => (name === undefined ? [] : [imageName(name, dotenv)].filter((n): n is string => n !== undefined && n !== '')));
     builds.push({ compose: composePath, service: service.name, dockerfile, context, images, contextOfAnother: usedAsContext.has(service.name) });
   }
   return builds;
@@ -100,18 +122,28 @@ export interface ComposeDockerfiles {
   builds: ComposeBuild[];
 }
 
-/** `load`: how the compose files are parsed: the scan's parses (yaml/parses.ts), which hold them for the loop's analysis. */
-export async function composeDockerfiles(files: readonly WorkspaceFile[], read: ReadText = readDirectly, staged?: StagedIndex, load: (path: string, source: string) => YamlLoadResult = (_, source) => loadYamlCached(source)): Promise<ComposeDockerfiles> {
+/**
+ * `load`: how the compose files are parsed: the scan's parses (yaml/parses.ts), which hold them for the loop's analysis.
+ * `dotenvs`: the `.env` files of the scan by folder (readDotEnvs), whose values fill the image names of the compose files beside them.
+ */
+export async function composeDockerfiles(
+  files: readonly WorkspaceFile[],
+  read: ReadText = readDirectly,
+  staged?: StagedIndex,
+  load: (path: string, source: string) => YamlLoadResult = (_, source) => loadYamlCached(source),
+  dotenvs?: ReadonlyMap<string, DotEnv>,
+): Promise<ComposeDockerfiles> {
   const found = new Set<string>();
   const builds: ComposeBuild[] = [];
   const note = (composePath: string, source: string | null) => {
     // Strings are copied out of the services: the parse is held for the scan loop, which analyses the file (harbor: its compose file was parsed twice).
     const input = source === null ? undefined : readCompose(source, () => {}, undefined, (yaml) => load(composePath, yaml));
+    const values = dotenvs?.get(path.posix.dirname(composePath))?.values;
     for (const service of input?.services ?? []) {
-      const dockerfile = hasOwnHealthcheck(service) ? builtDockerfile(composePath, service) : undefined;
+      const dockerfile = hasOwnHealthcheck(service) ? builtDockerfile(composePath, service, values) : undefined;
       if (dockerfile !== undefined) found.add(dockerfile);
     }
-    builds.push(...composeBuildsOf(composePath, input?.services ?? []));
+    builds.push(...composeBuildsOf(composePath, input?.services ?? [], values));
   };
   for (const file of files) if (classify(file.path, '') === 'compose') note(file.path, await read(file));
   // A commit that stages only a Dockerfile is judged with the compose files that will be committed beside it.
