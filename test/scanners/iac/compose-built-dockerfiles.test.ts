@@ -91,6 +91,13 @@ describe('Dockerfiles built by compose services', () => {
     assert.deepEqual(noUser, []);
   });
 
+  it('reads the builds of a compose file named in an unusual form (docker-compose_v3_local.yaml), known by its content', async () => {
+    const dockerfile = 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n';
+    const compose = ['services:', '  api:', '    build: ./api', '    healthcheck:', '      test: ["CMD", "wget", "-qO-", "http://localhost:3000/health"]', ''].join('\n');
+    const result = await scanIacTree({ 'api/Dockerfile': dockerfile, 'docker-compose_v3_local.yaml': compose, 'notes/compose_plan.yaml': 'steps:\n  - build: ./api\n' });
+    assert.deepEqual(result.findings.filter((f) => f.ruleId === 'iac/dockerfile-missing-healthcheck'), []);
+  });
+
   it("parses the compose file once: the pass that reads its builds before the loop holds the parse for the file's analysis", async () => {
     const texts = {
       'api/Dockerfile': 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n',

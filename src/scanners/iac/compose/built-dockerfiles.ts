@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
-import { classify, isDockerfileName } from '../detect.js';
+import { basenameOf, classify, isDockerfileName } from '../detect.js';
 import { unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import { readDirectly, type ReadText } from '../texts.js';
 import { loadYamlCached } from '../yaml/cache.js';
@@ -109,6 +109,9 @@ export function composeBuildsOf(composePath: string, services: readonly ComposeS
   return builds;
 }
 
+/** A YAML file whose name says compose but not in the usual form (compose.yaml, docker-compose.prod.yml): read to see whether it is one. */
+const UNUSUAL_COMPOSE_NAME = /compose.*\.ya?ml$/i;
+
 /** Compose files of the index read beside staged Dockerfiles, at most. */
 const MAX_STAGED_COMPOSE = 200;
 
@@ -145,7 +148,14 @@ export async function composeDockerfiles(
     }
     builds.push(...composeBuildsOf(composePath, input?.services ?? [], values));
   };
-  for (const file of files) if (classify(file.path, '') === 'compose') note(file.path, await read(file));
+  for (const file of files) {
+    if (classify(file.path, '') === 'compose') note(file.path, await read(file));
+    // A compose file known by its content, whose name still says compose (docker-compose_v3_alpine_mysql_local.yaml, compose_databases.yaml).
+    else if (UNUSUAL_COMPOSE_NAME.test(basenameOf(file.path))) {
+      const source = await read(file);
+      if (source !== null && classify(file.path, source) === 'compose') note(file.path, source);
+    }
+  }
   // A commit that stages only a Dockerfile is judged with the compose files that will be committed beside it.
   if (staged && files.some((file) => file.fromIndex && isDockerfileName(file.path))) {
     const others = await unstagedIndexFiles(files, staged, {
