@@ -107,5 +107,14 @@ describe('Dockerfile running as root: a base image of the scan and the images bu
       'vendor/example.org/otel/dependencies.Dockerfile:1 no-user The final stage sets no USER, so the container runs as root.',
     ]);
   });
+  it("does not take a vendor's image named after its own namespace (quay.io/centos/centos) for the Dockerfile of a folder of that name", async () => {
+    const found = await rootFindings({
+      // A variant folder named for the distribution: its image is the scan's acme-tools, built FROM acme-base.
+      'images/tools/centos/Dockerfile': lines('ARG BASE=acme-base:centos-1.2', 'FROM ${BASE} AS builder', 'USER 1000', 'RUN make -C /src'),
+      'images/base/centos/Dockerfile': lines('FROM quay.io/centos/centos:stream9-minimal', 'RUN microdnf install -y gcc make', 'CMD ["make"]'),
+    });
+    // Taken for the image of tools/centos, base/centos inherited its USER 1000 and was not reported.
+    assert.deepEqual(found, ['images/base/centos/Dockerfile:1 no-user The final stage sets no USER, so the container runs as root.']);
+  });
 });
 

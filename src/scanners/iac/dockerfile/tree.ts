@@ -66,10 +66,14 @@ export function dockerfileStem(dockerfile: string): string | undefined {
  * the suffix only in a local name or for a stem that says base, since a public image such
  * as avtodev/markdown-lint ends with the stem of many a Dockerfile.lint).
  * A bare one-word name equal to the stem (`alpine` for `Dockerfile.alpine`) is an image of
- * Docker Hub more often than the tree's own, so it counts only for a stem that says base.
+ * Docker Hub more often than the tree's own, so it counts only for a stem that says base; so
+ * is a name in a namespace of the same name (`quay.io/centos/centos`, `grafana/grafana`), a
+ * vendor's own image, for a Dockerfile in a folder named for the distribution (`centos/`).
  */
 function namedAfter(repository: string, stem: string): boolean {
-  const last = repository.slice(repository.lastIndexOf('/') + 1);
+  const parts = repository.split('/');
+  const last = parts[parts.length - 1]!;
+  if (last === stem && parts.length > 1 && parts[parts.length - 2] === stem) return false;
   // A suffix (acme-base) says this file for a local name, or for a stem that says base: avtodev/markdown-lint is no image of Dockerfile.lint.
   if (last.endsWith(`-${stem}`) || last.endsWith(`_${stem}`)) return !repository.includes('/') || /base/.test(stem);
   return last === stem && (repository.includes('/') || /base/.test(stem));
