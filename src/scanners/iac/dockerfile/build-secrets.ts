@@ -192,7 +192,29 @@ interface Kept {
   clone?: string;
 }
 
-/** The files a command writes the secret into: an output redirection of a command that reads it, cp or install's destination, tee's files after a reader. */
+/**
+ * Programs that take a secret as a credential (`curl -u "ci:$TOKEN"`, `wget --header`, a
+ * token in the environment of `npm run build` or `go mod download`) and print what they
+ * fetch, build or report, not the secret: their output redirected to a file is no copy of it.
+ */
+const USES_CREDENTIAL =
+  /^(?:curl|wget|git|gh|glab|npm|npx|pnpm|yarn|bun|go|make|cmake|mvn|gradle|gradlew|sbt|cargo|rustup|pip|pip3|pipx|uv|poetry|conda|mamba|micromamba|bundle|gem|composer|dotnet|nuget|apk|apt|apt-get|dnf|yum|microdnf|zypper|aws|gcloud|gsutil|az|helm|kubectl|docker|buildah|skopeo|oras|crane|ssh|scp|sftp|rsync|mysql|psql|tar|unzip|sentry-cli)$/;
+
+/**
+ * Whether what a command that reads the secret prints holds it: a command that prints its
+ * words or input (echo, printf, cat, sed, envsubst, a script of the project...), not a program
+ * that only uses the secret as a credential (USES_CREDENTIAL), nor a command given it only in
+ * its environment (`TOKEN=$(cat /run/secrets/t) npm run build > build.log`) other than env and
+ * printenv, which print their environment.
+ */
+function printsSecret(command: ShellCommand, source: string, script: Script, taint: Taint): boolean {
+  const program = programOf(command);
+  if (program !== undefined && USES_CREDENTIAL.test(program)) return false;
+  if (program === 'env' || program === 'printenv') return true;
+  return readsSecret(commandReadings({ ...command, assignments: [] }, source, script), taint);
+}
+
+/** The files a command writes the secret into: an output redirection of a command that prints it, cp or install's destination, tee's files after a command that prints it. */
 function secretCopies(command: ShellCommand, readerBefore: boolean, reads: boolean, taint: Taint): Kept[] {
   const words = effectiveWords(command);
   const program = programOf(command);
@@ -338,7 +360,7 @@ export const buildSecretPersisted = dockerRule({
   id: 'iac/dockerfile-build-secret-persisted',
   title: 'Build secret written into the image',
   description:
-    "A RUN mounts a BuildKit secret (--mount=type=secret, as a file or with env= as a variable) and then writes it into the image's file system, and does not remove what it wrote in the same RUN. It redirects a command that reads the secret (the file, a variable set from it, or after sourcing a secret file with `. /run/secrets/env`, a secret-like variable nothing else in the Dockerfile sets) into another file, copies the file out of the mount (cp, install), or passes it through tee; or it gives the secret to a tool that stores it: `git clone https://$TOKEN@host/repo` keeps the URL, token included, in the clone's .git/config; `git config url.\"https://$TOKEN@host/\".insteadOf` writes ~/.gitconfig or .git/config; `npm config set //host/:_authToken=...` writes ~/.npmrc; yarn, pnpm, composer, poetry, bundler, pip, the AWS CLI, `dotnet nuget add source --password`, `cargo login`, `helm repo add --password`, `helm registry login`, `gcloud auth activate-service-account --key-file`, `docker login` and `gh auth login` keep theirs in their own files. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Options that live only for one command (`git -c http.extraheader=...`, a variable given to one command) and a secret mounted where the tool reads it (`--mount=type=secret,id=npmrc,target=/root/.npmrc`) are not stored. Only stages the shipped image is built from are judged.",
+    "A RUN mounts a BuildKit secret (--mount=type=secret, as a file or with env= as a variable) and then writes it into the image's file system, and does not remove what it wrote in the same RUN. It redirects a command that prints the secret (the file, a variable set from it, or after sourcing a secret file with `. /run/secrets/env`, a secret-like variable nothing else in the Dockerfile sets: echo, cat, printf, sed, a script of its own; not a program that only uses it as a credential and prints what it fetches or builds, as curl -u, wget --header or npm run build with the token in its environment do) into another file, copies the file out of the mount (cp, install), or passes it through tee; or it gives the secret to a tool that stores it: `git clone https://$TOKEN@host/repo` keeps the URL, token included, in the clone's .git/config; `git config url.\"https://$TOKEN@host/\".insteadOf` writes ~/.gitconfig or .git/config; `npm config set //host/:_authToken=...` writes ~/.npmrc; yarn, pnpm, composer, poetry, bundler, pip, the AWS CLI, `dotnet nuget add source --password`, `cargo login`, `helm repo add --password`, `helm registry login`, `gcloud auth activate-service-account --key-file`, `docker login` and `gh auth login` keep theirs in their own files. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Options that live only for one command (`git -c http.extraheader=...`, a variable given to one command) and a secret mounted where the tool reads it (`--mount=type=secret,id=npmrc,target=/root/.npmrc`) are not stored. Only stages the shipped image is built from are judged.",
   remediation:
     "Use the secret where it is mounted (mount it at the path the tool reads, `--mount=type=secret,id=npmrc,target=/root/.npmrc`, or read it into a variable for one command), pass credentials to git for one command (`git -c http.extraheader=\"Authorization: ...\" clone`), or remove what was written in the same RUN (`rm -rf repo/.git`, `git config --global --unset ...`, `npm config delete ...`); if the application needs it at run time, give it at run time (a mounted secret, an environment variable from a secret store).",
   severity: 'high',
@@ -375,6 +397,8 @@ export const buildSecretPersisted = dockerRule({
       "FROM golang:1.22\nRUN --mount=type=secret,id=gh git config --global credential.helper '!f() { echo username=x; echo \"password=$(cat /run/secrets/gh)\"; }; f' && go mod download\nUSER app\n",
       // The secret mounted where the tool reads it; a sourced file whose variables are only used by a command.
       'FROM node:20.11-alpine\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\nRUN --mount=type=secret,id=env . /run/secrets/env && npm run build > /tmp/build.log && echo "$NODE_VERSION" > /app/node-version\nUSER node\n',
+      // The secret used as a credential: what is written is what the program fetched or built.
+      'FROM node:20.11-alpine\nRUN --mount=type=secret,id=token,env=TOKEN curl -fsSL -u "ci:$TOKEN" https://files.example.org/data.json > /app/data.json\nRUN --mount=type=secret,id=sentry SENTRY_AUTH_TOKEN=$(cat /run/secrets/sentry) npm run build > /tmp/build.log 2>&1\nRUN --mount=type=secret,id=token curl -fsS -H "Authorization: Bearer $(cat /run/secrets/token)" https://api.example.org/config | tee /app/config.json\nUSER node\n',
     ],
   },
   *check(input) {
@@ -395,8 +419,9 @@ export const buildSecretPersisted = dockerRule({
           let reader = false;
           for (const command of pipeline) {
             const reads = readsSecret(commandReadings(command, source, script), taint);
-            for (const kept of [...secretCopies(command, reader, reads, taint), ...storedByTool(command, source, reads, reader, taint)]) copies.push({ ...kept, offset: base + command.offset, index });
-            reader ||= reads;
+            const prints = reads && printsSecret(command, source, script, taint);
+            for (const kept of [...secretCopies(command, reader, prints, taint), ...storedByTool(command, source, reads, reader, taint)]) copies.push({ ...kept, offset: base + command.offset, index });
+            reader ||= prints;
             for (const name of secretVariables(command, source, taint)) taint.variables.add(name);
             taint.sourced ||= sourcesSecret(command, source, taint);
             index++;
