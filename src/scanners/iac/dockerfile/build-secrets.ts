@@ -214,6 +214,13 @@ function printsSecret(command: ShellCommand, source: string, script: Script, tai
   return readsSecret(commandReadings({ ...command, assignments: [] }, source, script), taint);
 }
 
+/**
+ * The folders of the system's trust store (Debian, Alpine and Ubuntu's update-ca-certificates,
+ * Red Hat's update-ca-trust, SUSE, Arch): what is copied there is a CA certificate, which is
+ * public, mounted as a secret only to keep a company's CA out of the build context.
+ */
+const TRUST_STORE = /^(?:\/usr\/local\/share\/ca-certificates|\/usr\/share\/ca-certificates|\/etc\/pki\/ca-trust\/source\/anchors|\/etc\/pki\/trust\/anchors|\/usr\/share\/pki\/trust\/anchors|\/etc\/ca-certificates\/trust-source\/anchors|\/etc\/ssl\/certs)\/[^/]+\.(?:crt|pem|cer)$/;
+
 /** The files a command writes the secret into: an output redirection of a command that prints it, cp or install's destination, tee's files after a command that prints it. */
 function secretCopies(command: ShellCommand, readerBefore: boolean, reads: boolean, taint: Taint): Kept[] {
   const words = effectiveWords(command);
@@ -360,7 +367,7 @@ export const buildSecretPersisted = dockerRule({
   id: 'iac/dockerfile-build-secret-persisted',
   title: 'Build secret written into the image',
   description:
-    "A RUN mounts a BuildKit secret (--mount=type=secret, as a file or with env= as a variable) and then writes it into the image's file system, and does not remove what it wrote in the same RUN. It redirects a command that prints the secret (the file, a variable set from it, or after sourcing a secret file with `. /run/secrets/env`, a secret-like variable nothing else in the Dockerfile sets: echo, cat, printf, sed, a script of its own; not a program that only uses it as a credential and prints what it fetches or builds, as curl -u, wget --header or npm run build with the token in its environment do) into another file, copies the file out of the mount (cp, install), or passes it through tee; or it gives the secret to a tool that stores it: `git clone https://$TOKEN@host/repo` keeps the URL, token included, in the clone's .git/config; `git config url.\"https://$TOKEN@host/\".insteadOf` writes ~/.gitconfig or .git/config; `npm config set //host/:_authToken=...` writes ~/.npmrc; yarn, pnpm, composer, poetry, bundler, pip, the AWS CLI, `dotnet nuget add source --password`, `cargo login`, `helm repo add --password`, `helm registry login`, `gcloud auth activate-service-account --key-file`, `docker login` and `gh auth login` keep theirs in their own files. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Options that live only for one command (`git -c http.extraheader=...`, a variable given to one command) and a secret mounted where the tool reads it (`--mount=type=secret,id=npmrc,target=/root/.npmrc`) are not stored. Only stages the shipped image is built from are judged.",
+    "A RUN mounts a BuildKit secret (--mount=type=secret, as a file or with env= as a variable) and then writes it into the image's file system, and does not remove what it wrote in the same RUN. It redirects a command that prints the secret (the file, a variable set from it, or after sourcing a secret file with `. /run/secrets/env`, a secret-like variable nothing else in the Dockerfile sets: echo, cat, printf, sed, a script of its own; not a program that only uses it as a credential and prints what it fetches or builds, as curl -u, wget --header or npm run build with the token in its environment do) into another file, copies the file out of the mount (cp, install), or passes it through tee; or it gives the secret to a tool that stores it: `git clone https://$TOKEN@host/repo` keeps the URL, token included, in the clone's .git/config; `git config url.\"https://$TOKEN@host/\".insteadOf` writes ~/.gitconfig or .git/config; `npm config set //host/:_authToken=...` writes ~/.npmrc; yarn, pnpm, composer, poetry, bundler, pip, the AWS CLI, `dotnet nuget add source --password`, `cargo login`, `helm repo add --password`, `helm registry login`, `gcloud auth activate-service-account --key-file`, `docker login` and `gh auth login` keep theirs in their own files. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Options that live only for one command (`git -c http.extraheader=...`, a variable given to one command) and a secret mounted where the tool reads it (`--mount=type=secret,id=npmrc,target=/root/.npmrc`) are not stored. A CA certificate copied into the system's trust store (/usr/local/share/ca-certificates/*.crt, /etc/pki/ca-trust/source/anchors/) is not reported: a certificate is public. Only stages the shipped image is built from are judged.",
   remediation:
     "Use the secret where it is mounted (mount it at the path the tool reads, `--mount=type=secret,id=npmrc,target=/root/.npmrc`, or read it into a variable for one command), pass credentials to git for one command (`git -c http.extraheader=\"Authorization: ...\" clone`), or remove what was written in the same RUN (`rm -rf repo/.git`, `git config --global --unset ...`, `npm config delete ...`); if the application needs it at run time, give it at run time (a mounted secret, an environment variable from a secret store).",
   severity: 'high',
@@ -397,6 +404,8 @@ export const buildSecretPersisted = dockerRule({
       "FROM golang:1.22\nRUN --mount=type=secret,id=gh git config --global credential.helper '!f() { echo username=x; echo \"password=$(cat /run/secrets/gh)\"; }; f' && go mod download\nUSER app\n",
       // The secret mounted where the tool reads it; a sourced file whose variables are only used by a command.
       'FROM node:20.11-alpine\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\nRUN --mount=type=secret,id=env . /run/secrets/env && npm run build > /tmp/build.log && echo "$NODE_VERSION" > /app/node-version\nUSER node\n',
+      // A company's CA certificate, mounted as a secret, put in the trust store: a certificate is public.
+      'FROM debian:12-slim\nRUN --mount=type=secret,id=corp_ca cp /run/secrets/corp_ca /usr/local/share/ca-certificates/corp-ca.crt && update-ca-certificates\nRUN --mount=type=secret,id=corp_ca,target=/tmp/ca.pem cat /tmp/ca.pem > /etc/pki/ca-trust/source/anchors/corp.pem\nUSER app\n',
       // The secret used as a credential: what is written is what the program fetched or built.
       'FROM node:20.11-alpine\nRUN --mount=type=secret,id=token,env=TOKEN curl -fsSL -u "ci:$TOKEN" https://files.example.org/data.json > /app/data.json\nRUN --mount=type=secret,id=sentry SENTRY_AUTH_TOKEN=$(cat /run/secrets/sentry) npm run build > /tmp/build.log 2>&1\nRUN --mount=type=secret,id=token curl -fsS -H "Authorization: Bearer $(cat /run/secrets/token)" https://api.example.org/config | tee /app/config.json\nUSER node\n',
     ],
@@ -427,8 +436,8 @@ export const buildSecretPersisted = dockerRule({
             index++;
           }
         }
-        // A copy removed later in the same RUN (the file, or a folder that holds it), or undone by its tool, is not kept.
-        const kept = copies.find((copy) => !commands.slice(copy.index + 1).some((c) => undoes(c, copy)));
+        // A copy removed later in the same RUN (the file, or a folder that holds it), or undone by its tool, is not kept; nor is a CA certificate put in the trust store, which is public.
+        const kept = copies.find((copy) => !TRUST_STORE.test(copy.file) && !commands.slice(copy.index + 1).some((c) => undoes(c, copy)));
         if (!kept) continue;
         const how = kept.how ? ` (${kept.how})` : '';
         yield {
