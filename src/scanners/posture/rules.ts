@@ -1,5 +1,5 @@
 import { isDockerfileName } from '../iac/detect.js';
-import { baseImage, builtInSet, readDockerfile } from '../iac/dockerfile/model.js';
+import { baseImage, builtInSet, readDockerfile, templateLine } from '../iac/dockerfile/model.js';
 import { dockerfilesBuiltFrom } from '../iac/dockerfile/tree.js';
 import { parseImage } from '../iac/image.js';
 import { commandsOf, effectiveWords } from '../iac/shell.js';
@@ -563,7 +563,7 @@ const unpinnedDependencies: PostureRule = {
   id: 'posture/unpinned-dependencies',
   title: 'Build installs dependencies that are not pinned',
   description:
-    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged, and a base image that another Dockerfile of the repository builds (an image family: FROM acme/base on images/base/Dockerfile) is made from the same commit and not reported, unless it names a release tag of it (base-notebook:6.5.4, in the FROM or an ARG default: a published image).',
+    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged, nor is a Dockerfile template that a script fills in (one the iac scanner does not check either: template syntax, or named .template or .in and not readable as written), and a base image that another Dockerfile of the repository builds (an image family: FROM acme/base on images/base/Dockerfile) is made from the same commit and not reported, unless it names a release tag of it (base-notebook:6.5.4, in the FROM or an ARG default: a published image).',
   remediation: 'Use npm ci / yarn install --frozen-lockfile (Yarn 1) / pnpm install (frozen by default on CI), pip install --require-hashes -r requirements.txt, and pin base images by digest (FROM node:20.11.1@sha256:...).',
   severity: 'info',
   cwe: ['CWE-1357'],
@@ -596,6 +596,8 @@ const unpinnedDependencies: PostureRule = {
       },
       // A vendored project's Dockerfile is not built here.
       { files: { 'vendor/example.org/lib/Dockerfile': 'FROM golang:1.22\n' } },
+      // A template that a script fills in (the tag and the key list), not a build.
+      { files: { 'Dockerfile-alpine.template': 'FROM alpine:0.0\nRUN for key in \\\n      "${NODE_KEYS[@]}"\n    ; do \\\n      gpg --recv-keys "$key" ; \\\n    done\n' } },
       // An image family: base-notebook is built by the repository's own images/base-notebook/Dockerfile, from the same commit.
       {
         files: {
@@ -615,7 +617,10 @@ const unpinnedDependencies: PostureRule = {
     // A base image another Dockerfile of the repository builds (an image family) is made from the same commit, as the iac pin rules judge it.
     const family = dockerfilesBuiltFrom(new Map(dockerfiles.map((p) => [p, repo.files.get(p)!])));
     for (const path of dockerfiles) {
-      const input = readDockerfile(repo.files.get(path)!);
+      const text = repo.files.get(path)!;
+      const input = readDockerfile(text);
+      // A template some tool fills in (`FROM alpine:0.0` until update.sh writes the version) is not a build; the iac scanner does not check it either.
+      if (templateLine(input, text, path) !== undefined) continue;
       for (const stage of input.file.stages) {
         const image = baseImage(input, stage);
         if (!image || image.toLowerCase() === 'scratch') continue;

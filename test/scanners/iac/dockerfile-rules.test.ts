@@ -120,6 +120,23 @@ describe('Dockerfile templates', () => {
     assert.match(nginx.warnings[0]![1], /%%VAR%% placeholders where it does not parse/);
   });
 
+  it('skips a file named as a template (.template, .in) that does not parse as written, with one warning at its first problem; one that parses, or one named otherwise, is checked', () => {
+    // A placeholder line that the project's update script replaces with continued lines.
+    const text = 'FROM alpine:0.0\nENV NODE_VERSION 0.0.0\nRUN for key in \\\n      "${NODE_KEYS[@]}"\n    ; do \\\n      gpg --recv-keys "$key" ; \\\n    done\nCMD ["node"]\n';
+    const named = (path: string, body: string) => {
+      const warnings: Array<[number, string]> = [];
+      const input = dockerfilePlatform.parse(body, (line, message) => warnings.push([line, message]), { path });
+      return { input, warnings };
+    };
+    const template = named('Dockerfile-alpine.template', text);
+    assert.equal(template.input, undefined);
+    assert.deepEqual(template.warnings.map((w) => w[0]), [5]);
+    assert.match(template.warnings[0]![1], /named as a template and does not parse as written .*not checked/);
+    assert.equal(named('Dockerfile.in', text).input, undefined);
+    assert.ok(named('Dockerfile', text).input);
+    assert.ok(named('Dockerfile-debian.template', 'FROM debian:12-slim\nCMD ["node"]\n').input);
+  });
+
   it('keeps checking %%VAR%% placeholders and {{ }} inside an instruction', () => {
     const balena = parse('FROM balenalib/%%BALENA_MACHINE_NAME%%-debian:bookworm\nRUN curl -fsSL https://example.org/i.sh | sh\n');
     assert.ok(balena.input);

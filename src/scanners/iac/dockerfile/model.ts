@@ -259,3 +259,27 @@ export function lastUser(stage: DockerStage): DockerInstruction | undefined {
   for (const instruction of stage.instructions) if (instruction.keyword === 'USER') user = instruction;
   return user;
 }
+
+/** A file name that says template: the source a script fills in to write the Dockerfiles (Dockerfile-debian.template, Dockerfile.in). */
+const TEMPLATE_NAME = /\.(?:template|in)$/i;
+
+/**
+ * The first line that makes the text a template (docker-library's jq templates, Go
+ * templates): a line the parser cannot read that opens with `{{` or `{%`, or a FROM whose
+ * image holds `{{`. `{{` inside an instruction is left alone (`docker inspect --format
+ * '{{.Id}}'`), and so are `%%VAR%%` placeholders in a file that parses (balena's
+ * `FROM balenalib/%%BALENA_MACHINE_NAME%%-node`); in one that does not (nginx's
+ * `nginxPackages="%%PACKAGES%%` filled with continued lines), the first placeholder makes
+ * it a template. So does a problem of a file named as a template (`.template`, `.in`).
+ */
+export function templateLine(input: DockerfileInput, text: string, path?: string): { line: number; named: boolean } | undefined {
+  const lines = text.split('\n');
+  const problem = input.file.problems.find((p) => /^\s*\{[{%]/.test(lines[p.line - 1] ?? ''));
+  const from = input.file.stages.find((s) => s.image.includes('{{'))?.from;
+  const placeholder = input.file.problems.length > 0 ? lines.findIndex((line) => /%%[A-Z][A-Z0-9_]*%%/.test(line)) : -1;
+  const found = [problem?.line, from?.line, placeholder >= 0 ? placeholder + 1 : undefined].filter((n) => n !== undefined);
+  if (found.length > 0) return { line: Math.min(...found), named: false };
+  // Named as one (Dockerfile-alpine.template, Dockerfile.in) and not readable as written (docker-node's `"${NODE_KEYS[@]}"` line that update.sh fills with continued lines).
+  const first = input.file.problems[0];
+  return first !== undefined && path !== undefined && TEMPLATE_NAME.test(path) ? { line: first.line, named: true } : undefined;
+}

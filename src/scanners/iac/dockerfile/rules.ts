@@ -16,6 +16,7 @@ import {
   readDockerfile,
   scriptsOf,
   stageChain,
+  templateLine,
   userAt,
   type DockerfileInput,
 } from './model.js';
@@ -1263,24 +1264,6 @@ export const dockerfileRules: readonly DockerRule[] = [
   ...practiceRules,
 ];
 
-/**
- * The first line that makes the text a template (docker-library's jq templates, Go
- * templates): a line the parser cannot read that opens with `{{` or `{%`, or a FROM whose
- * image holds `{{`. `{{` inside an instruction is left alone (`docker inspect --format
- * '{{.Id}}'`), and so are `%%VAR%%` placeholders in a file that parses (balena's
- * `FROM balenalib/%%BALENA_MACHINE_NAME%%-node`); in one that does not (nginx's
- * `nginxPackages="%%PACKAGES%%` filled with continued lines), the first placeholder makes
- * it a template.
- */
-function templateLine(input: DockerfileInput, text: string): number | undefined {
-  const lines = text.split('\n');
-  const problem = input.file.problems.find((p) => /^\s*\{[{%]/.test(lines[p.line - 1] ?? ''));
-  const from = input.file.stages.find((s) => s.image.includes('{{'))?.from;
-  const placeholder = input.file.problems.length > 0 ? lines.findIndex((line) => /%%[A-Z][A-Z0-9_]*%%/.test(line)) : -1;
-  const found = [problem?.line, from?.line, placeholder >= 0 ? placeholder + 1 : undefined].filter((n) => n !== undefined);
-  return found.length > 0 ? Math.min(...found) : undefined;
-}
-
 export const dockerfilePlatform: PlatformRules<DockerfileInput> = {
   platform: 'dockerfile',
   parse(text, warn, context) {
@@ -1289,9 +1272,14 @@ export const dockerfilePlatform: PlatformRules<DockerfileInput> = {
       ...(context?.path !== undefined ? { path: context.path } : {}),
       ...(context?.dockerfile ? { configFiles: context.dockerfile.configFiles, ...context.dockerfile.scope } : {}),
     };
-    const template = templateLine(input, text);
+    const template = templateLine(input, text, context?.path);
     if (template !== undefined) {
-      warn(template, 'holds template syntax ({{ ... }}, {% ... %}, or %%VAR%% placeholders where it does not parse): a template some tool fills in, not a Dockerfile as written, so it is not checked');
+      warn(
+        template.line,
+        template.named
+          ? `is named as a template and does not parse as written (${input.file.problems[0]!.message}): a template some tool fills in, not a Dockerfile as written, so it is not checked`
+          : 'holds template syntax ({{ ... }}, {% ... %}, or %%VAR%% placeholders where it does not parse): a template some tool fills in, not a Dockerfile as written, so it is not checked',
+      );
       return undefined;
     }
     for (const problem of input.file.problems) warn(problem.line, problem.message);
