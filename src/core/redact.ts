@@ -122,9 +122,9 @@ export class Redactor {
 
   private lastSource: { text: string; flat: string } | undefined;
 
-  /** The file's text in lower case with its runs of white space made one space, for the last file asked (findings come file by file). */
+  /** The file's text in lower case with its line continuations (`\` at the end of a line) and runs of white space made one space, for the last file asked (findings come file by file). */
   private flattened(source: string): string {
-    if (this.lastSource?.text !== source) this.lastSource = { text: source, flat: source.toLowerCase().replace(/\s+/g, ' ') };
+    if (this.lastSource?.text !== source) this.lastSource = { text: source, flat: source.toLowerCase().replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ') };
     return this.lastSource.flat;
   }
 

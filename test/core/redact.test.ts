@@ -93,6 +93,8 @@ describe('redaction', () => {
     assert.equal(redactor.redact('it runs run --pass password --key', 'compose.yaml', [], file), `it runs run --pass ${redactSecret('password')} --key`);
     assert.equal(redactor.redact('the command key secret > out', 'compose.yaml', [], file), `the command key ${redactSecret('secret')} > out`);
     assert.equal(redactor.redact('uses secret only', 'compose.yaml', [], 'x: uses   secret\n'), `uses ${redactSecret('secret')} only`);
+    // A command quoted with its line continuations joined.
+    assert.equal(redactor.redact('RUN login secret now', 'compose.yaml', [], 'RUN login \\\n    secret \\\n    now\n'), `RUN login ${redactSecret('secret')} now`);
     // A value that is not lower-case letters is never taken for a word of the sentence.
     redactor.add('Secret', 'compose.yaml');
     assert.equal(redactor.redact('a literal Secret in', 'compose.yaml', [], file), `a literal ${redactSecret('Secret')} in`);
