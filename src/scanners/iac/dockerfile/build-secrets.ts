@@ -198,7 +198,7 @@ interface Kept {
  * fetch, build or report, not the secret: their output redirected to a file is no copy of it.
  */
 const USES_CREDENTIAL =
-  /^(?:curl|wget|git|gh|glab|npm|npx|pnpm|yarn|bun|go|make|cmake|mvn|gradle|gradlew|sbt|cargo|rustup|pip|pip3|pipx|uv|poetry|conda|mamba|micromamba|bundle|gem|composer|dotnet|nuget|apk|apt|apt-get|dnf|yum|microdnf|zypper|aws|gcloud|gsutil|az|helm|kubectl|docker|buildah|skopeo|oras|crane|ssh|scp|sftp|rsync|mysql|psql|tar|unzip|sentry-cli)$/;
+  /^(?:curl|wget|git|gh|glab|npm|npx|pnpm|yarn|bun|go|make|cmake|mvn|gradle|gradlew|sbt|cargo|rustup|pip|pip3|pipx|uv|poetry|conda|mamba|micromamba|bundle|gem|composer|dotnet|nuget|apk|apt|apt-get|dnf|yum|microdnf|zypper|aws|gcloud|gsutil|az|helm|kubectl|docker|buildah|skopeo|oras|crane|ssh|scp|sftp|rsync|mysql|psql|sentry-cli)$/;
 
 /**
  * Whether what a command that reads the secret prints holds it: a command that prints its
@@ -388,6 +388,8 @@ export const buildSecretPersisted = dockerRule({
       'FROM golang:1.22\n# expect\nRUN --mount=type=secret,id=gh \\\n    # detail\n    git config --global url."https://x-access-token:$(cat /run/secrets/gh)@github.com/".insteadOf "https://github.com/" && \\\n    go mod download\nUSER app\n',
       'FROM node:20.11-alpine\n# expect\nRUN --mount=type=secret,id=npm sh -c \'npm config set //npm.example.org/:_authToken=$(cat /run/secrets/npm) && npm ci\'\nUSER node\n',
       'FROM debian:12-slim\n# expect\nRUN --mount=type=secret,id=token,env=TOKEN echo "machine git.example.org login ci password $TOKEN" > ~/.netrc && git clone https://git.example.org/acme/app.git\nUSER app\n',
+      // A program that prints what it reads from the secret file (tar -O, unzip -p) writes the secret too.
+      'FROM alpine:3.20\n# expect\nRUN --mount=type=secret,id=bundle tar -xOf /run/secrets/bundle certs/key.pem > /etc/app/key.pem\nUSER app\n',
       'FROM mcr.microsoft.com/dotnet/sdk:8.0\n# expect\nRUN --mount=type=secret,id=nuget dotnet nuget add source https://nuget.example.org/v3/index.json --name acme --username ci --password "$(cat /run/secrets/nuget)" --store-password-in-clear-text && dotnet restore\nUSER app\n',
     ],
     negative: [
