@@ -211,12 +211,12 @@ const addInsteadOfCopy = dockerRule({
   id: 'iac/dockerfile-add-instead-of-copy',
   title: 'ADD used to copy local files',
   description:
-    "ADD copies a local file that is not a tar archive, which is exactly what COPY does, but ADD also unpacks archives and fetches URLs. If the source later becomes an archive (or a variable points at one), ADD silently extracts it into the image, with whatever paths the archive holds; COPY says what is meant and does nothing more. Not reported: ADD --unpack, which says it is there to unpack, and a source that is a build argument without a default, which the build may point at a URL or an archive.",
+    "ADD copies a local file that is not a tar archive, which is exactly what COPY does, but ADD also unpacks archives and fetches URLs. If the source later becomes an archive (or a variable points at one), ADD silently extracts it into the image, with whatever paths the archive holds; COPY says what is meant and does nothing more. Not reported: ADD --unpack, which says it is there to unpack, and a source that is a build argument without a default named for an address (ARG TARBALL_URL), a URL the build passes.",
   remediation: 'Use COPY for local files and directories; keep ADD for the one case it exists for, unpacking a local tar archive, and fetch remote files with curl plus a checksum check (or ADD --checksum).',
   severity: 'low',
   cwe: ['CWE-710'],
   examples: {
-    positive: ['FROM eclipse-temurin:21-jre\nARG JAR_FILE=target/app.jar\n# expect\nADD ${JAR_FILE} /app.jar\n', 'FROM alpine:3.20\n# expect\nADD ["config/", "/etc/app/"]\n'],
+    positive: ['FROM eclipse-temurin:21-jre\nARG JAR_FILE=target/app.jar\n# expect\nADD ${JAR_FILE} /app.jar\n', 'FROM eclipse-temurin:21-jre\nARG JAR_FILE\n# expect\nADD ${JAR_FILE} app.jar\n', 'FROM alpine:3.20\n# expect\nADD ["config/", "/etc/app/"]\n'],
     negative: ['FROM alpine:3.20\nADD rootfs.tar.gz /\n', 'FROM alpine:3.20\nCOPY app.jar /app.jar\n', 'FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2015d0da36ea9e00 https://example.org/tool /usr/local/bin/tool\n', 'FROM alpine:3.20\nADD https://example.org/repo.git#v1.2.0 /src\n', 'FROM alpine:3.20\nADD --chmod=755 "https://example.org/scripts/tool.v1" "/usr/local/bin/tool"\n', 'FROM debian:12-slim\nARG TARBALL_URL\nADD --unpack ${TARBALL_URL} /var/www/\nADD --unpack=true release.bin /opt/\nADD ${TARBALL_URL} /tmp/\n'],
   },
   *check(input) {
@@ -230,8 +230,8 @@ const addInsteadOfCopy = dockerRule({
       const unpack = instruction.flags.get('unpack');
       if (unpack === true || (typeof unpack === 'string' && unpack.toLowerCase() !== 'false')) continue;
       const sources = copySources(add).map((s) => expandArgs(s, input.globalArgs));
-      // A build argument without a default (ADD ${TARBALL_URL} /var/www/) is whatever the build passes: a URL or an archive as well as a file.
-      const passed = (s: string) => [...s.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((m) => withoutDefault.has(m[1]!));
+      // A build argument without a default named for an address (ADD ${TARBALL_URL} /var/www/) is the URL the build passes; one named otherwise (ARG JAR_FILE, Spring Boot's documented ADD ${JAR_FILE} app.jar) a local file.
+      const passed = (s: string) => [...s.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((m) => withoutDefault.has(m[1]!) && /(?:^|_)UR[LI]S?(?:_|$)/i.test(m[1]!));
       if (sources.length === 0 || sources.some((s) => REMOTE.test(s) || TAR_ARCHIVE.test(s) || passed(s))) continue;
       yield { line: instruction.line, message: `ADD ${sources.join(' ')} only copies local files; use COPY, which cannot unpack archives or fetch URLs by surprise.`, resource: stageLabel(input, instruction) };
     }
