@@ -68,6 +68,20 @@ describe('Terraform: inline suppressions of checkov, tfsec/Trivy and KICS', () =
     assert.ok(suppressed.includes('iac/tf-aws-s3-public-access-block@40 trivy:ignore:aws-s3-no-public-buckets (line 39)'), suppressed.join('\n'));
   });
 
+  it("checkov's Memorystore checks cover their own case of a google_redis_instance: CKV_GCP_95 AUTH, CKV_GCP_97 transit encryption", () => {
+    const redis = (skip: string) => analyse(`resource "google_redis_instance" "cache" {\n  #checkov:skip=${skip}: sessions only, private network\n  name           = "cache"\n  memory_size_gb = 1\n}\n`);
+    const auth = redis('CKV_GCP_95');
+    assert.deepEqual(auth.suppressed.map((s) => s.split(' ')[0]), ['iac/tf-gcp-redis-no-auth@1']);
+    assert.deepEqual(auth.hits, ['iac/tf-gcp-redis-transit-not-encrypted@1']);
+    const transit = redis('CKV_GCP_97');
+    assert.deepEqual(transit.suppressed.map((s) => s.split(' ')[0]), ['iac/tf-gcp-redis-transit-not-encrypted@1']);
+    assert.deepEqual(transit.hits, ['iac/tf-gcp-redis-no-auth@1']);
+    // CKV_GCP_95 looks at google_redis_instance only: a Redis Cluster's finding stays.
+    const cluster = analyse('resource "google_redis_cluster" "cache" {\n  #checkov:skip=CKV_GCP_95: private network\n  name               = "cache"\n  authorization_mode = "AUTH_MODE_DISABLED"\n  transit_encryption_mode = "TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION"\n}\n');
+    assert.deepEqual(cluster.suppressed, []);
+    assert.deepEqual(cluster.hits, ['iac/tf-gcp-redis-no-auth@4']);
+  });
+
   it('an expired Trivy ignore suppresses nothing and says so; one expiring later suppresses', () => {
     assert.ok(hits.includes('iac/tf-aws-kms-no-rotation@44'), hits.join('\n'));
     assert.ok(warnings.includes('43: trivy:ignore:AVD-AWS-0065 expired on 2000-01-01; it suppresses nothing'), warnings.join('\n'));

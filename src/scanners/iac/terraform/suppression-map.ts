@@ -199,6 +199,9 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_GCP_11: one('iac/tf-gcp-sql-open-to-internet'),
   CKV_GCP_60: one('iac/tf-gcp-sql-public-ip'),
   CKV_GCP_14: one('iac/tf-gcp-sql-no-backup'),
+  // auth_enabled not true, transit_encryption_mode not SERVER_AUTHENTICATION (unset included): what the two rules report of a google_redis_instance.
+  CKV_GCP_95: typed('iac/tf-gcp-redis-no-auth', 'google_redis_instance'),
+  CKV_GCP_97: typed('iac/tf-gcp-redis-transit-not-encrypted', 'google_redis_instance'),
   CKV_GCP_7: one('iac/tf-gcp-gke-legacy-abac'),
   CKV_GCP_13: one('iac/tf-gcp-gke-legacy-auth', /client certificate/),
   CKV_GCP_12: one('iac/tf-gcp-gke-network-policy-off'),

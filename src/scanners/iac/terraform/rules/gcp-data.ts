@@ -1,5 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
+import type { Value } from '../hcl/evaluate.js';
 import { attribute, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type TfRule } from './common.js';
 import { outcomes, upper } from './gcp-shared.js';
@@ -384,4 +385,112 @@ const subnetFlowLogs: TfRule = tfRule({
   },
 });
 
-export const gcpDataRules: readonly TfRule[] = [sqlOpenNetwork, sqlPublicIp, sqlNoSsl, sqlNoBackup, uniformAccess, storageLogging, kmsRotation, dnssecOff, dnssecSha1, subnetFlowLogs];
+/**
+ * A Memorystore setting that is off unless written on: the provider's default for every one
+ * here is off (AUTH disabled, transit encryption DISABLED).
+ */
+interface MemorystoreSetting {
+  name: string;
+  /** Whether a known value turns the protection on. */
+  on: (value: Value) => boolean;
+  /** How to turn it on, for the message. */
+  fix: string;
+}
+
+/** The Memorystore resources (Redis instances, Redis Cluster, Memorystore for Valkey) and their AUTH and in-transit encryption settings. */
+const MEMORYSTORE: ReadonlyArray<{ type: string; auth: MemorystoreSetting; transit: MemorystoreSetting }> = [
+  {
+    type: 'google_redis_instance',
+    auth: { name: 'auth_enabled', on: isTrueValue, fix: 'auth_enabled = true' },
+    transit: { name: 'transit_encryption_mode', on: (v) => upper(v) === 'SERVER_AUTHENTICATION', fix: 'transit_encryption_mode = "SERVER_AUTHENTICATION"' },
+  },
+  {
+    type: 'google_redis_cluster',
+    auth: { name: 'authorization_mode', on: (v) => upper(v) === 'AUTH_MODE_IAM_AUTH', fix: 'authorization_mode = "AUTH_MODE_IAM_AUTH"' },
+    transit: { name: 'transit_encryption_mode', on: (v) => upper(v) === 'TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION', fix: 'transit_encryption_mode = "TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION"' },
+  },
+  {
+    type: 'google_memorystore_instance',
+    auth: { name: 'authorization_mode', on: (v) => upper(v) === 'IAM_AUTH', fix: 'authorization_mode = "IAM_AUTH"' },
+    transit: { name: 'transit_encryption_mode', on: (v) => upper(v) === 'SERVER_AUTHENTICATION', fix: 'transit_encryption_mode = "SERVER_AUTHENTICATION"' },
+  },
+];
+
+/**
+ * The Memorystore resources whose setting leaves the protection off: written off (on its line),
+ * or not set or given null (on the resource, the default being off). A value that cannot be read is left alone.
+ */
+function* memorystoreOff(input: TfInput, which: 'auth' | 'transit'): Generator<{ resource: TfResource; line: number; said: string }> {
+  for (const kind of MEMORYSTORE) {
+    const setting = kind[which];
+    for (const resource of resourcesOf(input, kind.type)) {
+      const a = attribute(resource.block, setting.name);
+      const value = valueOf(input, resource.block, setting.name);
+      if (a && value !== null) {
+        if (!known(value) || setting.on(value)) continue;
+        yield { resource, line: a.line, said: `sets ${setting.name} = ${JSON.stringify(value)}` };
+      } else {
+        yield { resource, line: resource.block.line, said: `does not set ${setting.fix} (${a ? 'given null, ' : ''}the default is off)` };
+      }
+    }
+  }
+}
+
+const redisNoAuth: TfRule = tfRule({
+  id: 'iac/tf-gcp-redis-no-auth',
+  title: 'Memorystore Redis or Valkey instance accepts unauthenticated clients',
+  description: 'A Memorystore for Redis instance with auth_enabled unset or false (the default), or a Redis Cluster or Memorystore for Valkey instance whose authorization_mode is unset (the default) or disabled: every client that reaches the instance\'s private address (any VM, GKE pod or serverless connector in the authorized network, or a peered one) reads and writes every key without a password, and can flush the data. Memorystore has no public address, so it is not exposed to the internet; a foothold anywhere in the network is enough.',
+  remediation: 'Set auth_enabled = true on google_redis_instance and give clients the AUTH string (read it from the auth_string attribute into Secret Manager); use authorization_mode = "AUTH_MODE_IAM_AUTH" (Redis Cluster) or "IAM_AUTH" (Valkey) with IAM-authenticated clients. Turn on transit_encryption_mode too, so that the AUTH string does not cross the network in clear text.',
+  severity: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      '# expect\nresource "google_redis_instance" "cache" {\n  name               = "cache"\n  tier               = "STANDARD_HA"\n  memory_size_gb     = 1\n  authorized_network = google_compute_network.main.id\n}\n',
+      'resource "google_redis_instance" "cache" {\n  name           = "cache"\n  memory_size_gb = 1\n  # expect\n  auth_enabled   = false\n}\n',
+      // A module's variable left at its default.
+      'variable "auth_enabled" {\n  type    = bool\n  default = false\n}\nresource "google_redis_instance" "default" {\n  name           = "cache"\n  memory_size_gb = 1\n  # expect\n  auth_enabled   = var.auth_enabled\n}\n',
+      'resource "google_redis_cluster" "cache" {\n  name        = "cache"\n  shard_count = 3\n  # expect\n  authorization_mode = "AUTH_MODE_DISABLED"\n}\n',
+      '# expect\nresource "google_memorystore_instance" "cache" {\n  instance_id = "cache"\n  shard_count = 1\n  location    = "us-central1"\n}\n',
+    ],
+    negative: [
+      'resource "google_redis_instance" "cache" {\n  name           = "cache"\n  memory_size_gb = 1\n  auth_enabled   = true\n}\n',
+      // Given by a caller: not known here.
+      'variable "auth_enabled" {\n  type = bool\n}\nresource "google_redis_instance" "default" {\n  name           = "cache"\n  memory_size_gb = 1\n  auth_enabled   = var.auth_enabled\n}\n',
+      'resource "google_redis_cluster" "cache" {\n  name               = "cache"\n  shard_count        = 3\n  authorization_mode = "AUTH_MODE_IAM_AUTH"\n}\nresource "google_memorystore_instance" "cache" {\n  instance_id        = "cache"\n  shard_count        = 1\n  location           = "us-central1"\n  authorization_mode = "IAM_AUTH"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const { resource, line, said } of memorystoreOff(input, 'auth')) {
+      yield { line, message: `${label(resource)} ${said}: any client in its network reads and writes the cache without a password.`, resource: label(resource) };
+    }
+  },
+});
+
+const redisNoTransitEncryption: TfRule = tfRule({
+  id: 'iac/tf-gcp-redis-transit-not-encrypted',
+  title: 'Memorystore Redis or Valkey traffic not encrypted',
+  description: 'A Memorystore for Redis instance, Redis Cluster or Memorystore for Valkey instance with transit_encryption_mode unset (the default is DISABLED) or disabled: clients talk to the cache in clear text, and anyone who can capture traffic on the network reads the cached data and the AUTH string sent with it.',
+  remediation: 'Set transit_encryption_mode = "SERVER_AUTHENTICATION" (google_redis_instance, google_memorystore_instance) or "TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION" (google_redis_cluster), and give clients the instance\'s server CA certificates. It can only be chosen when the instance is created.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      '# expect\nresource "google_redis_instance" "cache" {\n  name           = "cache"\n  memory_size_gb = 1\n  auth_enabled   = true\n}\n',
+      'resource "google_redis_instance" "cache" {\n  name                    = "cache"\n  memory_size_gb          = 1\n  auth_enabled            = true\n  # expect\n  transit_encryption_mode = "DISABLED"\n}\n',
+      'resource "google_redis_cluster" "cache" {\n  name                    = "cache"\n  shard_count             = 3\n  authorization_mode      = "AUTH_MODE_IAM_AUTH"\n  # expect\n  transit_encryption_mode = "TRANSIT_ENCRYPTION_MODE_DISABLED"\n}\n',
+    ],
+    negative: [
+      'resource "google_redis_instance" "cache" {\n  name                    = "cache"\n  memory_size_gb          = 1\n  auth_enabled            = true\n  transit_encryption_mode = "SERVER_AUTHENTICATION"\n}\n',
+      // A module's variable whose default turns it on.
+      'variable "transit_encryption_mode" {\n  type    = string\n  default = "SERVER_AUTHENTICATION"\n}\nresource "google_redis_instance" "default" {\n  name                    = "cache"\n  memory_size_gb          = 1\n  auth_enabled            = true\n  transit_encryption_mode = var.transit_encryption_mode\n}\n',
+      'resource "google_memorystore_instance" "cache" {\n  instance_id             = "cache"\n  shard_count             = 1\n  location                = "us-central1"\n  authorization_mode      = "IAM_AUTH"\n  transit_encryption_mode = "SERVER_AUTHENTICATION"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const { resource, line, said } of memorystoreOff(input, 'transit')) {
+      yield { line, message: `${label(resource)} ${said}: clients talk to the cache in clear text.`, resource: label(resource) };
+    }
+  },
+});
+
+export const gcpDataRules: readonly TfRule[] = [sqlOpenNetwork, sqlPublicIp, sqlNoSsl, sqlNoBackup, uniformAccess, storageLogging, kmsRotation, dnssecOff, dnssecSha1, subnetFlowLogs, redisNoAuth, redisNoTransitEncryption];
