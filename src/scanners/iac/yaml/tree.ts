@@ -11,6 +11,7 @@ import {
 } from 'yaml';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from './anchors.js';
+import { jsonObjectStream } from './json-stream.js';
 import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from '../cloudformation/quoted-continuations.js';
 import { inBlockScalar, isDocumentMarker, keyColumn, opensBlockScalar } from './block-scalars.js';
 
@@ -242,19 +243,31 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
     return { documents: [], problems: [{ line: 1, message: `YAML parser failed: ${(error as Error).message}` }], duplicates: [] };
   }
   const documents: YamlDocument[] = [];
-  const position = (offset: number) => lineCounter.linePos(offset);
+  let position = (offset: number) => lineCounter.linePos(offset);
   const budget: Budget = { nodes: 0, max: limits.maxNodes, duplicates: new Map() };
+  // Each document with where its offsets start in the text: 0 but for the objects of a JSON stream.
+  let read = docs.map((doc) => ({ doc, at: 0 }));
+  const stream = docs.some((d) => d.errors.length > 0) ? kubernetesJsonStream(text) : undefined;
+  if (stream) {
+    read = stream;
+    problems.length = 0;
+    const counter = new LineCounter();
+    counter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
+    position = (offset: number) => counter.linePos(offset);
+  }
 
-  docs.forEach((doc, index) => {
+  read.forEach(({ doc, at }, index) => {
+    const moved = (offset: number) => position(at + offset);
     const error = doc.errors[0];
     if (error) {
-      problems.push({ line: position(error.pos[0]).line, message: parseErrorText(error.message) });
+      problems.push({ line: moved(error.pos[0]).line, message: parseErrorText(error.message) });
       return;
     }
     const contents = doc.contents as YamlNode | null;
-    const start = contents?.range ? position(contents.range[0]).line : 1;
+    const start = contents?.range ? moved(contents.range[0]).line : 1;
     try {
-      const root = contents ? convert(contents, doc, position, budget, 0) : null;
+      const root = contents ? convert(contents, doc, moved, budget, 0) : null;
       documents.push({ root, line: start, index });
     } catch (failure) {
       if (!(failure instanceof BudgetExceeded)) throw failure;
@@ -265,6 +278,33 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
     }
   });
   return { documents, problems, duplicates: duplicatesInOrder(budget.duplicates) };
+}
+
+/**
+ * A .json file of Kubernetes objects written one after another (`{...}\n{...}`), which kubectl
+ * applies object by object and YAML cannot parse: each object parsed on its own, with its
+ * offset in the text, when every one that parses is a mapping with apiVersion and kind (one
+ * that does not parse is a document with its own error, at its own line). Otherwise
+ * undefined, and the file's YAML error stands.
+ */
+function kubernetesJsonStream(text: string): Array<{ doc: Document; at: number }> | undefined {
+  const objects = /^\s*\{/.test(text) ? jsonObjectStream(text) : undefined;
+  if (!objects) return undefined;
+  const read: Array<{ doc: Document; at: number }> = [];
+  for (const [start, end] of objects) {
+    const docs = parseStream(text.slice(start, end), new LineCounter());
+    const doc = docs[0];
+    if (docs.length !== 1 || !doc) return undefined;
+    if (doc.errors.length > 0) {
+      read.push({ doc, at: start });
+      continue;
+    }
+    if (!isMap(doc.contents)) return undefined;
+    const keys = new Set(doc.contents.items.map((pair) => (isScalar(pair.key) ? pair.key.value : undefined)));
+    if (!keys.has('apiVersion') || !keys.has('kind')) return undefined;
+    read.push({ doc, at: start });
+  }
+  return read.some(({ doc }) => doc.errors.length === 0) ? read : undefined;
 }
 
 interface Budget {
