@@ -3,6 +3,7 @@
  * than references to a secret store. Shared by the Dockerfile, compose, Kubernetes,
  * CI and Terraform rules.
  */
+import { isSentence } from '../secrets/checks/natural-language.js';
 
 /** `MYSQL_ROOT_PASSWORD` -> [mysql, root, password]; `dbPassword` -> [db, password]. */
 export function nameTokens(name: string): string[] {
@@ -247,8 +248,8 @@ function normalisedName(text: string): string {
 
 /**
  * A value that is a literal, not a reference: not empty, not `$VAR`/`${VAR}`/`${{ secrets.X }}`,
- * not a boolean, not a path to a mounted secret, and not a placeholder (a fill-in text, a
- * vendor's key prefix before a stand-in word, or the variable's own `name`).
+ * not a boolean, not a path to a mounted secret, not a sentence, and not a placeholder (a
+ * fill-in text, a vendor's key prefix before a stand-in word, or the variable's own `name`).
  */
 export function isLiteralSecretValue(value: unknown, name?: string): value is string {
   if (typeof value === 'number') return String(value).length >= 4;
@@ -269,5 +270,7 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   if (/^(?:vault|secretsmanager|ssm|arn|keyvault|azurekeyvault|awssecret|secret|ref\+[a-z]+):/i.test(v)) return false;
   // Credentials named by lower-case words (KAFKA_SSL_KEYSTORE_CREDENTIALS: broker_keystore_creds): the file or the stored secret that holds them.
   if (name !== undefined && /^(?:credentials?|creds)$/.test(nameTokens(name).at(-1) ?? '') && /^[a-z]+(?:[_.-][a-z]+)+$/.test(v)) return false;
+  // Prose where the secret goes (`secretData: very sensitive data`): it describes the setting, as the secrets scanner judges it.
+  if (isSentence(v)) return false;
   return true;
 }

@@ -35,6 +35,11 @@ it('tells literal secrets from placeholders a setup script fills in', () => {
   for (const [value, name] of [['password', 'DB_PASSWORD'], ['secret', 'COOKIE_SECRET'], ['PASSWORD', 'DB_SECRET'], ['HUNTER', 'DB_PASSWORD'], ['SECRET', 'SECRET_KEY']]) assert.ok(isLiteralSecretValue(value, name), `${value} for ${name}`);
 });
 
+it('takes prose where the secret goes for no literal secret, but not a password with spaces or a passphrase of random words', () => {
+  for (const value of ['very sensitive data', 'this is not a real token', "shhhh! it's a bitbucket secret"]) assert.ok(!isLiteralSecretValue(value, 'secretData'), value);
+  for (const value of ['Vq7r T2mX k9Lp', 'correct horse battery staple', 'my Pa55w0rd', 'hunter2 is Xk9#Lp2!vQ']) assert.ok(isLiteralSecretValue(value, 'secretData'), value);
+});
+
 it('takes a name whose secret word is followed by id, arn, alias or name for a reference to the secret', () => {
   for (const name of ['QueueMasterKeyIdParam', 'SigningKeyArnValue', 'DbPasswordNameParam', 'API_TOKEN_ALIAS_PREFIX']) assert.ok(!isSecretName(name), name);
   for (const name of ['MasterKey', 'PartnerApiKeyValue', 'DbPasswordParam']) assert.ok(isSecretName(name), name);

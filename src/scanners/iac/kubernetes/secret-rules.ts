@@ -263,12 +263,16 @@ const secretInConfigMap = kubeRule({
   examples: {
     positive: [
       configMap('data:\n  LOG_LEVEL: info\n  # expect\n  DB_PASSWORD: Vq7rT2mXk9Lp\n  # expect\n  stripe-api-key: hunter2-but-longer\n'),
+      // A password with spaces in it, and a passphrase of random words: no sentence.
+      configMap('data:\n  # expect\n  DB_PASSWORD: Vq7r T2mX k9Lp\n  # expect\n  secretData: "correct horse battery staple"\n'),
       podWithEnv('    - name: LOG_LEVEL\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: log-level\n    - name: SESSION_SECRET\n      valueFrom:\n        # expect\n        configMapKeyRef:\n          name: settings\n          key: session\n'),
     ],
     negative: [
       configMap('data:\n  DB_PASSWORD: "{{ .Values.db.password }}"\n  API_TOKEN: ${API_TOKEN}\n  DB_PASSWORD_FILE: /run/secrets/db\n  SMTP_PASSWORD: ""\n  ADMIN_PASSWORD: your-admin-password\n  TOKEN_TTL: "3600"\n  NEXT_PUBLIC_MAPS_API_KEY: AIzaSyA-example-only\n  SECRET_NAMESPACE: kube-system\n'),
       podWithEnv('    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n    - name: DB_PASSWORD_FILE\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: password-file\n    - name: VITE_API_KEY\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: browser-key\n'),
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  DB_PASSWORD: Vq7rT2mXk9Lp\n',
+      // Prose where the secret goes, as tests and docs write it.
+      configMap('data:\n  secretData: "very sensitive data"\n  API_TOKEN: this is not a real token\n'),
     ],
   },
   *check(input) {

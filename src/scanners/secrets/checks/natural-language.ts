@@ -52,3 +52,25 @@ export function isTranslationFile(path: string): boolean {
 export function isWord(value: string): boolean {
   return /^(?:[A-Z]{2,5}-)?[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+(?:-[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+)*:?$/.test(value);
 }
+
+/**
+ * Words that sentences are made with and passphrases of random words rarely are: articles,
+ * pronouns, prepositions, conjunctions, common auxiliaries and adverbs of degree.
+ */
+const FUNCTION_WORDS = new Set(
+  ("a an the it it's its is are was were be been am this that these those not no of to in on at by as from into about for with and or but if " +
+    'your you my our we i he she they their them his her us me has have had do does can will would should must very so too also just only more most some any all such than then here there').split(' '),
+);
+
+/**
+ * Text that goes on as a sentence (`shhhh! it's an azure devops secret`, `very sensitive
+ * data`): three words or more, mostly of letters, and at least one a word sentences are
+ * built with. Such a value describes a setting, it is not one; a password with a space in
+ * it, or a passphrase of random words, is not a sentence.
+ */
+export function isSentence(text: string): boolean {
+  const words = text.trim().split(/\s+/);
+  if (words.length < 3) return false;
+  const lettered = words.filter((word) => /^[A-Za-z]+(?:'[a-z]+)?[.,!?:;]*$/.test(word));
+  return lettered.length * 3 >= words.length * 2 && words.some((word) => FUNCTION_WORDS.has(word.toLowerCase().replace(/[.,!?:;]+$/, '')));
+}

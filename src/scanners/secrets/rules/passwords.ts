@@ -1,7 +1,7 @@
 import type { Detector, MatchInfo } from '../detector.js';
 import type { FileKind } from '../file-kind.js';
 import { isLikelyPassword } from '../checks/assignment.js';
-import { isNaturalLanguage, isTranslationFile, isWord } from '../checks/natural-language.js';
+import { isNaturalLanguage, isSentence, isTranslationFile, isWord } from '../checks/natural-language.js';
 import { CHANGE_PASSWORD, NOT_IN_LABEL } from './common.js';
 
 /**
@@ -67,24 +67,15 @@ function isJoinedWithVariable(match: MatchInfo): boolean {
   return /^\s*(?:\.\.?|\+)\s*[$A-Za-z_]/.test(after) && !/^\.[A-Za-z_]/.test(after);
 }
 
-/** Words that sentences are made with and passphrases of random words rarely are. */
-const FUNCTION_WORDS = new Set(
-  "a an the it it's its is are was be this that these not no of to in on for with and or but if your you my our we i".split(' '),
-);
-
 /**
  * An unquoted YAML value that goes on past the first word as a sentence (`password: shhhh!
  * it's an azure devops secret`): YAML reads the whole line as the value, and a sentence
- * there describes the setting, it is not one. Its words are mostly letters, and at least
- * one is a word sentences are built with; a password with a space in it is not one.
+ * there describes the setting, it is not one (isSentence).
  */
 function isSentenceScalar(match: MatchInfo): boolean {
   const { lines, at, column } = match.around(0, 0);
   const rest = (lines[at] ?? '').slice(column + match.match.length).replace(/\s+#.*$/, '');
-  if (!/^[ \t]+\S/.test(rest)) return false;
-  const words = `${match.groups['secret3']}${rest}`.trim().split(/\s+/);
-  const lettered = words.filter((word) => /^[A-Za-z]+(?:'[a-z]+)?[.,!?:;]*$/.test(word));
-  return words.length >= 3 && lettered.length * 3 >= words.length * 2 && words.some((word) => FUNCTION_WORDS.has(word.toLowerCase().replace(/[.,!?:;]+$/, '')));
+  return /^[ \t]+\S/.test(rest) && isSentence(`${match.groups['secret3']}${rest}`);
 }
 
 /** The value the engine will report, for the name-aware context check. */
@@ -188,6 +179,8 @@ export const passwordDetectors: Detector[] = [
         { path: '.github/workflows/image-build.yml', text: '        with:\n          repo_secrets: |\n            REGISTRY_USER=registry-credentials:username\n            REGISTRY_PASS=registry-credentials:password\n' },
         // A sentence where the password goes, as documentation writes it.
         { path: 'docs/argocd-secret.yaml', text: 'stringData:\n  webhook.bitbucket.password: shhhh! it is a bitbucket secret # not used\n' },
+        // The same with an adverb of degree for its word that sentences are built with.
+        { path: 'test/policy.yaml', text: 'data:\n  password: shhhh! very hush hush stuff\n' },
       ],
     },
   ),
