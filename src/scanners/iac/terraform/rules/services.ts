@@ -1,10 +1,10 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, usedByCallers, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, instanceNamed, instancesNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, usedByCallers, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
-import { blocksMade, fileInstance, sectionsIn, settingAt, valueIn } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, settingAt, valueIn, type Section } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
@@ -376,10 +376,39 @@ const albInvalidHeaders: TfRule = tfRule({
   },
 });
 
+/** An action that sends no application content: a fixed response, or a redirect that does not stay on HTTP. */
+function sendsNoContent(input: TfInput, action: Section): boolean {
+  const type = action.get('type');
+  if (type === 'fixed-response') return true;
+  const redirect = type === 'redirect' && action.block ? sections(input, action.block, 'redirect', action.instance)[0] : undefined;
+  return redirect !== undefined && redirect.get('protocol') !== 'HTTP';
+}
+
+/**
+ * A listener whose default action returns a fixed response (a 404, a maintenance page) and
+ * whose listener rules in the same configuration only return fixed responses or redirect to
+ * HTTPS: it forwards nothing to an application. A rule whose listener cannot be read is not
+ * counted.
+ */
+function servesNoContent(input: TfInput, listener: TfResource): boolean {
+  const file = fileInstance(input);
+  const actions = sectionsIn(listener.block, 'default_action', file, { made: true });
+  if (actions.length === 0 || !actions.every((action) => action.get('type') === 'fixed-response')) return false;
+  return resourcesOf(input, 'aws_lb_listener_rule', 'aws_alb_listener_rule').every((rule) => {
+    const arn = attribute(rule.block, 'listener_arn')?.expr;
+    const target = arn && mentioned(input, arn).find((r) => r.kind === 'resource' && r.address === listener.address);
+    if (!target) return true;
+    // A rule of another instance of the listener (`aws_lb_listener.this[each.value.listener_key].arn`, one rule per listener and rule in modules).
+    const named = listener.instance ? instancesNamed(input, arn, target) : [];
+    if (named.length > 0 && named.every((n) => n.instance && n.instance.key !== listener.instance!.key)) return true;
+    return sectionsIn(rule.block, 'action', fileInstance(input), { made: true }).every((action) => sendsNoContent(input, action));
+  });
+}
+
 const httpListener: TfRule = tfRule({
   id: 'iac/tf-aws-lb-http-listener',
   title: 'Load balancer listener serves plain HTTP',
-  description: 'A load balancer listener accepts HTTP and forwards it instead of redirecting to HTTPS: sessions, credentials and data travel unencrypted between clients and the load balancer. On an internal load balancer (internal = true) it is reported at low severity: only clients inside the network reach it, but the traffic still crosses the VPC in clear text.',
+  description: 'A load balancer listener accepts HTTP and forwards it instead of redirecting to HTTPS: sessions, credentials and data travel unencrypted between clients and the load balancer. A listener that only returns a fixed response (its default action, and every listener rule of it in the configuration: a 404, a maintenance page) serves no application content and is not reported. On an internal load balancer (internal = true) it is reported at low severity: only clients inside the network reach it, but the traffic still crosses the VPC in clear text.',
   remediation: 'Listen on HTTPS with an ACM certificate, and make the port 80 listener a redirect (default_action { type = "redirect" redirect { protocol = "HTTPS" port = "443" status_code = "HTTP_301" } }).',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -390,12 +419,19 @@ const httpListener: TfRule = tfRule({
       // An internal load balancer's HTTP listener: low severity (test/scanners/iac/load-balancer-internal.test.ts).
       'resource "aws_lb" "internal" {\n  name     = "api"\n  internal = true\n}\nresource "aws_lb_listener" "api" {\n  load_balancer_arn = aws_lb.internal.arn\n  port              = 80\n  # expect\n  protocol          = "HTTP"\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.api.arn\n  }\n}\n',
       'resource "aws_lb_listener" "web" {\n  for_each          = { http = 80, https = 443 }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value\n  # expect\n  protocol          = upper(each.key)\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n',
+      // A fixed response by default, but a rule of the listener forwards to the application over HTTP.
+      'resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  # expect\n  protocol          = "HTTP"\n  default_action {\n    type = "fixed-response"\n    fixed_response {\n      content_type = "text/plain"\n      status_code  = "404"\n    }\n  }\n}\nresource "aws_lb_listener_rule" "app" {\n  listener_arn = aws_lb_listener.web.arn\n  action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.app.arn\n  }\n  condition {\n    host_header {\n      values = ["app.example.org"]\n    }\n  }\n}\n',
       // One dynamic default_action per action type, as listener modules write them: this listener is given a forward, no redirect.
       'resource "aws_lb_listener" "this" {\n  for_each          = { plain = { port = 81, protocol = "HTTP", forward = { arn = "tg" }, redirect = null } }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value.port\n  # expect\n  protocol          = each.value.protocol\n  dynamic "default_action" {\n    for_each = each.value.forward != null ? [each.value.forward] : []\n    content {\n      type             = "forward"\n      target_group_arn = default_action.value.arn\n    }\n  }\n  dynamic "default_action" {\n    for_each = each.value.redirect != null ? [each.value.redirect] : []\n    content {\n      type = "redirect"\n      redirect {\n        port        = default_action.value.port\n        protocol    = default_action.value.protocol\n        status_code = "HTTP_301"\n      }\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_lb_listener" "this" {\n  for_each          = { http = { port = 80, protocol = "HTTP", forward = null, redirect = { port = "443", protocol = "HTTPS" } } }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value.port\n  protocol          = each.value.protocol\n  dynamic "default_action" {\n    for_each = each.value.forward != null ? [each.value.forward] : []\n    content {\n      type             = "forward"\n      target_group_arn = default_action.value.arn\n    }\n  }\n  dynamic "default_action" {\n    for_each = each.value.redirect != null ? [each.value.redirect] : []\n    content {\n      type = "redirect"\n      redirect {\n        port        = default_action.value.port\n        protocol    = default_action.value.protocol\n        status_code = "HTTP_301"\n      }\n    }\n  }\n}\n',
-      'resource "aws_lb_listener" "web" {\n  port     = 80\n  protocol = "HTTP"\n  default_action {\n    type = "redirect"\n    redirect {\n      port        = "443"\n      protocol    = "HTTPS"\n      status_code = "HTTP_301"\n    }\n  }\n}\n', 'resource "aws_lb_listener" "web" {\n  port            = 443\n  protocol        = "HTTPS"\n  ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n  certificate_arn = aws_acm_certificate.web.arn\n}\n'],
+      'resource "aws_lb_listener" "web" {\n  port     = 80\n  protocol = "HTTP"\n  default_action {\n    type = "redirect"\n    redirect {\n      port        = "443"\n      protocol    = "HTTPS"\n      status_code = "HTTP_301"\n    }\n  }\n}\n',
+      // Listeners and rules made with for_each, as modules make them: the rule that forwards belongs to the HTTPS listener.
+      'locals {\n  listeners = {\n    status = { port = 80, protocol = "HTTP", fixed = true }\n    app    = { port = 443, protocol = "HTTPS", fixed = false }\n  }\n}\nresource "aws_lb_listener" "this" {\n  for_each          = local.listeners\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value.port\n  protocol          = each.value.protocol\n  dynamic "default_action" {\n    for_each = each.value.fixed ? [1] : []\n    content {\n      type = "fixed-response"\n      fixed_response {\n        content_type = "text/plain"\n        status_code  = "404"\n      }\n    }\n  }\n  dynamic "default_action" {\n    for_each = each.value.fixed ? [] : [1]\n    content {\n      type             = "forward"\n      target_group_arn = aws_lb_target_group.app.arn\n    }\n  }\n}\nresource "aws_lb_listener_rule" "this" {\n  for_each     = { api = "app" }\n  listener_arn = aws_lb_listener.this[each.value].arn\n  action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.api.arn\n  }\n  condition {\n    path_pattern {\n      values = ["/api/*"]\n    }\n  }\n}\n',
+      // A fixed response (a 404, a maintenance page) by default and in every rule of the listener: no application content.
+      'resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  protocol          = "HTTP"\n  default_action {\n    type = "fixed-response"\n    fixed_response {\n      content_type = "text/plain"\n      status_code  = "404"\n    }\n  }\n}\nresource "aws_lb_listener_rule" "maintenance" {\n  listener_arn = aws_lb_listener.web.arn\n  action {\n    type = "fixed-response"\n    fixed_response {\n      content_type = "text/html"\n      message_body = "<h1>Back soon</h1>"\n      status_code  = "503"\n    }\n  }\n  condition {\n    path_pattern {\n      values = ["/*"]\n    }\n  }\n}\nresource "aws_lb_listener_rule" "api" {\n  listener_arn = aws_lb_listener.https.arn\n  action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.api.arn\n  }\n  condition {\n    path_pattern {\n      values = ["/api/*"]\n    }\n  }\n}\n',
+      'resource "aws_lb_listener" "web" {\n  port            = 443\n  protocol        = "HTTPS"\n  ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n  certificate_arn = aws_acm_certificate.web.arn\n}\n'],
   },
   *check(input) {
     for (const listener of resourcesOf(input, 'aws_lb_listener', 'aws_alb_listener')) {
@@ -411,7 +447,7 @@ const httpListener: TfRule = tfRule({
         const redirect = action.block ? sections(input, action.block, 'redirect', action.instance)[0] : undefined;
         return action.get('type') === 'redirect' && redirect?.get('protocol') !== 'HTTP';
       });
-      if (redirects) continue;
+      if (redirects || servesNoContent(input, listener)) continue;
       const lb = mentioned(input, attribute(listener.block, 'load_balancer_arn')?.expr).find((r) => r.kind === 'resource' && (r.type === 'aws_lb' || r.type === 'aws_alb'));
       if (lb && isTrueValue(valueOf(input, lb.block, 'internal')))
         yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS on ${label(lb)}: ${INTERNAL_HTTP_NOTE}.`, resource: label(listener), severity: 'low' };
