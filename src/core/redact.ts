@@ -139,13 +139,20 @@ export class Redactor {
 }
 
 /**
- * The short secret at `offset` of a message is a word of its sentence: lower-case letters,
+ * Words of secloop's own messages that files also use as values (`password: password`).
+ * Only these can be words of a sentence: any other short value in a message may have been
+ * quoted from another file (a `.env` value a compose finding shows), so it is redacted.
+ */
+const MESSAGE_WORDS = new Set(['password', 'passwords', 'secret', 'secrets', 'token', 'key', 'credential', 'credentials', 'admin', 'root', 'user', 'default', 'example', 'test', 'value', 'literal']);
+
+/**
+ * The short secret at `offset` of a message is a word of its sentence: one of MESSAGE_WORDS,
  * between words of letters with one space on each side (or a comma, semicolon or full stop
  * after it), and `flatSource` (the file, flattened) holds neither "before secret" nor
  * "secret after".
  */
 function isProseWord(message: string, offset: number, secret: string, flatSource: string): boolean {
-  if (!/^[a-z]+$/.test(secret)) return false;
+  if (!MESSAGE_WORDS.has(secret)) return false;
   const before = /(?:^|[\s(])([A-Za-z]+) $/.exec(message.slice(0, offset));
   if (!before) return false;
   const rest = message.slice(offset + secret.length);

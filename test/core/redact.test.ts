@@ -98,5 +98,8 @@ describe('redaction', () => {
     // A value that is not lower-case letters is never taken for a word of the sentence.
     redactor.add('Secret', 'compose.yaml');
     assert.equal(redactor.redact('a literal Secret in', 'compose.yaml', [], file), `a literal ${redactSecret('Secret')} in`);
+    // Nor a word secloop's messages do not use: it may be a value shown from another file (a .env beside the compose file).
+    redactor.add('letmein', 'compose.yaml');
+    assert.equal(redactor.redact('the value letmein from .env', 'compose.yaml', [], file), `the value ${redactSecret('letmein')} from .env`);
   });
 });
