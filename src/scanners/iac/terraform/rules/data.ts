@@ -6,6 +6,7 @@ import { asStrings, attribute, instanceNamed, isFalseValue, isTrueValue, label, 
 import { given, known, tfRule, type Section, type TfRule } from './common.js';
 import { fileInstance, sectionsIn, setByDefaultOnly, settingAt, valueIn } from './instances.js';
 import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
+import { joinsGlobalDatastore } from './encryption.js';
 
 /** Where a value given only by a variable's default comes from: `the default of var.x` for a plain reference. */
 function defaultOf(expr: Expr): string {
@@ -153,6 +154,73 @@ const redisOutdated: TfRule = tfRule({
       const version = typeof value === 'number' ? String(value) : value;
       if (!a || typeof version !== 'string' || !redisWithoutEncryption(version)) continue;
       yield { line: a.line, message: `${label(cache)} runs Redis ${version}, an end-of-life version that ElastiCache cannot encrypt in transit or at rest nor protect with an AUTH token (3.2.6 or 4.0.10 and later are needed).`, resource: label(cache) };
+    }
+  },
+});
+
+/**
+ * How an ElastiCache setting that turns on authentication reads: 'none' when it is left
+ * out, null, "" or an empty list (the provider sends nothing), 'unknown' when it cannot
+ * be read, 'on' otherwise (a token, a list naming a user group, even by a reference).
+ */
+function authSetting(input: TfInput, block: Block, name: string): 'none' | 'unknown' | 'on' {
+  const value = valueOf(input, block, name);
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return 'none';
+  return known(value) ? 'on' : 'unknown';
+}
+
+const elasticacheNoAuth: TfRule = tfRule({
+  id: 'iac/tf-aws-elasticache-no-auth',
+  title: 'ElastiCache Redis or Valkey cache accepts unauthenticated clients',
+  description:
+    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an auth_token (or its write-only form auth_token_wo) and without an RBAC user group (user_group_ids), or a Redis OSS or Valkey serverless cache without a user_group_id: every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A secondary member of a global datastore (global_replication_group_id) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and an aws_elasticache_cluster cannot be given one in Terraform (use a replication group).',
+  remediation:
+    'Replication group: set transit_encryption_enabled = true (AUTH needs it) and an auth_token read from a secret store (aws_secretsmanager_secret_version, a sensitive variable), or, better, user_group_ids = [aws_elasticache_user_group.x.user_group_id] with users that authenticate by password or IAM and a default user that is disabled ("off") or has no access. Serverless cache: user_group_id. Existing groups can add a token with auth_token_update_strategy = "ROTATE".',
+  severity: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  engine                     = "redis"\n  transit_encryption_enabled = true\n}\n',
+      // A module's inputs left at their null defaults: the provider sends neither.
+      'variable "auth_token" {\n  type    = string\n  default = null\n}\nvariable "user_group_ids" {\n  type    = list(string)\n  default = null\n}\n# expect\nresource "aws_elasticache_replication_group" "this" {\n  replication_group_id       = "queue"\n  description                = "queue"\n  engine                     = "valkey"\n  transit_encryption_enabled = true\n  auth_token                 = var.auth_token\n  user_group_ids             = var.user_group_ids\n}\n',
+      'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  # expect\n  user_group_ids             = []\n}\n',
+      '# expect\nresource "aws_elasticache_serverless_cache" "sessions" {\n  name   = "sessions"\n  engine = "valkey"\n}\n',
+    ],
+    negative: [
+      'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  auth_token                 = aws_secretsmanager_secret_version.redis.secret_string\n}\n',
+      'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  auth_token_wo              = ephemeral.aws_secretsmanager_secret_version.redis.secret_string\n  auth_token_wo_version      = 1\n}\n',
+      'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  engine                     = "valkey"\n  transit_encryption_enabled = true\n  user_group_ids             = [aws_elasticache_user_group.app.user_group_id]\n}\nresource "aws_elasticache_serverless_cache" "sessions" {\n  name          = "sessions"\n  engine        = "redis"\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n}\n',
+      // Given by a caller: not known here.
+      'variable "auth_token" {\n  type      = string\n  sensitive = true\n}\nresource "aws_elasticache_replication_group" "this" {\n  replication_group_id       = "queue"\n  description                = "queue"\n  transit_encryption_enabled = true\n  auth_token                 = var.auth_token\n}\n',
+      // A secondary member of a global datastore is left to its primary; Memcached has no AUTH.
+      'resource "aws_elasticache_replication_group" "secondary" {\n  replication_group_id        = "sessions-eu"\n  description                 = "sessions, secondary region"\n  global_replication_group_id = aws_elasticache_global_replication_group.sessions.global_replication_group_id\n}\nresource "aws_elasticache_serverless_cache" "pages" {\n  name   = "pages"\n  engine = "memcached"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const group of resourcesOf(input, 'aws_elasticache_replication_group')) {
+      const engine = valueOf(input, group.block, 'engine');
+      if (typeof engine === 'string' && !['redis', 'valkey'].includes(engine.toLowerCase())) continue;
+      if (joinsGlobalDatastore(input, group)) continue;
+      // auth_token_wo: the write-only form (kept out of the state), from provider 6.
+      const token = [authSetting(input, group.block, 'auth_token'), authSetting(input, group.block, 'auth_token_wo')];
+      const groups = authSetting(input, group.block, 'user_group_ids');
+      if (token.some((t) => t !== 'none') || groups !== 'none') continue;
+      // An empty list written out is reported on its line; a setting left out or given null, on the resource.
+      const emptyGroups = attribute(group.block, 'user_group_ids') && valueOf(input, group.block, 'user_group_ids') !== null;
+      const transit = valueOf(input, group.block, 'transit_encryption_enabled');
+      const transitOff = transit === undefined || transit === null || isFalseValue(transit);
+      yield {
+        line: emptyGroups ? attribute(group.block, 'user_group_ids')!.line : group.block.line,
+        message: `${label(group)} has no auth_token and ${emptyGroups ? 'an empty user_group_ids' : 'no RBAC user group (user_group_ids)'}: any client that reaches the cache reads and writes every key without a password${transitOff ? ' (an auth_token also needs transit_encryption_enabled = true)' : ''}.`,
+        resource: label(group),
+      };
+    }
+    for (const cache of resourcesOf(input, 'aws_elasticache_serverless_cache')) {
+      // The engine is required; one that cannot be read may be Memcached, which has no AUTH.
+      const engine = engineOf(input, cache);
+      if (engine !== 'redis' && engine !== 'valkey') continue;
+      if (authSetting(input, cache.block, 'user_group_id') !== 'none') continue;
+      yield { line: cache.block.line, message: `${label(cache)} has no RBAC user group (user_group_id): any client that reaches the cache reads and writes every key without a password.`, resource: label(cache) };
     }
   },
 });
@@ -317,4 +385,4 @@ const noCustomerManagedKey: TfRule = tfRule({
   },
 });
 
-export const dataRules: readonly TfRule[] = [dbNoIamAuth, noBackups, searchNoFineGrainedAccess, noCustomerManagedKey, redisOutdated];
+export const dataRules: readonly TfRule[] = [dbNoIamAuth, noBackups, searchNoFineGrainedAccess, noCustomerManagedKey, redisOutdated, elasticacheNoAuth];
