@@ -278,7 +278,8 @@ describe('CloudFormation service encryption and exposure rules', () => {
     ].join('\n');
     const result = analyse('services.yaml', text);
     assert.deepEqual(result.warnings, []);
-    assert.deepEqual(result.hits, ['iac/cfn-backups-disabled@9', 'iac/cfn-service-data-not-encrypted@3', 'iac/cfn-service-data-not-encrypted@7', 'iac/cfn-service-data-not-encrypted@9', 'iac/cfn-transit-not-encrypted@9']);
+    // The group without AUTH is also cfn-elasticache-no-auth's; the Memcached one is no one's.
+    assert.deepEqual(result.hits, ['iac/cfn-backups-disabled@9', 'iac/cfn-elasticache-no-auth@9', 'iac/cfn-service-data-not-encrypted@3', 'iac/cfn-service-data-not-encrypted@7', 'iac/cfn-service-data-not-encrypted@9', 'iac/cfn-transit-not-encrypted@9']);
   });
 
   it('follows parameters to the bad value and stays quiet on values it cannot know', () => {

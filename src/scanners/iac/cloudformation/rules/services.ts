@@ -1,7 +1,7 @@
-import type { YNode } from '../../yaml/tree.js';
+import { isYSeq, type YNode } from '../../yaml/tree.js';
 import { deprecatedRuntimeMessage, lambdaRuntimeDeprecated } from '../../aws-lambda-runtimes.js';
 import { cfnRule, entries, field, label, missingLine, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
-import { bool, text } from '../resolve.js';
+import { bool, follow, intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { requireTrue } from './data.js';
 
@@ -204,4 +204,65 @@ const lambdaDeprecatedRuntime: CfnRule = cfnRule({
   },
 });
 
-export const serviceRules: readonly CfnRule[] = [transitNotEncrypted, serviceDataNotEncrypted, lambdaDeprecatedRuntime];
+/**
+ * How an ElastiCache property that turns on authentication reads: 'none' when it is absent
+ * (or AWS::NoValue), null, "" or an empty list; 'unknown' when it cannot be read, or is a
+ * parameter whose default is "" (the deployer gives the token); 'on' otherwise.
+ */
+function authSetting(t: CfnTemplate, r: CfnResource, key: string): 'none' | 'unknown' | 'on' {
+  const p = prop(t, r, key);
+  if (!p) return 'none';
+  const target = follow(t, p.value);
+  if (target === UNKNOWN) return 'unknown';
+  if (isYSeq(target)) return target.items.length === 0 ? 'none' : 'on';
+  const v = value(t, p.value);
+  if (v === UNKNOWN) return 'unknown';
+  if (v === undefined || v === null) return 'none';
+  if (v === '') return intrinsic(p.value)?.name === 'Ref' ? 'unknown' : 'none';
+  return 'on';
+}
+
+const elasticacheNoAuth: CfnRule = cfnRule({
+  id: 'iac/cfn-elasticache-no-auth',
+  title: 'ElastiCache Redis or Valkey cache accepts unauthenticated clients',
+  description:
+    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an AuthToken and without an RBAC user group (UserGroupIds), or a Redis OSS or Valkey serverless cache without a UserGroupId: every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A secondary member of a global datastore (GlobalReplicationGroupId) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and a single-node AWS::ElastiCache::CacheCluster is not judged (use a replication group).',
+  remediation:
+    'Replication group: set TransitEncryptionEnabled: true (AUTH needs it) and an AuthToken from Secrets Manager (\'{{resolve:secretsmanager:...}}\') or a NoEcho parameter, or, better, UserGroupIds with an AWS::ElastiCache::UserGroup whose users authenticate by password or IAM and whose default user is disabled ("off") or has no access. Serverless cache: UserGroupId.',
+  severity: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      'Resources:\n  # expect\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      Engine: redis\n      TransitEncryptionEnabled: true\n',
+      'Resources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      Engine: valkey\n      TransitEncryptionEnabled: true\n      # expect\n      UserGroupIds: []\n',
+      'Resources:\n  # expect\n  Sessions:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: sessions\n      Engine: valkey\n',
+    ],
+    negative: [
+      'Parameters:\n  RedisToken:\n    Type: String\n    NoEcho: true\n    Default: ""\nResources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      AuthToken: !Ref RedisToken\n  Queue:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: queue\n      TransitEncryptionEnabled: true\n      AuthToken: \'{{resolve:secretsmanager:queue-redis:SecretString:token}}\'\n',
+      'Resources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      Engine: valkey\n      TransitEncryptionEnabled: true\n      UserGroupIds:\n        - !Ref AppUsers\n  Cache:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: cache\n      Engine: redis\n      UserGroupId: !Ref AppUsers\n',
+      // A secondary member of a global datastore is left to its primary; Memcached has no AUTH.
+      'Resources:\n  Secondary:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions, secondary region\n      GlobalReplicationGroupId: sessions-global\n  Pages:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: pages\n      Engine: memcached\n',
+    ],
+  },
+  *check(t) {
+    for (const r of redisGroups(t)) {
+      if (authSetting(t, r, 'AuthToken') !== 'none' || authSetting(t, r, 'UserGroupIds') !== 'none') continue;
+      const groups = prop(t, r, 'UserGroupIds');
+      const transit = bool(t, prop(t, r, 'TransitEncryptionEnabled')?.value);
+      yield {
+        line: groups ? groups.keyLine : r.line,
+        message: `${label(r)} has no AuthToken and ${groups ? 'an empty UserGroupIds' : 'no RBAC user group (UserGroupIds)'}: any client that reaches the cache reads and writes every key without a password${transit === undefined || transit === false ? ' (an AuthToken also needs TransitEncryptionEnabled: true)' : ''}.`,
+        resource: label(r),
+      };
+    }
+    for (const r of resourcesOf(t, 'AWS::ElastiCache::ServerlessCache')) {
+      // The engine is required; one that cannot be read may be Memcached, which has no AUTH.
+      const engine = text(t, prop(t, r, 'Engine')?.value)?.toLowerCase();
+      if (engine !== 'redis' && engine !== 'valkey') continue;
+      if (authSetting(t, r, 'UserGroupId') !== 'none') continue;
+      yield { line: r.line, message: `${label(r)} has no RBAC user group (UserGroupId): any client that reaches the cache reads and writes every key without a password.`, resource: label(r) };
+    }
+  },
+});
+
+export const serviceRules: readonly CfnRule[] = [transitNotEncrypted, serviceDataNotEncrypted, lambdaDeprecatedRuntime, elasticacheNoAuth];
