@@ -675,6 +675,16 @@ const JUDGMENTS: readonly Judgment[] = [
     },
   },
   {
+    rule: 'iac/tf-azure-redis-no-auth',
+    types: [REDIS],
+    path: ['properties', 'redisConfiguration', 'authnotrequired'],
+    bad: isOn,
+    why: 'any client that reaches the cache reads and writes every key without an access key',
+    doc: 'an azapi_resource of type Microsoft.Cache/redis with properties.redisConfiguration.authnotrequired = "true" (authentication is required when it is left out)',
+    fix: 'properties.redisConfiguration.authnotrequired = "false", or leave it out (Redis)',
+    examples: settingExamples(`${REDIS}@2024-03-01`, ['properties = {', '  sku       = { name = "Premium", family = "P", capacity = 1 }', '  subnetId  = var.subnet_id', '  redisConfiguration = {', '    authnotrequired = $', '  }', '}'], ['"true"', '"false"']),
+  },
+  {
     rule: 'iac/tf-azure-tls-below-1-2',
     types: [REDIS],
     path: ['properties', 'minimumTlsVersion'],

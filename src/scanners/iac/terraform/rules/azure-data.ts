@@ -289,6 +289,41 @@ const cleartextAllowed: TfRule = tfRule({
   },
 });
 
+const redisNoAuth: TfRule = tfRule({
+  id: 'iac/tf-azure-redis-no-auth',
+  title: 'Azure Cache for Redis accepts unauthenticated clients',
+  description:
+    'An Azure Cache for Redis turns authentication off (redis_configuration { authentication_enabled = false }, enable_authentication before azurerm 4; it is on by default): every client that reaches the cache reads and writes every key without an access key or Entra ID token, and can flush the data. Azure allows it only on a Premium cache injected into a virtual network (subnet_id), so the cache is not exposed to the internet; any VM, pod or function in that network, or in a peered one, is enough.',
+  remediation:
+    'Remove authentication_enabled = false (or set it to true) and give clients the access key from Key Vault, or better, turn on Microsoft Entra authentication (active_directory_authentication_enabled = true in redis_configuration) and give the applications managed identities with a Redis access policy assignment.',
+  severity: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "P"\n  sku_name            = "Premium"\n  subnet_id           = azurerm_subnet.cache.id\n  redis_configuration {\n    # expect\n    authentication_enabled = false\n  }\n}\n',
+      'resource "azurerm_redis_cache" "legacy" {\n  name      = "legacy"\n  capacity  = 1\n  family    = "P"\n  sku_name  = "Premium"\n  subnet_id = azurerm_subnet.cache.id\n  redis_configuration {\n    # expect\n    enable_authentication = false\n  }\n}\n',
+      // A module's dynamic block over its input, read where it is made.
+      'variable "redis_configuration" {\n  default = { authentication_enabled = false }\n}\nresource "azurerm_redis_cache" "this" {\n  name      = "cache"\n  capacity  = 1\n  family    = "P"\n  sku_name  = "Premium"\n  subnet_id = var.subnet_id\n  dynamic "redis_configuration" {\n    for_each = [var.redis_configuration]\n    content {\n      # expect\n      authentication_enabled = redis_configuration.value.authentication_enabled\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "C"\n  sku_name            = "Standard"\n  redis_configuration {\n    maxmemory_policy = "allkeys-lru"\n  }\n}\n',
+      'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "P"\n  sku_name            = "Premium"\n  redis_configuration {\n    authentication_enabled                  = true\n    active_directory_authentication_enabled = true\n  }\n}\n',
+      // Given by a caller: not known here.
+      'variable "authentication_enabled" {\n  type = bool\n}\nresource "azurerm_redis_cache" "this" {\n  name     = "cache"\n  capacity = 1\n  family   = "P"\n  sku_name = "Premium"\n  redis_configuration {\n    authentication_enabled = var.authentication_enabled\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_redis_cache')) {
+      // Read where it is made (a module's dynamic "redis_configuration" over its input, with the iterator bound).
+      const owner = sectionAt(input, resource.block, 'redis_configuration');
+      if (!owner) continue;
+      // enable_authentication: its name before azurerm 4.
+      const found = setting(input, resource, owner, ['authentication_enabled', 'enable_authentication']);
+      if (holds(found, isOff)) yield finding(resource, found.line, `${label(resource)} sets ${found.name} = false: any client that reaches the cache reads and writes every key without an access key.`);
+    }
+  },
+});
+
 /** TLS versions below 1.2 as the settings spell them (`TLS1_0`, `1.1`, `1.0` read as a number, `Tls11`), and the values that turn the minimum off. */
 export function weakTls(value: Value): boolean {
   const raw = text(value);
@@ -635,4 +670,4 @@ const storageCorsAnyOriginWrite: TfRule = tfRule({
   },
 });
 
-export const azureDataRules: readonly TfRule[] = [dbPublicAccess, containerPublic, accountPublicAccess, cleartextAllowed, tlsBelow12, networkDefaultAllow, keyVaultPurge, keyVaultExpiry, storageCorsAnyOriginWrite];
+export const azureDataRules: readonly TfRule[] = [dbPublicAccess, containerPublic, accountPublicAccess, cleartextAllowed, redisNoAuth, tlsBelow12, networkDefaultAllow, keyVaultPurge, keyVaultExpiry, storageCorsAnyOriginWrite];
