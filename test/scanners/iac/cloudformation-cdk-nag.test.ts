@@ -34,6 +34,17 @@ describe('CloudFormation: cdk_nag suppressions (CDK-synthesized Metadata)', () =
     assert.ok(suppressed.includes('iac/cfn-service-data-not-encrypted Events: cdk_nag AwsSolutions-SQS2 in the template Metadata: queue carries public events only'), suppressed.join('\n'));
   });
 
+  it('AwsSolutions-AEC6 (Redis AUTH) covers a replication group without AuthToken, not a serverless cache', () => {
+    const cache = (type: string, properties: string) =>
+      `{"Resources": {"Sessions": {"Type": "${type}", "Metadata": {"cdk_nag": {"rules_to_suppress": [{"id": "AwsSolutions-AEC6", "reason": "private subnet, sessions only"}]}}, "Properties": {${properties}}}}}`;
+    const group = analyse(cache('AWS::ElastiCache::ReplicationGroup', '"ReplicationGroupDescription": "sessions", "TransitEncryptionEnabled": true, "AtRestEncryptionEnabled": true, "SnapshotRetentionLimit": 1'));
+    assert.deepEqual(group.suppressed, ['iac/cfn-elasticache-no-auth Sessions: cdk_nag AwsSolutions-AEC6 in the Metadata of Sessions: private subnet, sessions only']);
+    assert.deepEqual(group.reported, []);
+    const serverless = analyse(cache('AWS::ElastiCache::ServerlessCache', '"ServerlessCacheName": "sessions", "Engine": "redis"'));
+    assert.deepEqual(serverless.suppressed, []);
+    assert.deepEqual(serverless.reported, ['iac/cfn-elasticache-no-auth Sessions']);
+  });
+
   it('does not suppress in a resource type the cdk-nag rule does not check, nor for unmapped ids', () => {
     // EC23 looks at EC2 security groups only; EFS1 passes an unset Encrypted, which secloop reports.
     assert.ok(reported.includes('iac/cfn-sg-open-to-internet LegacyDbSg'), reported.join('\n'));

@@ -140,6 +140,33 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
     assert.deepEqual(hits, ['iac/cfn-s3-public-access-block@7']);
   });
 
+  it('checkov CKV_AWS_31 covers a replication group without AUTH, not a serverless cache, nor the group\'s transit finding', () => {
+    const source = [
+      'Resources:',
+      '  Sessions:',
+      '    Type: AWS::ElastiCache::ReplicationGroup',
+      '    Metadata:',
+      '      checkov:',
+      '        skip: [{ id: CKV_AWS_31, comment: private subnet, sessions only }]',
+      '    Properties:',
+      '      ReplicationGroupDescription: sessions',
+      '      AtRestEncryptionEnabled: true',
+      '      SnapshotRetentionLimit: 1',
+      '  Cache:',
+      '    Type: AWS::ElastiCache::ServerlessCache',
+      '    Metadata:',
+      '      checkov:',
+      '        skip: [{ id: CKV_AWS_31 }]',
+      '    Properties:',
+      '      ServerlessCacheName: cache',
+      '      Engine: valkey',
+      '',
+    ].join('\n');
+    const { hits, suppressed } = analyse(source);
+    assert.deepEqual(suppressed.map((s) => s.replace(/ in the Metadata.*$/, '')), ['iac/cfn-elasticache-no-auth@2 checkov CKV_AWS_31']);
+    assert.deepEqual(hits, ['iac/cfn-elasticache-no-auth@11', 'iac/cfn-transit-not-encrypted@2']);
+  });
+
   it('maps only to rules that exist', () => {
     const ids = new Set(cloudformationPlatform.rules.map((r) => r.id));
     for (const [tool, table] of Object.entries(FOREIGN_CHECKS)) for (const [id, covered] of Object.entries(table)) for (const c of covered) assert.ok(ids.has(c.rule), `${tool} ${id} -> ${c.rule}`);

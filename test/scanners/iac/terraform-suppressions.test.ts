@@ -82,6 +82,27 @@ describe('Terraform: inline suppressions of checkov, tfsec/Trivy and KICS', () =
     assert.deepEqual(cluster.hits, ['iac/tf-gcp-redis-no-auth@4']);
   });
 
+  it("checkov's CKV_AWS_31 (transit encryption and auth token) covers a replication group without AUTH, not a serverless cache nor the group's transit finding", () => {
+    const source = [
+      'resource "aws_elasticache_replication_group" "sessions" {',
+      '  #checkov:skip=CKV_AWS_31: private subnet, sessions only',
+      '  replication_group_id       = "sessions"',
+      '  description                = "sessions"',
+      '  at_rest_encryption_enabled = true',
+      '  snapshot_retention_limit   = 1',
+      '}',
+      'resource "aws_elasticache_serverless_cache" "cache" {',
+      '  #checkov:skip=CKV_AWS_31: private subnet',
+      '  name   = "cache"',
+      '  engine = "valkey"',
+      '}',
+      '',
+    ].join('\n');
+    const { hits, suppressed } = analyse(source);
+    assert.deepEqual(suppressed.map((s) => s.split(' ')[0]), ['iac/tf-aws-elasticache-no-auth@1']);
+    assert.deepEqual(hits.filter((h) => /elasticache|transit/.test(h)), ['iac/tf-aws-elasticache-no-auth@8', 'iac/tf-aws-transit-not-encrypted@1']);
+  });
+
   it('an expired Trivy ignore suppresses nothing and says so; one expiring later suppresses', () => {
     assert.ok(hits.includes('iac/tf-aws-kms-no-rotation@44'), hits.join('\n'));
     assert.ok(warnings.includes('43: trivy:ignore:AVD-AWS-0065 expired on 2000-01-01; it suppresses nothing'), warnings.join('\n'));

@@ -29,6 +29,7 @@ const SG = 'iac/cfn-sg-open-to-internet';
 const SECRET = 'iac/cfn-hardcoded-secret';
 const AT_REST = 'iac/cfn-service-data-not-encrypted';
 const TRANSIT = 'iac/cfn-transit-not-encrypted';
+const CACHE_NO_AUTH = 'iac/cfn-elasticache-no-auth';
 const DATABASE = 'iac/cfn-database-not-encrypted';
 const PUBLIC = 'iac/cfn-publicly-accessible';
 const PRINCIPAL = 'iac/cfn-policy-public-principal';
@@ -221,6 +222,8 @@ const CHECKOV: Record<string, Covered[]> = {
   CKV_AWS_27: one(AT_REST, /SQS-managed encryption/),
   CKV_AWS_29: one(AT_REST, CACHE_AT_REST),
   CKV_AWS_30: one(TRANSIT, CACHE_TRANSIT),
+  // Fails a replication group without AuthToken (or without TransitEncryptionEnabled): every group without AUTH the secloop rule reports, not its serverless caches.
+  CKV_AWS_31: [{ rule: CACHE_NO_AUTH, types: ['AWS::ElastiCache::ReplicationGroup'] }],
   CKV_AWS_42: one(AT_REST, /is not encrypted: set Encrypted/),
   CKV_AWS_43: one(AT_REST, /StreamEncryption/),
   CKV_AWS_155: one(AT_REST, /user volume/),
@@ -288,6 +291,8 @@ const CDK_NAG_RULES: Array<{ rule: string; solutions?: string; packs?: string[];
   { rule: 'KinesisDataStreamSSE', solutions: 'KDS1', covers: one(AT_REST, /StreamEncryption/) },
   { rule: 'SQSQueueSSE', solutions: 'SQS2', covers: one(AT_REST, /SQS-managed encryption/) },
   { rule: 'ElastiCacheRedisClusterEncryption', solutions: 'AEC3', covers: [{ rule: AT_REST, only: CACHE_AT_REST }, { rule: TRANSIT, only: CACHE_TRANSIT }] },
+  // Any replication group without AuthToken, whatever its engine or user groups.
+  { rule: 'ElastiCacheRedisClusterRedisAuth', solutions: 'AEC6', covers: [{ rule: CACHE_NO_AUTH, types: ['AWS::ElastiCache::ReplicationGroup'] }] },
   { rule: 'MSKClientToBrokerTLS', solutions: 'MSK2', covers: one(TRANSIT, /lets clients connect in clear text/) },
   { rule: 'MSKBrokerToBrokerTLS', solutions: 'MSK3', covers: one(TRANSIT, /between brokers unencrypted/) },
   { rule: 'KMSBackingKeyRotationEnabled', solutions: 'KMS5', packs: [NIST4, NIST5, PCI], covers: one('iac/cfn-kms-no-rotation') },

@@ -143,6 +143,8 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_AWS_6: one(TRANSIT, NODE_TO_NODE),
   CKV_AWS_83: one(TRANSIT, PLAIN_HTTP_ENDPOINT),
   CKV_AWS_30: one(TRANSIT, CACHE_TRANSIT, ['aws_elasticache_replication_group']),
+  // Fails a replication group without auth_token (or without transit_encryption_enabled): every group without AUTH the secloop rule reports, not its serverless caches.
+  CKV_AWS_31: typed('iac/tf-aws-elasticache-no-auth', 'aws_elasticache_replication_group'),
   CKV_AWS_97: one(TRANSIT, /from EFS without TLS/),
   CKV_AWS_26: typed(MESSAGING, 'aws_sns_topic'),
   CKV_AWS_27: typed(MESSAGING, 'aws_sqs_queue'),
