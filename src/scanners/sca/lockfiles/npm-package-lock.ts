@@ -7,13 +7,13 @@
  * ("node_modules/ws" -> "packages/ws") plus the member's own entry.
  * v1: the nested `dependencies` tree, which mirrors node_modules the same way.
  */
-import type { PackageSource } from '../model.js';
+import type { Package, PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, dirname, type ParseContext } from './parser.js';
 import { purlFor } from './purl.js';
 import { isObject, parseJson, str, type JsonDocument } from './support/json.js';
 import { picomatchPackage } from '../../../core/packages.js';
-import { npmPackage, parseAliasSpec, readManifestBeside, sourceOfSpec, type PackageJson } from './support/npm.js';
+import { npmPackage, parseAliasSpec, readManifestBeside, sourceOfSpec, type NpmPackageInput, type PackageJson } from './support/npm.js';
 
 type Entries = Record<string, unknown>;
 
@@ -70,6 +70,13 @@ function flagsOf(entry: Record<string, unknown>): string[] {
   return flags;
 }
 
+/** Adds the package of an entry (v1 or v2/v3): what the caller read from its key and version, with its dev flag and integrity as the entry records them. */
+function addPackage(ctx: ParseContext, entry: Entries, read: Omit<NpmPackageInput, 'path' | 'dev' | 'integrity'>): Package {
+  const pkg = npmPackage({ ...read, path: ctx.path, dev: entry.dev === true, integrity: str(entry.integrity) });
+  ctx.packages.push(pkg);
+  return pkg;
+}
+
 function parseFlat(lock: Entries, entries: Entries, doc: JsonDocument, ctx: ParseContext): void {
   const rootEntry = isObject(entries['']) ? entries[''] : {};
   const manifest = readManifestBeside(ctx);
@@ -113,19 +120,7 @@ function parseFlat(lock: Entries, entries: Entries, doc: JsonDocument, ctx: Pars
     const source: PackageSource = local ? (workspace ? 'workspace' : 'file') : sourceOfSpec(resolved);
     const flags = flagsOf(entry);
     if (!local && name !== installed) flags.push(`alias:${installed}`);
-    const pkg = npmPackage({
-      name,
-      version,
-      line,
-      path: ctx.path,
-      source,
-      dev: entry.dev === true,
-      flags,
-      resolved,
-      integrity: str(entry.integrity),
-      license: str(entry.license),
-    });
-    ctx.packages.push(pkg);
+    const pkg = addPackage(ctx, entry, { name, version, line, source, flags, resolved, license: str(entry.license) });
     nodes.set(key, { pkg, deps: [], ...(workspace ? { devDeps: [] } : {}) });
   }
 
@@ -227,18 +222,7 @@ function parseTree(lock: Entries, top: Entries, doc: JsonDocument, ctx: ParseCon
       const resolved = str(entry.resolved) ?? (source === 'git' ? spec : undefined);
       if (entry.optional === true) flags.push('optional');
       if (entry.bundled === true) flags.push('bundled');
-      const pkg = npmPackage({
-        name,
-        version,
-        line,
-        path: ctx.path,
-        source,
-        dev: entry.dev === true,
-        flags,
-        resolved,
-        integrity: str(entry.integrity),
-      });
-      ctx.packages.push(pkg);
+      const pkg = addPackage(ctx, entry, { name, version, line, source, flags, resolved });
       nodes.set(key, { pkg, deps: [] });
       if (isObject(entry.requires)) requires.set(key, Object.keys(entry.requires));
     }
