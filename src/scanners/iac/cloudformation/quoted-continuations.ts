@@ -1,4 +1,4 @@
-import { inBlockScalar, isDocumentMarker, keyColumn, opensBlockScalar } from '../yaml/block-scalars.js';
+import { indentContinuations, keyColumn, opensBlockScalar } from '../yaml/block-scalars.js';
 
 /** The warning for a template read again the PyYAML way (indentQuotedContinuations). */
 export const UNDER_INDENTED_QUOTE = 'a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as go-yaml, PyYAML and CloudFormation read it';
@@ -24,28 +24,10 @@ function opensScalar(line: string, j: number): boolean {
  * a block scalar's text (a script in a ConfigMap) or in an earlier document open nothing.
  */
 export function indentQuotedContinuations(text: string): string {
-  const lines = text.split('\n');
   let quote: string | undefined;
   let openerIndent = 0;
   let flowDepth = 0;
-  // The key column of the line that opened the block scalar being read, if one is.
-  let blockKey: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    const indent = line.length - line.trimStart().length;
-    if (blockKey !== undefined) {
-      if (inBlockScalar(line, blockKey)) continue;
-      blockKey = undefined;
-    }
-    if (isDocumentMarker(line)) {
-      quote = undefined;
-      flowDepth = 0;
-      continue;
-    }
-    if (quote && line.trim() !== '' && indent <= openerIndent) {
-      line = ' '.repeat(openerIndent + 1 - indent) + line;
-      lines[i] = line;
-    }
+  const read = (line: string, indent: number): number | undefined => {
     // Inside a plain (unquoted) scalar a quote is text: `set to "bursting," this` opens nothing.
     let plain = false;
     for (let j = 0; j < line.length; j++) {
@@ -77,11 +59,18 @@ export function indentQuotedContinuations(text: string): string {
       else if (c === '!' || c === '&' || c === '*') {
         while (j + 1 < line.length && !/[\s,\[\]{}]/.test(line[j + 1]!)) j++;
       } else if (c === '|' || c === '>') {
-        if (flowDepth === 0 && opensBlockScalar(line)) blockKey = keyColumn(line);
-        break;
+        return flowDepth === 0 && opensBlockScalar(line) ? keyColumn(line) : undefined;
       }
       else if (!/[\s,:?-]/.test(c) || (c === '-' && j + 1 < line.length && !/\s/.test(line[j + 1]!))) plain = true;
     }
-  }
-  return lines.join('\n');
+    return undefined;
+  };
+  return indentContinuations(text, {
+    openerIndent: () => (quote ? openerIndent : undefined),
+    reset: () => {
+      quote = undefined;
+      flowDepth = 0;
+    },
+    read,
+  });
 }

@@ -28,3 +28,43 @@ export function isDocumentMarker(line: string): boolean {
 export function inBlockScalar(line: string, blockKey: number): boolean {
   return line.trim() === '' || line.length - line.trimStart().length > blockKey;
 }
+
+/** What a rewrite that indents continuation lines reads of a YAML text (indentContinuations). */
+export interface ContinuationReader {
+  /** The indentation the lines must go deeper than while something a line opened is open (a quoted string, a flow collection); undefined while nothing is. */
+  openerIndent(): number | undefined;
+  /** A document marker: what an earlier document left open is closed. */
+  reset(): void;
+  /** Reads a line outside block scalars' text, as it now stands: the key column of the block scalar it opens, if it opens one. */
+  read(line: string, indent: number): number | undefined;
+}
+
+/**
+ * Indents each line read while something is open one space deeper than the reader's
+ * opener indentation, when it is not already; the text of block scalars is passed over
+ * and a document marker resets the reader. Lines keep their place.
+ */
+export function indentContinuations(text: string, reader: ContinuationReader): string {
+  const lines = text.split('\n');
+  // The key column of the line that opened the block scalar being read, if one is.
+  let blockKey: number | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    const indent = line.length - line.trimStart().length;
+    if (blockKey !== undefined) {
+      if (inBlockScalar(line, blockKey)) continue;
+      blockKey = undefined;
+    }
+    if (isDocumentMarker(line)) {
+      reader.reset();
+      continue;
+    }
+    const openerIndent = reader.openerIndent();
+    if (openerIndent !== undefined && line.trim() !== '' && indent <= openerIndent) {
+      line = ' '.repeat(openerIndent + 1 - indent) + line;
+      lines[i] = line;
+    }
+    blockKey = reader.read(line, indent);
+  }
+  return lines.join('\n');
+}

@@ -13,7 +13,7 @@ import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from './anchors.js';
 import { jsonObjectStream } from './json-stream.js';
 import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from '../cloudformation/quoted-continuations.js';
-import { inBlockScalar, isDocumentMarker, keyColumn, opensBlockScalar } from './block-scalars.js';
+import { indentContinuations, keyColumn, opensBlockScalar } from './block-scalars.js';
 
 /**
  * YAML documents as a small, plain tree that remembers where every node and key sits
@@ -331,28 +331,10 @@ export function isUnderIndentedFlow(error: { code: string; message: string }): b
  * shell script in a ConfigMap) or of an earlier document.
  */
 export function indentFlowContinuations(text: string): string {
-  const lines = text.split('\n');
   let depth = 0;
   let openerIndent = 0;
   let quote: string | undefined;
-  // The key column of the line that opened the block scalar being read, if one is.
-  let blockKey: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    const indent = line.length - line.trimStart().length;
-    if (blockKey !== undefined) {
-      if (inBlockScalar(line, blockKey)) continue;
-      blockKey = undefined;
-    }
-    if (isDocumentMarker(line)) {
-      depth = 0;
-      quote = undefined;
-      continue;
-    }
-    if (depth > 0 && line.trim() !== '' && indent <= openerIndent) {
-      line = ' '.repeat(openerIndent + 1 - indent) + line;
-      lines[i] = line;
-    }
+  const read = (line: string): number | undefined => {
     const startDepth = depth;
     for (let j = 0; j < line.length; j++) {
       const c = line[j]!;
@@ -367,9 +349,16 @@ export function indentFlowContinuations(text: string): string {
     }
     // A block sequence's entry indicators (`- BACKENDS: [`, GitLab's parallel: matrix:) indent the key after them.
     if (startDepth === 0 && depth > 0) openerIndent = keyColumn(line);
-    if (depth === 0 && quote === undefined && opensBlockScalar(line)) blockKey = keyColumn(line);
-  }
-  return lines.join('\n');
+    return depth === 0 && quote === undefined && opensBlockScalar(line) ? keyColumn(line) : undefined;
+  };
+  return indentContinuations(text, {
+    openerIndent: () => (depth > 0 ? openerIndent : undefined),
+    reset: () => {
+      depth = 0;
+      quote = undefined;
+    },
+    read,
+  });
 }
 
 /** What libyaml's readers (PyYAML, go-yaml) accept and YAML 1.2 refuses, in the order applied: see loadYaml. */
