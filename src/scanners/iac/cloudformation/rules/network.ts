@@ -27,17 +27,12 @@ function* ingressRules(t: CfnTemplate): Generator<{ where: string; node: YNode; 
  * as a peer, aside) nor in its Outputs, which other stacks may import. Undefined otherwise.
  */
 function onlyLoadBalancers(t: CfnTemplate, id: string): string[] | undefined {
-  if (!t.resources.some((r) => r.id === id && r.type === 'AWS::EC2::SecurityGroup') || mentions(t.outputs, id)) return undefined;
+  if (!ownUnexportedGroup(t, id)) return undefined;
   const balancers: string[] = [];
   for (const r of t.resources) {
     if (r.id === id) continue;
     if (SECURITY_GROUP_TYPES.has(r.type)) {
-      // Other groups' rules may name it as a peer (SourceSecurityGroupId), as privateUsers reads them.
-      if (mentionsBesides(r.node, id, PEER_KEYS)) {
-        // An ingress or egress rule of the group itself.
-        if (r.type !== 'AWS::EC2::SecurityGroup' && referencedId(prop(t, r, 'GroupId')?.value) === id && !mentionsBesides(r.properties, id, new Set([...PEER_KEYS, 'GroupId']))) continue;
-        return undefined;
-      }
+      if (usedByGroupResource(t, r, id)) return undefined;
       continue;
     }
     if (r.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
@@ -66,6 +61,22 @@ const PEER_KEYS = new Set(['SourceSecurityGroupId', 'DestinationSecurityGroupId'
 const FUNCTION_TYPES = new Set(['AWS::Lambda::Function', 'AWS::Serverless::Function']);
 const SECURITY_GROUP_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']);
 
+/** Whether `id` is a security group of the template that no Output names (other stacks may import one that is). */
+function ownUnexportedGroup(t: CfnTemplate, id: string): boolean {
+  return t.resources.some((r) => r.id === id && r.type === 'AWS::EC2::SecurityGroup') && !mentions(t.outputs, id);
+}
+
+/**
+ * Whether the security group resource `r` (SECURITY_GROUP_TYPES) names the group `id`
+ * otherwise than as a peer (SourceSecurityGroupId: other groups' rules may) or as the
+ * GroupId of one of the group's own ingress and egress rules.
+ */
+function usedByGroupResource(t: CfnTemplate, r: CfnResource, id: string): boolean {
+  if (!mentionsBesides(r.node, id, PEER_KEYS)) return false;
+  const ownRule = r.type !== 'AWS::EC2::SecurityGroup' && referencedId(prop(t, r, 'GroupId')?.value) === id && !mentionsBesides(r.properties, id, new Set([...PEER_KEYS, 'GroupId']));
+  return !ownRule;
+}
+
 /** Resources that never have an address outside their VPC, with the property that lists their security groups. */
 const PRIVATE_ONLY = new Map<string, string>([
   ['AWS::EFS::MountTarget', 'SecurityGroups'],
@@ -85,7 +96,7 @@ const PRIVATE_ONLY = new Map<string, string>([
  * stacks may import, and it is undefined.
  */
 function privateUsers(t: CfnTemplate, id: string): { listeners: string[] } | undefined {
-  if (!t.resources.some((r) => r.id === id && r.type === 'AWS::EC2::SecurityGroup') || mentions(t.outputs, id)) return undefined;
+  if (!ownUnexportedGroup(t, id)) return undefined;
   const globalVpc = pairAt(t, t.globals, 'Function', 'VpcConfig')?.value;
   if (mentionsBesides(t.globals, id, new Set(['SecurityGroupIds']))) return undefined;
   let attached = mentions(pairAt(t, globalVpc, 'SecurityGroupIds')?.value, id);
@@ -93,11 +104,7 @@ function privateUsers(t: CfnTemplate, id: string): { listeners: string[] } | und
   for (const r of t.resources) {
     if (r.id === id) continue;
     if (SECURITY_GROUP_TYPES.has(r.type)) {
-      if (mentionsBesides(r.node, id, PEER_KEYS)) {
-        // An ingress or egress rule of the group itself.
-        if (r.type !== 'AWS::EC2::SecurityGroup' && referencedId(prop(t, r, 'GroupId')?.value) === id && !mentionsBesides(r.properties, id, new Set([...PEER_KEYS, 'GroupId']))) continue;
-        return undefined;
-      }
+      if (usedByGroupResource(t, r, id)) return undefined;
       continue;
     }
     if (FUNCTION_TYPES.has(r.type)) {
