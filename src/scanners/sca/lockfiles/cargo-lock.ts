@@ -10,7 +10,7 @@ import type { PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, sibling, type ParseContext } from './parser.js';
 import { purlFor } from './purl.js';
-import { parseTomlFile, readTomlLockfile, table } from './support/toml.js';
+import { parseTomlFile, readTomlLockfile, table, versionedPackages } from './support/toml.js';
 
 export const cargoLock = defineParser({
   id: 'cargo-lock',
@@ -26,13 +26,7 @@ export const cargoLock = defineParser({
     const depSpecs = new Map<string, string[]>();
     const locals: string[] = [];
 
-    for (const { table: entry, line } of toml.packages) {
-      const name = typeof entry.name === 'string' ? entry.name : undefined;
-      const version = typeof entry.version === 'string' ? entry.version : undefined;
-      if (!name || !version) {
-        ctx.warn('package table without name or version', line);
-        continue;
-      }
+    for (const { entry, line, name, version } of versionedPackages(toml, ctx)) {
       const id = `${name} ${version}`;
       const sourceText = typeof entry.source === 'string' ? entry.source : undefined;
       const source: PackageSource = !sourceText

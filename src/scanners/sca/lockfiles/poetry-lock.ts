@@ -8,7 +8,7 @@ import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser } from './parser.js';
 import { normalizePythonName, purlFor } from './purl.js';
 import { pythonPackage, readPyProject } from './support/python.js';
-import { readTomlLockfile, table, type TomlTable } from './support/toml.js';
+import { readTomlLockfile, table, versionedPackages, type TomlTable } from './support/toml.js';
 
 export const poetryLock = defineParser({
   id: 'poetry-lock',
@@ -22,13 +22,7 @@ export const poetryLock = defineParser({
     const depNames = new Map<string, string[]>();
     let lockSaysDev = false;
 
-    for (const { table: entry, line } of toml.packages) {
-      const name = typeof entry.name === 'string' ? entry.name : undefined;
-      const version = typeof entry.version === 'string' ? entry.version : undefined;
-      if (!name || !version) {
-        ctx.warn('package table without name or version', line);
-        continue;
-      }
+    for (const { entry, line, name, version } of versionedPackages(toml, ctx)) {
       const src = table(entry.source);
       const srcType = typeof src?.type === 'string' ? src.type : undefined;
       const source: PackageSource =

@@ -39,6 +39,16 @@ export function readTomlLockfile(text: string, ctx: { warn(message: string, line
   return toml;
 }
 
+/** The [[package]] tables that name a package and its version (both strings); each other one is passed over with a warning at its line. */
+export function* versionedPackages(toml: TomlPackages, ctx: { warn(message: string, line?: number): void }): Generator<{ entry: TomlTable; line: number; name: string; version: string }> {
+  for (const { table: entry, line } of toml.packages) {
+    const name = typeof entry.name === 'string' ? entry.name : undefined;
+    const version = typeof entry.version === 'string' ? entry.version : undefined;
+    if (name && version) yield { entry, line, name, version };
+    else ctx.warn('package table without name or version', line);
+  }
+}
+
 export function parseTomlPackages(text: string): TomlPackages {
   const lines = splitLines(text);
   // Blocks: the preamble, each [[package]] with its sub-tables, and each other top-level table.
