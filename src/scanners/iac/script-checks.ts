@@ -481,14 +481,19 @@ function passesOn(command: ShellCommand): boolean {
   return prints && scripts.length > 0 && scripts.every((script) => SEPARATOR_SWAP.test(script));
 }
 
-/** Commands of a script that print the whole environment to standard output, alone or through a formatter. */
-export function* environmentDumps(script: string, dialect: ScriptDialect = 'posix'): Generator<{ offset: number; what: string }> {
-  const environmentDump = (command: ShellCommand) => dumpOf(command, dialect);
+/** The pipelines of a script with a command that dumps the environment: the first such command's index, what it runs, and where each command of the script starts. */
+function* dumpingPipelines(script: string, dialect: ScriptDialect): Generator<{ commands: readonly ShellCommand[]; index: number; what: string; starts: number[] }> {
   const pipelines = parseScript(script, dialect);
   const starts = pipelines.flat().map((c) => c.offset);
   for (const commands of pipelines) {
-    const index = commands.findIndex((c) => environmentDump(c) !== undefined);
-    if (index < 0) continue;
+    const index = commands.findIndex((c) => dumpOf(c, dialect) !== undefined);
+    if (index >= 0) yield { commands, index, what: dumpOf(commands[index]!, dialect)!, starts };
+  }
+}
+
+/** Commands of a script that print the whole environment to standard output, alone or through a formatter. */
+export function* environmentDumps(script: string, dialect: ScriptDialect = 'posix'): Generator<{ offset: number; what: string }> {
+  for (const { commands, index, what, starts } of dumpingPipelines(script, dialect)) {
     const rest = commands.slice(index + 1);
     if (!rest.every(passesOn)) continue; // filtered (grep, cut, awk...)
     const last = commands.length - 1;
@@ -497,7 +502,7 @@ export function* environmentDumps(script: string, dialect: ScriptDialect = 'posi
     // A redirection of the dump itself (`env > file | sort`) sends nothing down the pipe.
     const dumpNext = starts.find((s) => s > commands[index]!.offset) ?? script.length;
     if (index < last && !printsToLog(script, [commands[index]!], 0, dumpNext)) continue;
-    yield { offset: commands[index]!.offset, what: environmentDump(commands[index]!)! };
+    yield { offset: commands[index]!.offset, what };
   }
 }
 
@@ -539,13 +544,7 @@ function powerShellFileWrite(words: readonly ShellWord[]): string | undefined {
  * output a redirection or `tee` keeps in a file. A filtered dump (`env | grep ^CI_`) is not one.
  */
 export function* environmentFiles(script: string, dialect: ScriptDialect = 'posix'): Generator<{ offset: number; what: string; file: string }> {
-  const environmentDump = (command: ShellCommand) => dumpOf(command, dialect);
-  const pipelines = parseScript(script, dialect);
-  const starts = pipelines.flat().map((c) => c.offset);
-  for (const commands of pipelines) {
-    const index = commands.findIndex((c) => environmentDump(c) !== undefined);
-    if (index < 0) continue;
-    const what = environmentDump(commands[index]!)!;
+  for (const { commands, index, what, starts } of dumpingPipelines(script, dialect)) {
     const offset = commands[index]!.offset;
     for (let k = index; k < commands.length; k++) {
       const command = commands[k]!;
