@@ -10,7 +10,7 @@ import { PIPED_DOWNLOAD_IN_SCRIPT, UNVERIFIED_RUN_IN_SCRIPT, VERIFICATION_OFF_IN
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipedDownloadSites } from '../script-dialect.js';
 import { PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
-import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
+import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, stringValue, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { githubScriptTaint, originOf, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
 import { GATED, alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
@@ -314,10 +314,6 @@ const unpinnedAction = workflowRule({
   },
 });
 
-function permissionsText(node: YNode | null | undefined): string | undefined {
-  return isYScalar(node) && typeof node.value === 'string' ? node.value : undefined;
-}
-
 const missingPermissions = workflowRule({
   id: 'iac/gha-missing-permissions',
   title: 'Workflow token permissions not restricted',
@@ -362,10 +358,10 @@ const writeAll = workflowRule({
   },
   *check(wf) {
     const top = pair(wf.root, 'permissions');
-    if (top && permissionsText(top.value) === 'write-all') yield { line: top.keyLine, message: 'The workflow grants its token write-all permissions.' };
+    if (top && stringValue(top.value) === 'write-all') yield { line: top.keyLine, message: 'The workflow grants its token write-all permissions.' };
     for (const job of wf.jobs) {
       const p = pair(job.node, 'permissions');
-      if (p && permissionsText(p.value) === 'write-all') yield { line: p.keyLine, message: `${jobLabel(job)} grants its token write-all permissions.`, resource: jobLabel(job) };
+      if (p && stringValue(p.value) === 'write-all') yield { line: p.keyLine, message: `${jobLabel(job)} grants its token write-all permissions.`, resource: jobLabel(job) };
     }
   },
 });
@@ -398,10 +394,10 @@ const broadPermissions = workflowRule({
     const top = pair(wf.root, 'permissions');
     // Write scopes and read-all at the top reach only the jobs without their own permissions.
     const inheriting = wf.jobs.filter((job) => !pair(job.node, 'permissions'));
-    if (top && permissionsText(top.value) === 'read-all' && inheriting.length > 0) yield { line: top.keyLine, message: 'The workflow grants its token read access to every scope (read-all).' };
+    if (top && stringValue(top.value) === 'read-all' && inheriting.length > 0) yield { line: top.keyLine, message: 'The workflow grants its token read access to every scope (read-all).' };
     for (const job of wf.jobs) {
       const p = pair(job.node, 'permissions');
-      if (p && permissionsText(p.value) === 'read-all') yield { line: p.keyLine, message: `${jobLabel(job)} grants its token read access to every scope (read-all).`, resource: jobLabel(job) };
+      if (p && stringValue(p.value) === 'read-all') yield { line: p.keyLine, message: `${jobLabel(job)} grants its token read access to every scope (read-all).`, resource: jobLabel(job) };
     }
     // In a workflow of one job, the top-level permissions are that job's own.
     if (!top || !isYMap(top.value) || inheriting.length === 0 || wf.jobs.length === 1) return;

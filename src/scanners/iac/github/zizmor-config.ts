@@ -1,7 +1,7 @@
 import type { Severity } from '../../../core/finding.js';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { Hit } from '../rule.js';
-import { isYMap, isYScalar, isYSeq, loadYaml, type YNode } from '../yaml/tree.js';
+import { isYMap, isYScalar, isYSeq, loadYaml, stringValue, type YNode } from '../yaml/tree.js';
 import { parseUses, type Workflow } from './model.js';
 import { ZIZMOR_AUDIT_RULES } from './zizmor-ignore.js';
 
@@ -143,7 +143,7 @@ function readSection(config: ZizmorConfig, audit: string, line: number, node: YN
         continue;
       }
       setting.value.items.forEach((item, index) => {
-        const entry = isYScalar(item) && typeof item.value === 'string' ? item.value : undefined;
+        const entry = stringValue(item);
         const parsed = entry === undefined ? undefined : parseIgnore(entry);
         if (entry === undefined || typeof parsed === 'string') problem(item.line, `${at}[${index}] ${parsed ?? 'should be a string file.yml[:line[:column]]'}; ignored`);
         else config.ignores.push({ audit, index, entry, ...parsed! });
@@ -168,7 +168,7 @@ function readRemap(config: ZizmorConfig, audit: string, node: YNode | null, line
       problem(p.keyLine, `unknown setting rules.${audit}.remap.${p.key} (zizmor remaps only severity), ignored`);
       continue;
     }
-    const value = isYScalar(p.value) && typeof p.value.value === 'string' ? p.value.value : undefined;
+    const value = stringValue(p.value);
     const severity = value === undefined ? undefined : REMAP_SEVERITIES[value];
     if (severity) config.remaps.set(audit, severity);
     else problem(p.keyLine, `rules.${audit}.remap.severity should be informational, low, medium or high; ignored`);
@@ -236,7 +236,7 @@ function readForbiddenUses(config: ZizmorConfig, node: YNode | null, line: numbe
   }
   const patterns: UsesPattern[] = [];
   (isYSeq(list) ? list.items : []).forEach((item, index) => {
-    const entry = isYScalar(item) && typeof item.value === 'string' ? item.value : undefined;
+    const entry = stringValue(item);
     const pattern = entry === undefined ? 'should be a string' : usesPattern(entry);
     if (typeof pattern === 'string') problem(item.line, `rules.forbidden-uses.config.${mode}[${index}] ${pattern}; ignored`);
     else patterns.push(pattern);

@@ -1,4 +1,4 @@
-import { get, isYMap, isYScalar, isYSeq, text, type YMap, type YNode } from '../yaml/tree.js';
+import { get, isYMap, isYSeq, stringValue, text, type YMap, type YNode } from '../yaml/tree.js';
 import { extendsOrder, jobRules, readPipeline, takesSections, workflowRules, type Pipeline } from './pipeline.js';
 
 /**
@@ -184,7 +184,7 @@ function fixedByRules(rules: YNode[] | null | undefined): Set<string> | undefine
     if (!isYMap(rule)) return undefined;
     if (text(get(rule, 'when')) === 'never') continue;
     const condition = get(rule, 'if');
-    const expression = isYScalar(condition) && typeof condition.value === 'string' ? condition.value : undefined;
+    const expression = stringValue(condition);
     const names = expression === undefined ? new Set<string>() : (fixedBy(expression) ?? new Set<string>());
     fixed = fixed ? new Set([...fixed].filter((name) => names.has(name))) : names;
   }
@@ -203,7 +203,7 @@ function fixedByOnly(job: YMap, p: Pipeline): Set<string> | undefined {
   const refs = isYSeq(only) ? only : isYMap(only) ? get(only, 'refs') : undefined;
   if (!isYSeq(refs) || refs.items.length === 0) return undefined;
   const safe = refs.items.every((item) => {
-    const ref = isYScalar(item) && typeof item.value === 'string' ? item.value : undefined;
+    const ref = stringValue(item);
     if (ref === undefined || ONLY_KEYWORDS.has(ref)) return false;
     const pattern = /^\/(.*)\/[a-z]*$/.exec(ref);
     return pattern ? safeRefPattern(pattern[1]!) : !ref.includes('@');

@@ -5,7 +5,7 @@ import { PIPED_DOWNLOAD_IN_SCRIPT, UNVERIFIED_RUN_IN_SCRIPT, VERIFICATION_OFF_IN
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipedDownloadSites, scriptParts } from '../script-dialect.js';
 import { PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
-import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, isYSeq, items, pair, stringValue, text, type YMap, type YNode } from '../yaml/tree.js';
 import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
@@ -291,11 +291,6 @@ function untaggedTemplatedImage(raw: string): 'untagged' | undefined {
   const slash = ref.name.lastIndexOf('/');
   const last = ref.name.slice(slash + 1);
   return slash > 0 && /^[\w][\w.-]*$/.test(last) ? 'untagged' : undefined;
-}
-
-/** An image reference is a string; a number or boolean there is a broken file, not an image named `12`. */
-function stringValue(node: YNode | null | undefined): string | undefined {
-  return isYScalar(node) && typeof node.value === 'string' ? node.value : undefined;
 }
 
 const debugTrace = gitlabRule({

@@ -1,5 +1,5 @@
 import { parseImage } from '../image.js';
-import { get, isYMap, isYScalar, items, pair, type YMap, type YNode } from '../yaml/tree.js';
+import { get, isYMap, items, pair, stringValue, type YMap, type YNode } from '../yaml/tree.js';
 import { extendedSetting, extendedVariable, extendsOrder, inheritsDefault, resolvedSetting, sectionsTakenFrom, variableValue, type Pipeline } from './pipeline.js';
 
 /**
@@ -116,8 +116,3 @@ function windowsTemplates(p: Pipeline): Map<YMap, boolean> {
   return known;
 }
 const templatesRead = new WeakMap<Pipeline, Map<YMap, boolean>>();
-
-/** A string scalar; a number or boolean there is no tag or image name. */
-function stringValue(node: YNode | null | undefined): string | undefined {
-  return isYScalar(node) && typeof node.value === 'string' ? node.value : undefined;
-}

@@ -486,6 +486,11 @@ export function text(node: YNode | null | undefined): string | undefined {
   return String(node.value);
 }
 
+/** A string scalar's value; undefined for a number, boolean or null (a broken file, not an image named `12`). */
+export function stringValue(node: YNode | null | undefined): string | undefined {
+  return isYScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
 /** A scalar is the boolean `true` (YAML 1.2 true, or the strings "true"/"yes"/"on" as YAML 1.1 tools read them). */
 export function isTrue(node: YNode | null | undefined): boolean {
   if (!isYScalar(node)) return false;
