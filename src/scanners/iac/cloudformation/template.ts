@@ -1,5 +1,5 @@
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { duplicateKeyMessage, duplicatesInOrder, indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, lastPairs, pair, parseErrorText, UNDER_INDENTED_FLOW, withoutStacks, type YamlDuplicate, type YMap, type YNode, type YPair } from '../yaml/tree.js';
+import { LineCounter, isAlias, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { convertNode, duplicateKeyMessage, duplicatesInOrder, indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, pair, parseErrorText, UNDER_INDENTED_FLOW, withoutStacks, type YamlDuplicate, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from '../yaml/anchors.js';
 import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from './quoted-continuations.js';
@@ -217,7 +217,7 @@ function convert(node: YamlNode, doc: Document, position: (offset: number) => { 
     const target = aliasTarget(doc, node);
     return target ? convert(target, doc, position, budget, depth + 1) : { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
   }
-  const plainNode = convertPlain(node, doc, position, budget, depth, at);
+  const plainNode = convertNode(node, at, { position, duplicates: budget.duplicates, child: (child) => convert(child, doc, position, budget, depth + 1) });
   const intrinsic = node.tag ? TAGS[node.tag] : undefined;
   if (!intrinsic) return plainNode;
   // `!GetAtt a.b` is the long form's ["a", "b"].
@@ -228,39 +228,4 @@ function convert(node: YamlNode, doc: Document, position: (offset: number) => { 
     value = { kind: 'seq', items: parts.map((part) => ({ kind: 'scalar', value: part, quoted: false, line: at.line, column: at.col })), line: at.line, column: at.col };
   }
   return { kind: 'map', pairs: [{ key: intrinsic, keyLine: at.line, keyColumn: at.col, value }], line: at.line, column: at.col };
-}
-
-function convertPlain(
-  node: YamlNode,
-  doc: Document,
-  position: (offset: number) => { line: number; col: number },
-  budget: Budget,
-  depth: number,
-  at: { line: number; col: number },
-): YNode {
-  if (isMap(node)) {
-    const pairs: YPair[] = [];
-    const merged: YPair[] = [];
-    for (const item of node.items) {
-      if (!isPair(item)) continue;
-      const keyNode = item.key as YamlNode | null;
-      const keyAt = keyNode?.range ? position(keyNode.range[0]) : at;
-      const key = keyNode && isScalar(keyNode) ? (typeof keyNode.value === 'symbol' ? '<<' : String(keyNode.value)) : '';
-      const value = item.value === null || item.value === undefined ? null : convert(item.value as YamlNode, doc, position, budget, depth + 1);
-      if (key === '<<' && value) {
-        for (const source of isYSeq(value) ? value.items : [value]) if (isYMap(source)) merged.push(...source.pairs);
-        continue;
-      }
-      pairs.push({ key, keyLine: keyAt.line, keyColumn: keyAt.col, value });
-    }
-    // One pair per key, the last written: no rule can read a value a later pair replaces.
-    return { kind: 'map', pairs: lastPairs(pairs, merged, budget.duplicates), line: at.line, column: at.col };
-  }
-  if (isSeq(node)) return { kind: 'seq', items: node.items.map((item) => convert(item as YamlNode, doc, position, budget, depth + 1)), line: at.line, column: at.col };
-  if (isScalar(node)) {
-    const v = node.value;
-    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : typeof v === 'bigint' ? Number(v) : String(v);
-    return { kind: 'scalar', value, quoted: node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE', line: at.line, column: at.col };
-  }
-  return { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
 }

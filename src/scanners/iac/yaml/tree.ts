@@ -383,6 +383,21 @@ function convert(
   }
   const at = node.range ? position(node.range[0]) : { line: 1, col: 1 };
   const tagged = typeof node.tag === 'string' && node.tag !== '' ? { tag: node.tag } : {};
+  return convertNode(node, at, { position, duplicates: budget.duplicates, child: (child) => convert(child, doc, position, budget, depth + 1) }, tagged);
+}
+
+/**
+ * A mapping, sequence or scalar of yaml's AST as a YNode at `at`, with `extra` (its tag):
+ * its children converted by `reading.child` (loadYaml's convert, or CloudFormation's, which
+ * reads the short-form tags), merge keys folded in, one pair per key (lastPairs).
+ */
+export function convertNode(
+  node: YamlNode,
+  at: { line: number; col: number },
+  reading: { position: (offset: number) => { line: number; col: number }; duplicates: Map<string, YamlDuplicate>; child: (node: YamlNode) => YNode },
+  extra: { tag?: string } = {},
+): YNode {
+  const { position, child } = reading;
   if (isMap(node)) {
     const pairs: YPair[] = [];
     const merged: YPair[] = [];
@@ -391,7 +406,7 @@ function convert(
       const keyNode = pair.key as YamlNode | null;
       const keyAt = keyNode?.range ? position(keyNode.range[0]) : at;
       const key = keyText(keyNode);
-      const value = pair.value === null || pair.value === undefined ? null : convert(pair.value as YamlNode, doc, position, budget, depth + 1);
+      const value = pair.value === null || pair.value === undefined ? null : child(pair.value as YamlNode);
       if (key === '<<' && value) {
         // Merge keys: `<<: *defaults` or `<<: [*a, *b]`; explicit keys win.
         const sources = value.kind === 'seq' ? value.items : [value];
@@ -401,11 +416,11 @@ function convert(
       pairs.push({ key, keyLine: keyAt.line, keyColumn: keyAt.col, value });
     }
     // One pair per key, the last written (then the merged ones for keys not written): no rule can read a value a later pair replaces.
-    return { kind: 'map', pairs: lastPairs(pairs, merged, budget.duplicates), line: at.line, column: at.col, ...tagged };
+    return { kind: 'map', pairs: lastPairs(pairs, merged, reading.duplicates), line: at.line, column: at.col, ...extra };
   }
   if (isSeq(node)) {
-    const items = node.items.map((item) => convert(item as YamlNode, doc, position, budget, depth + 1));
-    return { kind: 'seq', items, line: at.line, column: at.col, ...tagged };
+    const items = node.items.map((item) => child(item as YamlNode));
+    return { kind: 'seq', items, line: at.line, column: at.col, ...extra };
   }
   if (isScalar(node)) {
     const value = node.value;
@@ -416,7 +431,7 @@ function convert(
           ? Number(value)
           : String(value);
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
-    return { kind: 'scalar', value: plain, quoted, line: at.line, column: at.col, ...tagged };
+    return { kind: 'scalar', value: plain, quoted, line: at.line, column: at.col, ...extra };
   }
   return { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
 }
