@@ -150,11 +150,7 @@ function fromManifest(resource: TfResource, instance: Instance, context: Context
     if (value === UNKNOWN || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
     root = raw(manifest.expr, value, manifest.line, manifest.column, context);
   }
-  if (!isYMap(root)) return undefined;
-  const kind = text(get(root, 'kind'));
-  const apiVersion = text(get(root, 'apiVersion'));
-  if (!kind || !apiVersion) return undefined;
-  return objectOf(resource, kind, apiVersion, root);
+  return manifestObject(resource, root);
 }
 
 /**
@@ -185,11 +181,7 @@ function fromKubectl(resource: TfResource, instance: Instance): KubeObject | und
     const merged: YMap = isYMap(metadata) ? { ...metadata, pairs: [...metadata.pairs.filter((p) => p.key !== 'namespace'), pair] } : { kind: 'map', pairs: [pair], line: override.line, column: override.column };
     root = { ...root, pairs: [...root.pairs.filter((p) => p.key !== 'metadata'), { key: 'metadata', ...(isYMap(metadata) ? { keyLine: metadata.line, keyColumn: metadata.column } : at), value: merged }] };
   }
-  if (!isYMap(root)) return undefined;
-  const kind = text(get(root, 'kind'));
-  const apiVersion = text(get(root, 'apiVersion'));
-  if (!kind || !apiVersion) return undefined;
-  return objectOf(resource, kind, apiVersion, root);
+  return manifestObject(resource, root);
 }
 
 /** Whether a file function's path names a file the scan reads on its own as Kubernetes YAML or JSON (by its name as written: `"${path.module}/app.yaml"`). */
@@ -228,6 +220,15 @@ function moved(node: YNode, to: (line: number) => number): YNode {
     case 'map':
       return { ...node, line: to(node.line), pairs: node.pairs.map((p) => ({ ...p, keyLine: to(p.keyLine), value: p.value ? moved(p.value, to) : null })) };
   }
+}
+
+/** The object a manifest written out (kubernetes_manifest, kubectl_manifest) describes: a mapping that names its kind and apiVersion. */
+function manifestObject(resource: TfResource, root: YNode | undefined): KubeObject | undefined {
+  if (!isYMap(root)) return undefined;
+  const kind = text(get(root, 'kind'));
+  const apiVersion = text(get(root, 'apiVersion'));
+  if (!kind || !apiVersion) return undefined;
+  return objectOf(resource, kind, apiVersion, root);
 }
 
 function objectOf(resource: TfResource, kind: string, apiVersion: string, root: YMap): KubeObject {
