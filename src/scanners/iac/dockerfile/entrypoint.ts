@@ -138,6 +138,14 @@ function ownInstruction(chain: DockerStage[], keyword: string): DockerInstructio
   return undefined;
 }
 
+/** The final stage's chain (it, then the earlier stages it is built FROM) with its own ENTRYPOINT and CMD; undefined without a stage. */
+function finalStart(input: DockerfileInput): { chain: DockerStage[]; entrypoint: DockerInstruction | undefined; cmd: DockerInstruction | undefined } | undefined {
+  const stage = finalStage(input.file);
+  if (!stage) return undefined;
+  const chain = stageChain(input, stage);
+  return { chain, entrypoint: ownInstruction(chain, 'ENTRYPOINT'), cmd: ownInstruction(chain, 'CMD') };
+}
+
 /** The words an ENTRYPOINT or CMD runs: its exec form, or `sh -c` with its shell form. */
 function commandWords(instruction: DockerInstruction): { words: string[]; shell?: string } {
   if (instruction.exec) return { words: instruction.exec };
@@ -165,11 +173,7 @@ function scriptOf(words: string[]): string | undefined {
 
 /** What the image runs on start: the own ENTRYPOINT, else the own CMD, of the final stage (with the earlier stages it builds FROM). */
 export function startCommand(input: DockerfileInput): { instruction: DockerInstruction; words: string[]; shell?: string; cmd?: DockerInstruction } | undefined {
-  const stage = finalStage(input.file);
-  if (!stage) return undefined;
-  const chain = stageChain(input, stage);
-  const entrypoint = ownInstruction(chain, 'ENTRYPOINT');
-  const cmd = ownInstruction(chain, 'CMD');
+  const { entrypoint, cmd } = finalStart(input) ?? {};
   const instruction = entrypoint ?? cmd;
   if (!instruction) return undefined;
   return { instruction, ...commandWords(instruction), ...(entrypoint && cmd ? { cmd } : {}) };
@@ -177,10 +181,9 @@ export function startCommand(input: DockerfileInput): { instruction: DockerInstr
 
 /** The programs the final stage starts (past init wrappers and shells), from its own ENTRYPOINT and CMD: `docker-entrypoint.sh` and `postgres`. */
 export function startPrograms(input: DockerfileInput): string[] {
-  const stage = finalStage(input.file);
-  if (!stage) return [];
-  const chain = stageChain(input, stage);
-  return [ownInstruction(chain, 'ENTRYPOINT'), ownInstruction(chain, 'CMD')].flatMap((instruction) => {
+  const start = finalStart(input);
+  if (!start) return [];
+  return [start.entrypoint, start.cmd].flatMap((instruction) => {
     const program = instruction ? scriptOf(commandWords(instruction).words) : undefined;
     return program === undefined ? [] : [basename(program)];
   });
@@ -195,11 +198,7 @@ const INTERPRETERS = /^(?:python(?:\d+(?:\.\d+)*)?|pypy3?|node|irb|ruby|php|ghci
  * (docker-library's python: CMD ["python3"]), which runs no service of its own.
  */
 export function bareInterpreter(input: DockerfileInput): string | undefined {
-  const stage = finalStage(input.file);
-  if (!stage) return undefined;
-  const chain = stageChain(input, stage);
-  const entrypoint = ownInstruction(chain, 'ENTRYPOINT');
-  const cmd = ownInstruction(chain, 'CMD');
+  const { entrypoint, cmd } = finalStart(input) ?? {};
   // Beside an ENTRYPOINT, CMD only gives its arguments: an interpreter there is started by a pass-through script (docker-entrypoint.sh, exec "$@") or an init only.
   if (entrypoint && cmd) {
     const words = (entrypoint.exec ?? commandsOf(entrypoint.rest)[0]?.words.map((w) => w.text) ?? []).filter((w, k) => !INITS.has(basename(w)) && !(k > 0 && w.startsWith('-')));
@@ -547,11 +546,9 @@ const PHP_APPLICATIONS = /^(?:wordpress|nextcloud|drupal|joomla|matomo|mediawiki
  * and sets none over.
  */
 export function workerServer(input: DockerfileInput): { program: string; server: string } | undefined {
-  const stage = finalStage(input.file);
-  if (!stage) return undefined;
-  const chain = stageChain(input, stage);
-  const cmd = ownInstruction(chain, 'CMD');
-  const entrypoint = ownInstruction(chain, 'ENTRYPOINT');
+  const start = finalStart(input);
+  if (!start) return undefined;
+  const { chain, entrypoint, cmd } = start;
   let program: string | undefined;
   if (cmd) program = scriptOf(commandWords(cmd).words);
   else if (entrypoint) program = scriptOf(commandWords(entrypoint).words);
