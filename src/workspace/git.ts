@@ -92,6 +92,16 @@ export class Git {
     return changed;
   }
 
+  /**
+   * Tracked files that an ignore pattern matches (`git add -f`, or a pattern added after the
+   * file): git ignores only untracked files, so these are part of the repository. Relative
+   * to the top level.
+   */
+  async trackedButIgnored(): Promise<string[]> {
+    const out = await this.run(['ls-files', '--cached', '--ignored', '--exclude-standard', '--full-name', '-z']);
+    return out.split('\0').filter(Boolean);
+  }
+
   /** Paths staged for commit (added, copied, modified, renamed), relative to the top level. */
   async stagedPaths(): Promise<string[]> {
     const out = await this.run(['diff', '--cached', '--name-only', '--no-renames', '--diff-filter=ACMRT', '-z']);

@@ -15,6 +15,12 @@ export interface WalkOptions {
   measure?: boolean;
   /** Directory names never entered, wherever they are (config `skipDirs`). */
   skipDirs: readonly string[];
+  /**
+   * Files git tracks although a .gitignore matches them (Git.trackedButIgnored), relative to
+   * the root: .gitignore does not leave them out, as git does not; .secloopignore and the
+   * config's patterns still do.
+   */
+  tracked?: ReadonlySet<string>;
 }
 
 export interface WalkEntry {
@@ -57,7 +63,14 @@ export function walk(root: string, options: WalkOptions): WalkResult {
   const skipDirs = new Set(options.skipDirs);
 
   const rootRules: IgnoreLayer[] = [];
-  if (options.ignore.length > 0) rootRules.push({ base: '', matcher: ignore().add([...options.ignore]) });
+  if (options.ignore.length > 0) rootRules.push({ base: '', matcher: ignore().add([...options.ignore]), git: false });
+  // The folders of the tracked files a .gitignore matches: entered, for those files only.
+  const tracked = options.tracked ?? new Set<string>();
+  const trackedDirs = new Set<string>();
+  for (const file of tracked) for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) trackedDirs.add(file.slice(0, at));
+  /** Left out: by every layer, or, for a tracked file (or a folder of one), by the layers that are not .gitignore's. */
+  const leftOut = (active: readonly IgnoreLayer[], rel: string, isDir: boolean) =>
+    isIgnored(active, rel, isDir) && (!(isDir ? trackedDirs.has(rel) : tracked.has(rel)) || isIgnored(active.filter((layer) => !layer.git), rel, isDir));
 
   const visit = (dirRel: string, dirAbs: string, layers: IgnoreLayer[]): void => {
     let entries: Dirent[];
@@ -68,19 +81,19 @@ export function walk(root: string, options: WalkOptions): WalkResult {
       return;
     }
     const own = loadIgnoreFiles(dirAbs, dirRel, entries);
-    const active = own ? [...layers, own] : layers;
+    const active = own.length > 0 ? [...layers, ...own] : layers;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (skipDirs.has(entry.name) || isIgnored(active, rel, true)) {
+        if (skipDirs.has(entry.name) || leftOut(active, rel, true)) {
           ignoredCount++;
           continue;
         }
         visit(rel, childPath(dirAbs, entry.name), active);
         continue;
       }
-      if (isIgnored(active, rel, false)) {
+      if (leftOut(active, rel, false)) {
         ignoredCount++;
         continue;
       }
@@ -169,11 +182,13 @@ interface IgnoreLayer {
   /** Directory of the ignore file, relative to the root ("" for the root). */
   base: string;
   matcher: Ignore;
+  /** A .gitignore's: it does not leave out what git tracks. */
+  git: boolean;
 }
 
 /** Reads only the ignore files the directory listing shows: a failed open per directory and name was a quarter of a large walk. */
-function loadIgnoreFiles(dirAbs: string, dirRel: string, entries: readonly Dirent[]): IgnoreLayer | null {
-  let matcher: Ignore | null = null;
+function loadIgnoreFiles(dirAbs: string, dirRel: string, entries: readonly Dirent[]): IgnoreLayer[] {
+  const layers: IgnoreLayer[] = [];
   for (const name of IGNORE_FILES) {
     if (!entries.some((entry) => entry.name === name)) continue;
     let text: string;
@@ -182,10 +197,9 @@ function loadIgnoreFiles(dirAbs: string, dirRel: string, entries: readonly Diren
     } catch {
       continue;
     }
-    matcher ??= ignore();
-    matcher.add(text);
+    layers.push({ base: dirRel, matcher: ignore().add(text), git: name === '.gitignore' });
   }
-  return matcher ? { base: dirRel, matcher } : null;
+  return layers;
 }
 
 function isIgnored(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): boolean {

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { runScan } from '../../src/engine/scan.js';
+import { secretsScanner } from '../../src/scanners/secrets/index.js';
 import { Git, parseUnifiedZeroDiff } from '../../src/workspace/git.js';
 import { commitAll, git, initRepo, tempTree } from '../helpers/tmp.js';
 
@@ -60,6 +63,26 @@ test('a repository config cannot make secloop run programs', async () => {
     assert.ok(changed.get('a.txt')?.has(2));
     const { existsSync } = await import('node:fs');
     assert.equal(existsSync(marker), false);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('tracked files an ignore pattern matches are listed, and a scan of a subfolder reads them', async () => {
+  const secret = ['Sup3r', 'S3cret', 'Value9'].join('');
+  const t = tempTree({
+    'app/.gitignore': 'kustomize\n',
+    'app/kustomize/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${secret}\n`,
+    'app/kustomize/local.yaml': `password: ${secret}\n`,
+  });
+  try {
+    initRepo(t.dir);
+    git(t.dir, 'add', 'app/.gitignore');
+    git(t.dir, 'add', '-f', 'app/kustomize/secret.yaml');
+    git(t.dir, 'commit', '-q', '-m', 'first');
+    assert.deepEqual(await (await Git.open(t.dir))!.trackedButIgnored(), ['app/kustomize/secret.yaml']);
+    const result = await runScan({ target: path.join(t.dir, 'app'), scannerSet: [secretsScanner] });
+    assert.deepEqual([...new Set(result.findings.map((f) => f.location.path))], ['kustomize/secret.yaml']);
   } finally {
     t.cleanup();
   }

@@ -36,6 +36,28 @@ test('honours nested .gitignore and .secloopignore, deeper files win', () => {
   }
 });
 
+test('a file git tracks is walked although a .gitignore matches it, as git does; .secloopignore still leaves it out', () => {
+  const t = tempTree({
+    '.gitignore': 'kustomize\n*.env\n',
+    '.secloopignore': 'kustomize/overlays/\n',
+    'kustomize/base/secret.yaml': '',
+    'kustomize/base/untracked.yaml': '',
+    'kustomize/overlays/prod/patch.yaml': '',
+    'deploy/prod.env': '',
+    'deploy/local.env': '',
+  });
+  try {
+    const tracked = new Set(['kustomize/base/secret.yaml', 'kustomize/overlays/prod/patch.yaml', 'deploy/prod.env']);
+    assert.deepEqual(
+      walk(t.dir, { ...options, tracked }).files.map((f) => f.path),
+      ['.gitignore', '.secloopignore', 'deploy/prod.env', 'kustomize/base/secret.yaml'],
+    );
+    assert.deepEqual(walk(t.dir, options).files.map((f) => f.path), ['.gitignore', '.secloopignore']);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('config ignore patterns apply from the root', () => {
   const t = tempTree({ 'vendor/a.js': '', 'src/a.js': '', 'src/vendor/b.js': '' });
   try {
