@@ -3,10 +3,16 @@
  * Kubernetes and ECS task rules: SYS_ADMIN (almost root: mounts, namespaces, cgroups),
  * SYS_MODULE (load kernel modules), NET_ADMIN and NET_RAW (network tampering and spoofing),
  * SYS_PTRACE (read and change other processes' memory), SYS_RAWIO, DAC_READ_SEARCH (read any
- * file by handle, the "shocker" escape), DAC_OVERRIDE, SYS_BOOT, BPF, PERFMON, MAC_ADMIN,
- * MAC_OVERRIDE, SYS_TIME, and ALL. Kubernetes counts a few more (kubernetes/rules.ts).
+ * file by handle, the "shocker" escape), SYS_BOOT, BPF, PERFMON, MAC_ADMIN, MAC_OVERRIDE,
+ * SYS_TIME, and ALL. Kubernetes counts SYSLOG too (kubernetes/rules.ts).
+ *
+ * Not DAC_OVERRIDE, CHOWN, SETUID, SYS_CHROOT, SETFCAP and the rest of the set Docker and
+ * containerd give every container unless it drops them (which the baseline Pod Security
+ * Standard allows to add): adding one back after `drop: [ALL]` (rabbitmq's, bitnami's
+ * volume-permissions) restores what a default container has, no more. NET_RAW is in that
+ * set too but stays here: the baseline standard forbids adding it (spoofing on the pod network).
  */
-export const DANGEROUS_CAPABILITIES: ReadonlySet<string> = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYS_TIME']);
+export const DANGEROUS_CAPABILITIES: ReadonlySet<string> = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'SYS_BOOT', 'BPF', 'PERFMON', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYS_TIME']);
 
 /** A capability as the runtimes take it: case-insensitive, with or without the CAP_ prefix. */
 export function normaliseCapability(cap: string): string {

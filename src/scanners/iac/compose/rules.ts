@@ -402,13 +402,13 @@ const sensitivePortPublished = composeRule({
 const dangerousCapabilities = composeRule({
   id: 'iac/compose-dangerous-capabilities',
   title: 'Dangerous capability added',
-  description: 'cap_add grants a capability that breaks isolation: SYS_ADMIN (almost root), NET_ADMIN/NET_RAW (network tampering and spoofing), SYS_PTRACE, SYS_MODULE, or ALL.',
+  description: "cap_add grants a capability that breaks isolation: SYS_ADMIN (almost root), NET_ADMIN/NET_RAW (network tampering and spoofing), SYS_PTRACE, SYS_MODULE, or ALL. Docker's default capabilities added back after cap_drop: [ALL] (CHOWN, DAC_OVERRIDE, SETUID...) give no more than a default container has and are not reported.",
   remediation: 'Remove the capability; find the narrow one the process actually needs.',
   severity: 'high',
   cwe: ['CWE-250'],
   examples: {
     positive: [service('    # expect\n    cap_add:\n      - SYS_ADMIN\n'), service('    # expect\n    cap_add: [ALL]\n')],
-    negative: [service('    cap_drop: [ALL]\n    cap_add:\n      - NET_BIND_SERVICE\n')],
+    negative: [service('    cap_drop: [ALL]\n    cap_add:\n      - NET_BIND_SERVICE\n'), service('    cap_drop: [ALL]\n    cap_add: [CHOWN, DAC_OVERRIDE, SETUID, SETGID]\n')],
   },
   *check(input) {
     for (const s of input.services) {

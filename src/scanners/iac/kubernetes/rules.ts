@@ -153,8 +153,8 @@ function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
 }
 
 
-/** The shared catalogue (capabilities.ts), with SYS_CHROOT, SETFCAP and SYSLOG. */
-const DANGEROUS_CAPABILITIES = new Set([...SHARED_DANGEROUS_CAPABILITIES, 'SYS_CHROOT', 'SETFCAP', 'SYSLOG']);
+/** The shared catalogue (capabilities.ts), with SYSLOG (the kernel's log buffer, the addresses that defeat KASLR). */
+const DANGEROUS_CAPABILITIES = new Set([...SHARED_DANGEROUS_CAPABILITIES, 'SYSLOG']);
 
 /** A container of a Windows pod (model.ts isWindowsPod): the Linux settings of a securityContext do not apply to it. */
 function onWindows(input: KubeInput, c: Container): boolean {
@@ -605,13 +605,17 @@ const dangerousCapabilities = kubeRule({
   id: 'iac/k8s-dangerous-capabilities',
   title: 'Dangerous capability added',
   description:
-    'The container adds a capability that breaks isolation: SYS_ADMIN (almost root: mounts, namespaces), NET_ADMIN/NET_RAW (network tampering and spoofing), SYS_PTRACE (read other processes), SYS_MODULE (load kernel modules), or ALL.',
+    'The container adds a capability that breaks isolation: SYS_ADMIN (almost root: mounts, namespaces), NET_ADMIN/NET_RAW (network tampering and spoofing), SYS_PTRACE (read other processes), SYS_MODULE (load kernel modules), or ALL. The capabilities the container runtime gives every container and the baseline Pod Security Standard allows to add (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, SYS_CHROOT, SETFCAP...) are not reported: added back after drop: ["ALL"], they give the container no more than a default one has (iac/k8s-capabilities-not-dropped covers keeping them).',
   remediation: 'Remove the capability from capabilities.add; find the narrow capability the process actually needs, or move the task out of the workload.',
   severity: 'high',
   cwe: ['CWE-250'],
   examples: {
     positive: [pod('    securityContext:\n      capabilities:\n        # expect\n        add: ["SYS_ADMIN"]\n'), pod('    securityContext:\n      capabilities:\n        # expect\n        add:\n        - NET_RAW\n')],
-    negative: [pod('    securityContext:\n      capabilities:\n        drop: ["ALL"]\n        add: ["NET_BIND_SERVICE"]\n')],
+    negative: [
+      pod('    securityContext:\n      capabilities:\n        drop: ["ALL"]\n        add: ["NET_BIND_SERVICE"]\n'),
+      // The runtime's default capabilities given back after dropping them all (rabbitmq's image changes owners at start).
+      pod('    securityContext:\n      capabilities:\n        drop: ["ALL"]\n        add: ["CHOWN", "SETGID", "SETUID", "DAC_OVERRIDE", "SYS_CHROOT", "SETFCAP"]\n'),
+    ],
   },
   *check(input) {
     for (const c of input.containers) {
