@@ -252,11 +252,19 @@ function isSecretSetting(name: string): boolean {
   return isSecretName(name) && !IDENTIFIER_KEY.test(name) && !ADDRESS_KEY.test(name) && !PUBLIC_BUILD_VARIABLE.test(name) && !nameTokens(name).includes('public');
 }
 
+/**
+ * A data key that names a script (`configure_secret.sh`, `rotate-token.py`), or a value that
+ * opens with a shebang: the file a volume mounts for the container to run, code that handles
+ * the credential (sed's the Slack hook into a config from $SLACK_HOOK_URL), not the credential.
+ */
+const SCRIPT_KEY = /\.(?:sh|bash|zsh|ksh|py|rb|pl|js|mjs|cjs|ts|ps1|lua|php)$/i;
+const isScript = (key: string, value: unknown): boolean => SCRIPT_KEY.test(key) || (typeof value === 'string' && value.trimStart().startsWith('#!'));
+
 const secretInConfigMap = kubeRule({
   id: 'iac/k8s-secret-in-configmap',
   title: 'Secret kept in a ConfigMap',
   description:
-    "A ConfigMap holds a setting named like a credential (a password, a token, an API key) with a literal value, or a container takes an environment variable named like one from a ConfigMap (valueFrom.configMapKeyRef). ConfigMaps are meant for non-confidential settings: they are never encrypted at rest by the API server's EncryptionConfiguration as Secrets can be, Kubernetes's own view ClusterRole and most read-only roles and dashboards read them (they exclude Secrets), and their values are printed by kubectl describe and shown in diffs. A literal value is also committed to the repository (high); a reference says the credential is kept in a ConfigMap wherever its value is written (medium). Template values ({{ .Values.x }}, ${VAR}), placeholders, paths to a mounted file, and variables a front-end build makes public (NEXT_PUBLIC_*, VITE_*) are not reported.",
+    "A ConfigMap holds a setting named like a credential (a password, a token, an API key) with a literal value, or a container takes an environment variable named like one from a ConfigMap (valueFrom.configMapKeyRef). ConfigMaps are meant for non-confidential settings: they are never encrypted at rest by the API server's EncryptionConfiguration as Secrets can be, Kubernetes's own view ClusterRole and most read-only roles and dashboards read them (they exclude Secrets), and their values are printed by kubectl describe and shown in diffs. A literal value is also committed to the repository (high); a reference says the credential is kept in a ConfigMap wherever its value is written (medium). A script kept under a key named for the credential it handles (configure_secret.sh, or a value that opens with #!) is code, not a value, and is not reported; template values ({{ .Values.x }}, ${VAR}), placeholders, paths to a mounted file, and variables a front-end build makes public (NEXT_PUBLIC_*, VITE_*) are not reported.",
   remediation: 'Move the credential into a Secret (created from a secret store, or committed encrypted with Sealed Secrets or SOPS) and reference it with valueFrom.secretKeyRef or a secret volume.',
   severity: 'high',
   cwe: ['CWE-312'],
@@ -273,6 +281,8 @@ const secretInConfigMap = kubeRule({
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  DB_PASSWORD: Vq7rT2mXk9Lp\n',
       // Prose where the secret goes, as tests and docs write it.
       configMap('data:\n  secretData: "very sensitive data"\n  API_TOKEN: this is not a real token\n'),
+      // A script that puts the credential in place at start (sock-shop's alertmanager), named for it.
+      configMap('data:\n  configure_secret.sh: |-\n    sed -i -e s,API_URL_SECRET,"$SLACK_HOOK_URL",g /etc/app/config.yml\n    exec /bin/app\n  rotate_token: |\n    #!/bin/sh\n    exec refresh --out /run/token\n'),
     ],
   },
   *check(input) {
@@ -282,7 +292,7 @@ const secretInConfigMap = kubeRule({
       if (!isYMap(data)) continue;
       for (const entry of data.pairs) {
         const value = isYScalar(entry.value) ? entry.value.value : undefined;
-        if (!isSecretSetting(entry.key) || !isLiteralSecretValue(value, entry.key) || isPlaceholder(value)) continue;
+        if (!isSecretSetting(entry.key) || !isLiteralSecretValue(value, entry.key) || isPlaceholder(value) || isScript(entry.key, value)) continue;
         yield { line: entry.keyLine, message: `${objectTitle(object)} keeps ${entry.key} in its data with a literal value: a credential in a ConfigMap, committed and readable by anyone who may read ConfigMaps.`, resource: objectLabel(object), secret: String(value) };
       }
     }
