@@ -111,8 +111,8 @@ const PRINTABLE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]*$/;
  */
 function isLiteral(key: string, written: string, encoded: boolean): boolean {
   const value = ((encoded ? decoded(written) : undefined) ?? written).trim();
-  // camelCase keys (StorageOS's apiUsername, apiAddress) split as the other spellings are.
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  // camelCase keys (StorageOS's apiUsername, apiAddress) split as the other spellings are, an acronym too (Azure's VMType: VM_Type).
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2');
   if (value === '' || IDENTIFIER_KEY.test(words) || SETTING_KEY.test(words) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
   // One byte or character over and over (AAAA in data is three zero bytes): a filler, not key material.
   if (/^([\s\S])\1*$/.test(value)) return false;
@@ -209,6 +209,8 @@ const committedSecret = kubeRule({
       // Settings of an encryption whose passphrase is not here.
       secret('stringData:\n  CRYPTO_KEY_CIPHER: aes-xts-plain64\n  CRYPTO_KEY_HASH: sha256\n  CRYPTO_KEY_SIZE: "256"\n  CRYPTO_PBKDF: argon2i\n  keyRotationTtl: 720h\n'),
       secret('stringData:\n  projectId: shop-prod-4821\n  tenant_id: 7c1e0f4a-9b2d-4e3f-8a61-d05c2b9e4f17\n  clientId: 0oa4x9q2LmT7vB1s5d8\n  password: change-me\n'),
+      // What kind of machines, beside credentials left for the reader to fill in (cluster-autoscaler's Azure example).
+      secret(`data:\n  ClientSecret: <base64-encoded-client-secret>\n  VMType: ${b64('AKS\n')}\n`),
       // Argo CD's repository Secret as its documentation writes it: settings, and a key elided with `...`.
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  url: ssh://git@example.org/shop/deploy\n  type: helm\n  name: shop\n  project: default\n  sshPrivateKey: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n    ...\n    -----END OPENSSH PRIVATE KEY-----\n',
       // Argo CD's cluster Secret as its documentation writes it: the reader's own token goes where my-token is.
