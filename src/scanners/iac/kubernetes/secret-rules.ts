@@ -32,9 +32,10 @@ const b64 = (value: string) => Buffer.from(value).toString('base64');
 /**
  * Keys that name who, where or what kind, not a credential: a Secret holding only these gives
  * nothing away by itself (Argo CD's repository Secrets hold `type: helm`, `name`, `project` beside the credential;
- * a cloud SQL proxy's Secret its `projectId`, and an OAuth client's its public `clientId`).
+ * a cloud SQL proxy's Secret its `projectId`, an OAuth client's its public `clientId`, and a
+ * bootstrap token's its `auth-extra-groups`, the groups the token authenticates as).
  */
-const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|namespace|host|hostname|port|region|email|database|db_?name|name|type|project|(?:project|account|tenant|subscription|client|app|org|organization)[-_.]?id)$/i;
+const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|groups?|namespace|host|hostname|port|region|email|database|db_?name|name|type|project|(?:project|account|tenant|subscription|client|app|org|organization)[-_.]?id)$/i;
 
 /**
  * Keys that name how a credential is used, not the credential: its cipher, hash, size, key
@@ -211,6 +212,8 @@ const committedSecret = kubeRule({
       secret('stringData:\n  projectId: shop-prod-4821\n  tenant_id: 7c1e0f4a-9b2d-4e3f-8a61-d05c2b9e4f17\n  clientId: 0oa4x9q2LmT7vB1s5d8\n  password: change-me\n'),
       // What kind of machines, beside credentials left for the reader to fill in (cluster-autoscaler's Azure example).
       secret(`data:\n  ClientSecret: <base64-encoded-client-secret>\n  VMType: ${b64('AKS\n')}\n`),
+      // A bootstrap token Secret whose token is left for the reader to fill in: the groups it authenticates as are no credential.
+      secret('stringData:\n  token-id: YOUR_TOKEN_ID\n  token-secret: YOUR_TOKEN_SECRET\n  usage-bootstrap-authentication: "true"\n  auth-extra-groups: system:bootstrappers:kubeadm:default-node-token,system:bootstrappers:worker\n', 'bootstrap.kubernetes.io/token'),
       // Argo CD's repository Secret as its documentation writes it: settings, and a key elided with `...`.
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  url: ssh://git@example.org/shop/deploy\n  type: helm\n  name: shop\n  project: default\n  sshPrivateKey: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n    ...\n    -----END OPENSSH PRIVATE KEY-----\n',
       // Argo CD's cluster Secret as its documentation writes it: the reader's own token goes where my-token is.
