@@ -114,7 +114,7 @@ const workloadCreate = kubeRule({
   id: 'iac/k8s-rbac-workload-create',
   title: 'RBAC role can create or change workloads',
   description:
-    "A Role or ClusterRole can create, update or patch pods or the workloads that make them (Deployments, DaemonSets, StatefulSets, ReplicaSets, Jobs, CronJobs, ReplicationControllers). A pod can run as any service account of its namespace and mount any of its Secrets, ConfigMaps and volumes, so the grant gives every service account's API access and every Secret of the namespace (of every namespace for a ClusterRole bound cluster-wide), and the node itself where Pod Security admission lets privileged or hostPath pods in. Controllers and operators need it for the workloads they manage (a CI runner starting job pods, an operator creating the StatefulSets of its custom resources); the finding names the path so that the grant can be narrowed, and is medium for a ClusterRole bound cluster-wide (or not bound in the file) and low for a Role or a ClusterRole bound only by RoleBindings. Kubernetes's own roles (system:*, admin, edit) and ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in, are not reported; a rule limited by resourceNames (which cannot create) is not either." + SHARED_NOTE,
+    "A Role or ClusterRole can create, update or patch pods or the workloads that make them (Deployments, DaemonSets, StatefulSets, ReplicaSets, Jobs, CronJobs, ReplicationControllers). A pod can run as any service account of its namespace and mount any of its Secrets, ConfigMaps and volumes, so the grant gives every service account's API access and every Secret of the namespace (of every namespace for a ClusterRole bound cluster-wide), and the node itself where Pod Security admission lets privileged or hostPath pods in. Controllers and operators need it for the workloads they manage (a CI runner starting job pods, an operator creating the StatefulSets of its custom resources); the finding names the path so that the grant can be narrowed, and is medium for a ClusterRole bound cluster-wide (or not bound in the file) and low for a Role or a ClusterRole bound only by RoleBindings. Kubernetes's own roles (system:*, admin, edit) and ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in, are not reported; a rule limited by resourceNames (which cannot create) is not either, nor update and patch of Jobs alone, whose pod template the API server keeps as created (cluster-autoscaler's patch of jobs)." + SHARED_NOTE,
   remediation:
     'Grant workload creation with a Role (or a RoleBinding to the ClusterRole) in the namespaces the controller manages rather than cluster-wide, list only the kinds and verbs it uses, limit update and patch to its own objects with resourceNames, and enforce the baseline or restricted Pod Security Standard in those namespaces.',
   severity: 'medium',
@@ -124,12 +124,16 @@ const workloadCreate = kubeRule({
     positive: [
       role('- apiGroups: [""]\n  resources: ["pods"]\n  # expect\n  verbs: ["get", "list", "create"]\n'),
       role('- apiGroups: ["apps"]\n  resources: ["deployments", "statefulsets"]\n  # expect\n  verbs: ["patch"]\n- apiGroups: ["batch"]\n  resources: ["jobs"]\n  # expect\n  verbs: ["*"]\n', 'ClusterRole'),
+      // A CronJob's job template can be changed, and the Jobs it makes next run it.
+      role('- apiGroups: ["batch"]\n  resources: ["jobs", "cronjobs"]\n  # expect\n  verbs: ["update", "patch"]\n', 'ClusterRole'),
       // Aggregated into view, which is read-only: reported.
       renamed(role('- apiGroups: [""]\n  resources: ["pods"]\n  # expect\n  verbs: ["create"]\n', 'ClusterRole'), 'widget-view', '    rbac.authorization.k8s.io/aggregate-to-view: "true"\n'),
     ],
     negative: [
       role('- apiGroups: [""]\n  resources: ["pods", "pods/log"]\n  verbs: ["get", "list", "watch", "delete"]\n'),
       role('- apiGroups: ["apps"]\n  resources: ["deployments/scale"]\n  verbs: ["patch"]\n'),
+      // A Job's pod template is immutable: patch reaches its parallelism and suspend flag (cluster-autoscaler's role).
+      role('- apiGroups: ["batch", "extensions"]\n  resources: ["jobs"]\n  verbs: ["get", "list", "watch", "patch"]\n', 'ClusterRole'),
       role('- apiGroups: ["apps"]\n  resources: ["deployments"]\n  resourceNames: ["web"]\n  verbs: ["get", "patch"]\n'),
       // Wildcard resources: iac/k8s-rbac-wildcard reports them.
       role('- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["*"]\n', 'ClusterRole'),
@@ -141,8 +145,12 @@ const workloadCreate = kubeRule({
   *check(input) {
     for (const r of rbacRules(input)) {
       if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object) || narrowedByName(r)) continue;
-      const grant = granted(r, WORKLOADS, ['create', 'update', 'patch']);
-      if (!grant) continue;
+      const found = granted(r, WORKLOADS, ['create', 'update', 'patch']);
+      // A Job's pod template cannot be changed once it is created (the API server rejects it; a suspended Job's
+      // scheduling fields aside): update and patch reach its parallelism, suspend flag and labels, no new pod.
+      const creates = found !== undefined && (found.verbs.includes('create') || found.verbs.includes('*'));
+      const grant = found && !creates ? { ...found, resources: found.resources.filter((res) => res !== 'jobs') } : found;
+      if (!grant || grant.resources.length === 0) continue;
       const scope = scopeOf(input, r.object);
       const where = scope.scope === 'cluster' ? 'in every namespace' : 'of its namespace';
       // Update and patch of a running pod change little of it, its image among them.
