@@ -1364,23 +1364,33 @@ const rbacExec = kubeRule({
   id: 'iac/k8s-rbac-exec-attach',
   title: 'RBAC role can exec into or attach to pods',
   description:
-    "Access to pods/exec or pods/attach lets a subject run commands in any pod in scope, with that pod's service account, secrets and network position. Kubernetes's own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in.",
+    "Access to pods/exec or pods/attach lets a subject run commands in any pod in scope, with that pod's service account, secrets and network position. Kubernetes's own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A later rule of a role already reported that grants no subresource the earlier ones did not is not reported again.",
   remediation: 'Remove pods/exec and pods/attach from application roles; grant them temporarily to people who debug, not to workloads.',
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
-    positive: [role('- apiGroups: [""]\n  # expect\n  resources: ["pods", "pods/attach"]\n  verbs: ["get", "create"]\n'), role('- apiGroups: [""]\n  # expect\n  resources: ["pods/exec"]\n  verbs: ["create"]\n')],
+    positive: [
+      role('- apiGroups: [""]\n  # expect\n  resources: ["pods", "pods/attach"]\n  verbs: ["get", "create"]\n'),
+      role('- apiGroups: [""]\n  # expect\n  resources: ["pods/exec"]\n  verbs: ["create"]\n'),
+      // A later rule that grants the same subresources again (kubeflow's kubeflow-kubernetes-edit: read verbs, then write verbs) is no second finding; one that adds another is.
+      role('- apiGroups: [""]\n  # expect\n  resources: ["pods/exec"]\n  verbs: ["get"]\n- apiGroups: [""]\n  resources: ["pods/exec"]\n  verbs: ["create"]\n- apiGroups: [""]\n  # expect\n  resources: ["pods/exec", "pods/attach"]\n  verbs: ["create"]\n'),
+    ],
     negative: [
       role('- apiGroups: [""]\n  resources: ["pods", "pods/log"]\n  verbs: ["get"]\n'),
       renamed(role('- apiGroups: [""]\n  resources: ["pods/exec"]\n  verbs: ["create"]\n', 'ClusterRole'), 'widget-admin', '    rbac.authorization.k8s.io/aggregate-to-admin: "true"\n'),
     ],
   },
   *check(input) {
+    // The subresources already reported for each role: a later rule that grants them again is the same finding.
+    const reported = new Map<KubeObject, Set<string>>();
     for (const r of rbacRules(input)) {
       if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object)) continue;
       const sub = r.resources.filter((res) => res === 'pods/exec' || res === 'pods/attach');
-      if (sub.length > 0 && r.verbs.some((v) => v === 'create' || v === 'get' || v === '*'))
-        yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants ${sub.join(' and ')}: commands in other pods.`, resource: objectLabel(r.object) };
+      if (sub.length === 0 || !r.verbs.some((v) => v === 'create' || v === 'get' || v === '*')) continue;
+      const before = reported.get(r.object) ?? new Set<string>();
+      if (sub.every((res) => before.has(res))) continue;
+      reported.set(r.object, new Set([...before, ...sub]));
+      yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants ${sub.join(' and ')}: commands in other pods.`, resource: objectLabel(r.object) };
     }
   },
 });
@@ -1389,22 +1399,29 @@ const rbacPortForward = kubeRule({
   id: 'iac/k8s-rbac-port-forward',
   title: 'RBAC role can port-forward to pods',
   description:
-    'Access to pods/portforward opens a tunnel to any port of any pod in scope, bypassing Services, NetworkPolicies and ingress authentication. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in.',
+    'Access to pods/portforward opens a tunnel to any port of any pod in scope, bypassing Services, NetworkPolicies and ingress authentication. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A role is reported once, on its first rule that grants it.',
   remediation: 'Remove pods/portforward from the role.',
   severity: 'medium',
   cwe: ['CWE-269'],
   examples: {
-    positive: [role('- apiGroups: [""]\n  # expect\n  resources: ["pods", "pods/portforward"]\n  verbs: ["get", "create"]\n')],
+    positive: [
+      role('- apiGroups: [""]\n  # expect\n  resources: ["pods", "pods/portforward"]\n  verbs: ["get", "create"]\n'),
+      // One finding per role, on its first rule that grants it.
+      role('- apiGroups: [""]\n  # expect\n  resources: ["pods/portforward"]\n  verbs: ["get"]\n- apiGroups: [""]\n  resources: ["pods", "pods/portforward"]\n  verbs: ["create"]\n'),
+    ],
     negative: [
       role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get"]\n'),
       renamed(role('- apiGroups: [""]\n  resources: ["pods/portforward"]\n  verbs: ["create"]\n', 'ClusterRole'), 'system:kube-scheduler'),
     ],
   },
   *check(input) {
+    // A role reported once: a later rule that grants pods/portforward again is the same finding.
+    const reported = new Set<KubeObject>();
     for (const r of rbacRules(input)) {
-      if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object)) continue;
-      if (r.resources.includes('pods/portforward') && r.verbs.some((v) => v === 'create' || v === 'get' || v === '*'))
-        yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants pods/portforward.`, resource: objectLabel(r.object) };
+      if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object) || reported.has(r.object)) continue;
+      if (!r.resources.includes('pods/portforward') || !r.verbs.some((v) => v === 'create' || v === 'get' || v === '*')) continue;
+      reported.add(r.object);
+      yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants pods/portforward.`, resource: objectLabel(r.object) };
     }
   },
 });
