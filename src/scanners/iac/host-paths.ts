@@ -54,6 +54,12 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) =
     what: (h) => `the ${h}'s runtime state: the sockets, network namespaces and run-time configuration of its services and container runtime`,
   },
   { path: /^\/(?:var\/)?run\/[^/]+\.sock$/, what: (h) => `the socket of a service of the ${h}` },
+  // Where CSI drivers (node-driver-registrar) and other plugins register their sockets: the kubelet then hands the plugin
+  // of a driver's name the volumes of that driver, with the Secrets and service account tokens it passes to it.
+  {
+    path: /^\/var\/lib\/kubelet\/plugins_registry(?:\/|$)/,
+    what: (h) => `the kubelet's plugin registration folder: a plugin registered there under a driver's name is handed that driver's volumes on the ${h}, with the Secrets and tokens the kubelet passes it`,
+  },
   { path: /^\/var\/lib\/kubelet(?!\/plugins\/(?!kubernetes\.io(?:\/|$))[^/]+(?:\/|$))(?:\/|$)/, what: (h) => `the kubelet's state, with the Secrets and volumes of every pod on the ${h}` },
   { path: /^\/var\/lib\/(?:docker|containerd|containers|rancher|k0s|dockershim|cri-dockerd)(?:\/|$)/, what: (h) => `the container runtime's data, with the files and logs of every container on the ${h}` },
   { path: /^\/var\/lib\/etcd(?:\/|$)/, what: () => "etcd's data, with every Secret of the cluster" },

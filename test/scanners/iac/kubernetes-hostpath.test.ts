@@ -38,6 +38,8 @@ test('hostpath-sensitive: paths into the node or other workloads are sensitive; 
   const message = (path: string) => found.find((f) => f.rule === 'hostpath-sensitive' && f.path === path)!.message;
   assert.equal(message('/var/log'), 'Pod/app mounts /var/log from the node: the logs of every pod and service on the node.');
   assert.match(message('/var/lib/kubelet/pods'), /the kubelet's state, with the Secrets and volumes of every pod on the node/);
+  // The registration folder says what registering there gives (spire's and every CSI driver's node-driver-registrar mount it).
+  assert.match(message('/var/lib/kubelet/plugins_registry'), /^Pod\/app mounts \/var\/lib\/kubelet\/plugins_registry from the node: the kubelet's plugin registration folder: a plugin registered there under a driver's name is handed that driver's volumes on the node/);
   assert.match(message('/etc/kubernetes/'), /the kubelet's credentials/);
   assert.match(message('/var/log/auth.log'), /the node's own logs, with its logins/);
 });
