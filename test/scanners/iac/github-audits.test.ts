@@ -56,6 +56,13 @@ describe('expression reader', () => {
     assert.equal(evaluate(tree("!(github.event_name == 'PUSH' && github.ref_type == 'tag')"), tagPush), false);
     assert.equal(evaluate(tree("github.ref_type != 'tag' || inputs.cache"), tagPush), 'unknown');
     assert.equal(evaluate(tree("github.ref_type != 'tag' && inputs.cache"), tagPush), false);
+    // A list written in the file: membership is known when every item can be compared.
+    assert.equal(evaluate(tree("contains(fromJSON('[\"pull_request\", \"merge_group\"]'), github.event_name)"), tagPush), false);
+    assert.equal(evaluate(tree("contains(fromJSON('[\"Push\", \"schedule\"]'), github.event_name)"), tagPush), true);
+    assert.equal(evaluate(tree("contains(fromJSON('[\"refs/tags/v1\"]'), github.ref)"), tagPush), 'unknown');
+    assert.equal(evaluate(tree("contains(fromJSON('[\"refs/heads/main\"]'), github.ref)"), tagPush), false);
+    assert.equal(evaluate(tree("contains(fromJSON('[\"push\"]'), inputs.event)"), tagPush), 'unknown');
+    assert.equal(evaluate(tree("contains(fromJSON(inputs.list), github.event_name)"), tagPush), 'unknown');
     assert.equal(inputIsOn('false'), false);
     assert.equal(inputIsOn(' TRUE '), true);
     assert.equal(inputIsOn('unknown'), undefined);

@@ -424,6 +424,8 @@ export function evaluate(node: ExprNode, facts: EventFacts): Value {
     case 'call': {
       if (node.name !== 'startswith' && node.name !== 'endswith' && node.name !== 'contains') return UNKNOWN;
       if (node.args.length !== 2) return UNKNOWN;
+      const list = node.name === 'contains' ? literalList(node.args[0]!) : undefined;
+      if (list) return memberOf(list, evaluate(node.args[1]!, facts));
       const [subject, search] = node.args.map((a) => evaluate(a, facts)) as [Value, Value];
       // UNKNOWN is itself a string: without this, startsWith(<unknown>, 'x') would read 'unknown'.
       if (typeof search !== 'string' || search === UNKNOWN || subject === UNKNOWN) return UNKNOWN;
@@ -440,6 +442,36 @@ export function evaluate(node: ExprNode, facts: EventFacts): Value {
       return UNKNOWN;
     }
   }
+}
+
+/**
+ * The items of a list written in the file, `fromJSON('["push", "schedule"]')`: strings,
+ * numbers, booleans and nulls only. Undefined for anything else.
+ */
+function literalList(node: ExprNode): Array<string | number | boolean | null> | undefined {
+  if (node.kind !== 'call' || node.name !== 'fromjson' || node.args.length !== 1) return undefined;
+  const arg = node.args[0]!;
+  if (arg.kind !== 'literal' || typeof arg.value !== 'string') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(arg.value);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))) return undefined;
+  return parsed as Array<string | number | boolean | null>;
+}
+
+/** `contains(list, item)`: true when an item equals the value, false when none can, unknown otherwise. */
+function memberOf(list: ReadonlyArray<string | number | boolean | null>, value: Value): Value {
+  if (value === UNKNOWN) return UNKNOWN;
+  let open = false;
+  for (const item of list) {
+    const same = equal(item, value);
+    if (same === true) return true;
+    if (same === undefined) open = true;
+  }
+  return open ? UNKNOWN : false;
 }
 
 /** Whether a value given to an action input reads as on, as the actions toolkit reads a boolean input. */

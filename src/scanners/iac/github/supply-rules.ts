@@ -618,6 +618,8 @@ export const cachePoisoning = workflowRule({
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\n  pull_request:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.cargo\n          key: cargo-home\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        if: github.event_name == \'pull_request\'\n      - run: cargo build --release\n      - uses: softprops/action-gh-release@c95fe1489396fe8a9eb87c0abf8aa5b2ef267fda # v2.2.1\n        if: startsWith(github.ref, \'refs/tags/\')\n',
       // The build cache is restored only off main; the canary is uploaded only from main: no run does both.
       'name: ci\non:\n  push:\n    branches: [main]\n  pull_request:\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: github.ref != \'refs/heads/main\'\n        with:\n          path: ./target\n          key: target\n      - run: cargo build --release\n      - if: github.ref == \'refs/heads/main\'\n        run: aws s3 sync ./target/release/ "s3://downloads/canary/$GITHUB_SHA/"\n',
+      // The job runs only for pull requests and merge queues (a list written with fromJSON); its upload runs only on a push to stable.
+      'name: ci\non:\n  pull_request:\n  merge_group:\n  push:\n    branches: [main, stable]\npermissions: {}\njobs:\n  build-pr:\n    if: ${{ contains(fromJSON(\'["pull_request", "merge_group"]\'), github.event_name) }}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: target\n          key: target\n      - run: cargo build --release\n      - if: github.event_name == \'push\' && github.ref == \'refs/heads/stable\'\n        run: aws s3 cp --recursive dist/ s3://downloads/app/\n',
       // GoReleaser building a snapshot publishes nothing, and the job runs only for pull requests.
       'name: ci\non:\n  push:\n    tags: ["v*"]\n  pull_request:\npermissions: {}\njobs:\n  check:\n    if: github.event_name == \'pull_request\'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./...\n  snapshot:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: build --snapshot\n      - run: goreleaser release --snapshot --clean\n'.replace('push:\n    tags: ["v*"]', 'push:\n    branches: [release]'),
     ],
@@ -626,6 +628,8 @@ export const cachePoisoning = workflowRule({
     const workflowTriggers = releaseTriggers(wf);
     const runs = runKinds(wf);
     for (const job of wf.jobs) {
+      // The runs the job takes part in: its own `if:` may keep it to pull requests.
+      const jobRuns = runs.filter((facts) => !skippedFor(job, facts));
       const publishers = job.steps.filter((step) => publishes(wf, step));
       // A job that publishes nothing itself may build what a later job publishes.
       const downstream = publishers.length === 0 ? publishingDownloader(wf, job) : undefined;
@@ -635,7 +639,7 @@ export const cachePoisoning = workflowRule({
         // The release runs the cache step takes part in: its own `if:` may leave it out of them (`!startsWith(github.ref, 'refs/tags/')`).
         const stepTriggers = triggers.filter((t) => !skippedFor(step, RELEASE_FACTS[t.kind]));
         // A publishing step that runs in the same runs as the cache step: not one that runs on tags only beside a cache step that never does.
-        const publisher = publishers.find((p) => runs.some((facts) => !skippedFor(step, facts) && !skippedFor(p, facts))) ?? (downstream && runs.some((facts) => !skippedFor(step, facts)) ? downstream : undefined);
+        const publisher = publishers.find((p) => jobRuns.some((facts) => !skippedFor(step, facts) && !skippedFor(p, facts))) ?? (downstream && jobRuns.some((facts) => !skippedFor(step, facts)) ? downstream : undefined);
         // A push to a release branch is not a release by itself (tests run there too): the job must publish.
         // Nor is a tag or a release for a job that only lints or tests.
         const releases = (stepTriggers.some((t) => t.kind !== 'branch') && !checks) || (publisher !== undefined && stepTriggers.length > 0);
