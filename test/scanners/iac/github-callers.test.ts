@@ -152,6 +152,12 @@ test('a reusable workflow that a release workflow calls builds the release: its 
   // Called for pull requests only, or kept out of tag pushes by the calling job's if:, it builds no release.
   assert.deepEqual(await poisoning({ '.github/workflows/build.yml': build, '.github/workflows/ci.yml': caller('  pull_request:\n') }), []);
   assert.deepEqual(await poisoning({ '.github/workflows/build.yml': build, '.github/workflows/release.yml': caller(tags, "    if: \"!startsWith(github.ref, 'refs/tags/')\"\n") }), []);
+  // Called by the tag workflow's test job, a workflow that publishes nothing runs tests (buildkit's .test.yml).
+  const tests = caller(tags).replace('jobs:\n  build:\n', 'jobs:\n  test:\n');
+  assert.deepEqual(await poisoning({ '.github/workflows/build.yml': build, '.github/workflows/release.yml': tests }), []);
+  // Unless the called workflow publishes itself, whatever the calling job is named.
+  const publishing = build.replace('go build -o dist/tool ./cmd/tool', 'gh release upload "$GITHUB_REF_NAME" dist/tool');
+  assert.equal((await poisoning({ '.github/workflows/build.yml': publishing, '.github/workflows/release.yml': tests })).length, 1);
 });
 
 /** `path:line severity` of the dangerous-trigger findings of a scanned tree. */

@@ -279,10 +279,13 @@ function releaseTriggers(wf: Workflow, seen = new Set<Workflow>()): ReleaseTrigg
   // A reusable workflow runs in the runs of the jobs that call it: a build a release workflow calls is part of that release.
   if (wf.triggers.has('workflow_call') && !seen.has(wf)) {
     seen.add(wf);
-    for (const { caller, job, label } of wf.callers?.callingJobs?.(wf) ?? [])
+    for (const { caller, job, label } of wf.callers?.callingJobs?.(wf) ?? []) {
+      // A check job of the caller (`test: uses: ./.github/workflows/.test.yml`) runs a workflow that publishes nothing as tests: no release of the caller comes through it.
+      if (checksOnly(caller, job) && !wf.jobs.some((j) => j.steps.some((s) => publishes(wf, s)))) continue;
       for (const trigger of releaseTriggers(caller, seen))
         if (!skippedFor(job, RELEASE_FACTS[trigger.kind]) && !out.some((t) => t.kind === trigger.kind))
           out.push({ kind: trigger.kind, label: `${trigger.label.replace(/ \(through .*\)$/, '')} (through ${label})` });
+    }
   }
   if (wf.triggers.has('release')) out.push({ kind: 'release', label: 'release' });
   const push = get(wf.root, 'on', 'push') ?? get(wf.root, 'true', 'push');
