@@ -37,7 +37,7 @@ const REPORT_OPTION = /^--?(?:[\w]+[-_])*(?:json|junit(?:xml)?|\w*report|reporte
 
 /** Options that take no value, by tool; any other option takes the next word unless written `--opt=value`. */
 const FLAGS: Readonly<Record<string, RegExp>> = {
-  aws: /^--(?:recursive|quiet|delete|no-progress|only-show-errors|follow-symlinks|no-follow-symlinks|exact-timestamps|size-only|no-guess-mime-type|force-glacier-transfer|ignore-glacier-warnings|no-paginate|debug|no-verify-ssl|no-sign-request)$/,
+  aws: /^--(?:recursive|quiet|delete|no-progress|only-show-errors|follow-symlinks|no-follow-symlinks|exact-timestamps|size-only|no-guess-mime-type|force-glacier-transfer|ignore-glacier-warnings|no-paginate|debug|no-verify-ssl|no-sign-request|no-cli-pager|no-cli-auto-prompt)$/,
   gsutil: /^-[mqDrRenNcCdUuPIAJ]+$/,
   gcloud: /^(?:-[rnRq]|--(?:recursive|no-clobber|delete-unmatched-destination-objects|quiet|continue-on-error|preserve-posix|skip-if-dest-has-newer-mtime|checksums-only|no-ignore-symlinks|gzip-in-flight-all|gzip-local-all|do-not-decompress|print-created-message|exclude-symlinks|skip-unsupported))$/,
 };
@@ -64,7 +64,13 @@ function positionals(tool: string, words: readonly string[]): string[] {
 function copyArguments(words: readonly string[]): { tool: string; subcommand: string; rest: string[] } | undefined {
   const tool = basename(words[0] ?? '');
   const copy = /^(?:cp|sync|mv|rsync)$/;
-  if ((tool === 'aws' && words[1] === 's3') || (tool === 'gcloud' && words[1] === 'storage'))
+  if (tool === 'aws') {
+    // Global options before the service: `aws --debug s3 cp`, `aws --region us-east-1 s3 sync`.
+    let i = 1;
+    while (i < words.length && words[i]!.startsWith('-')) i += words[i]!.includes('=') || FLAGS.aws!.test(words[i]!) ? 1 : 2;
+    return words[i] === 's3' && copy.test(words[i + 1] ?? '') ? { tool, subcommand: words[i + 1]!, rest: words.slice(i + 2) } : undefined;
+  }
+  if (tool === 'gcloud' && words[1] === 'storage')
     return copy.test(words[2] ?? '') ? { tool, subcommand: words[2]!, rest: words.slice(3) } : undefined;
   if (tool === 'gsutil') {
     // Top-level options before the subcommand: -m, -q, and -h/-o/-u with a value.
@@ -204,7 +210,7 @@ export function checkOutputs(scripts: readonly string[]): Set<string> {
  */
 export function uploadsToBucket(line: string, reports: () => ReadonlySet<string> = () => new Set()): boolean {
   // Most lines name none of the tools: no need to read them as shell.
-  if (!/\b(?:aws\s+s3|gsutil|gcloud\s+storage|az\s+storage)\b/.test(line)) return false;
+  if (!/\b(?:aws\s.*\bs3|gsutil|gcloud\s+storage|az\s+storage)\b/.test(line)) return false;
   return commandsOf(line).some((command) => {
     const words = effectiveWords(command).map((w) => w.text);
     if (basename(words[0] ?? '') === 'az' && words[1] === 'storage' && words[2] === 'blob' && /^(?:upload|upload-batch|sync)$/.test(words[3] ?? '')) return !words.includes('--dryrun');

@@ -12,6 +12,10 @@ it('uploads to a bucket: the destination is a bucket and the source is not', () 
     'gsutil -h "Cache-Control:no-cache" cp latest.txt gs://downloads/',
     'gcloud storage cp --cache-control=no-cache latest.txt gs://downloads/',
     'az storage blob upload-batch -d releases -s dist',
+    // Global options before the service (rustup's Windows deploy steps).
+    'aws --debug s3 cp --recursive dist s3://downloads/app/dist',
+    'aws --region us-east-1 --profile release s3 sync dist/ s3://downloads/app/',
+    'aws --endpoint-url=https://storage.example.org s3 cp app.tar.gz s3://downloads/',
   ])
     assert.equal(uploadsToBucket(line), true, line);
 });
@@ -21,6 +25,8 @@ it('downloads, listings and rehearsals upload nothing', () => {
     'aws s3 cp s3://fixtures/corpus.zip .',
     'aws s3 cp --region us-east-1 s3://fixtures/corpus.zip ./corpus.zip',
     'aws s3 ls s3://downloads',
+    'aws --debug s3 cp s3://fixtures/corpus.zip .',
+    'aws --profile s3 sts get-caller-identity',
     'aws s3 sync dist s3://downloads --dryrun',
     'gsutil cp gs://fixtures/corpus.zip .',
     'gsutil -m rsync -n -r dist gs://downloads',
