@@ -32,6 +32,11 @@ const REPORT_PATH = new RegExp(
   'i',
 );
 
+/** Whether a path is named as a check's output (report.html, test-results/, coverage, SARIF...): what a storage upload of it ships is no build. */
+export function isReportPath(path: string): boolean {
+  return REPORT_PATH.test(normalPath(path.trim()));
+}
+
 /** Options of a check's command that name the file its results go to: --json, --junitxml, --wptreport, --benchmark-json, --export-json, --cov-report, --log-file, --sarif... */
 const REPORT_OPTION = /^--?(?:[\w]+[-_])*(?:json|junit(?:xml)?|\w*report|reporter|results?|log|sarif|lcov|cov(?:erage)?|bench(?:mark)?)(?:[-_][\w]+)*$/i;
 
