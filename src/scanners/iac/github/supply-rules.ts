@@ -79,7 +79,7 @@ const STORAGE_UPLOAD_ACTIONS: Readonly<Record<string, string>> = {
   'google-github-actions/upload-cloud-storage': 'path',
 };
 
-const PUBLISH_COMMAND = /\b(?:npm|pnpm|yarn|bun)\s+publish\b|\bchangeset\s+publish\b|\blerna\s+publish\b|\bcargo\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bnuget\s+push\b|\bdocker\s+(?:image\s+)?push\b|\bgh\s+release\s+(?:create|upload)\b|\b(?:poetry|uv|hatch|flit)\s+publish\b|\bgoreleaser\s+release\b/;
+const PUBLISH_COMMAND = /\b(?:npm|pnpm|yarn|bun)\s+publish\b|\bchangeset\s+publish\b|\blerna\s+publish\b|\bcargo\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bnuget\s+push\b|\bdocker\s+(?:image\s+)?push\b|\bdocker\s+buildx\s+(?:build|bake)\b.*\s--push\b|\bdocker\s+buildx\s+imagetools\s+create\b|\bgh\s+release\s+(?:create|upload)\b|\b(?:poetry|uv|hatch|flit)\s+publish\b|\bgoreleaser\s+release\b/;
 
 /**
  * GoReleaser arguments that publish nothing: `check`, `build`, `healthcheck`... and a
@@ -132,7 +132,9 @@ function publishes(wf: Workflow, step: Step, depth = 0): boolean {
   if (storage) return !isReportPath(withValue(step, STORAGE_UPLOAD_ACTIONS[storage]!)?.value ?? '');
   // changesets/action opens the version pull request, and runs its `publish` command once no changeset is left.
   if (isAction(step, 'changesets/action')) return (withValue(step, 'publish')?.value.trim() ?? '') !== '';
-  if (isAction(step, 'docker/build-push-action')) return withValue(step, 'push')?.value === 'true';
+  // push: true, or an image output pushed by itself (outputs: type=image,push-by-digest=true,push=true).
+  if (isAction(step, 'docker/build-push-action') || isAction(step, 'docker/bake-action'))
+    return withValue(step, 'push')?.value.trim() === 'true' || /(?:^|[\s,])push=true\b/.test(withValue(step, 'outputs')?.value ?? '') || /(?:^|\s)\S*\.output=[^\n]*\bpush=true\b/.test(withValue(step, 'set')?.value ?? '');
   if (step.run === undefined || typeof step.run.value !== 'string') return false;
   // The reports and pointers the job's scripts write, read only for a line that copies to a bucket.
   let reports: Set<string> | undefined;
@@ -600,6 +602,9 @@ export const cachePoisoning = workflowRule({
       'name: release\non:\n  create:\n    tags: ["v*"]\npermissions: {}\njobs:\n  release:\n    if: startsWith(github.ref, \'refs/tags/v\')\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make dist VERSION="$GITHUB_REF_NAME"\n      - run: ./scripts/upload.sh _dist\n',
       // A canary build on main, copied to blob storage by an action (helm's canary-release).
       workflow('      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make dist VERSION=canary\n      - uses: bacongobbler/azure-blob-storage-upload@50f7d898b7697e864130ea04c303ca38b5751c50 # v3.0.0\n        with:\n          source_dir: _dist\n          container_name: ${{ secrets.CONTAINER }}\n          connection_string: ${{ secrets.STORAGE }}\n', '\n  push:\n    branches: [main]'),
+      // An image pushed by digest from main: build-push-action's output pushes it (black's docker.yml).
+      workflow('      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          outputs: type=image,push-by-digest=true,name-canonical=true,push=true\n          tags: example.org/app\n          # expect\n          cache-from: type=gha,scope=linux-amd64\n', '\n  push:\n    branches: [main]'),
+      workflow('      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make build\n      - run: docker buildx build --platform linux/amd64,linux/arm64 -t example.org/app:edge --push .\n', '\n  push:\n    branches: [main]'),
       // A script's buildx build reads the GitHub Actions cache once an earlier step exposes the runtime; the option may sit in a variable.
       'name: release\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: crazy-max/ghaction-github-runtime@04d248b84655b509d8c44dc1d6f990c879747487 # v4.0.0\n      # expect\n      - run: |\n          cache="--cache-from=type=gha,scope=release --cache-to=type=gha,scope=release"\n          docker buildx build ${cache} -o releases/ .\n      - run: gh release upload "$GITHUB_REF_NAME" releases/*\n',
       // A canary build on main, copied to a download bucket: what the cache held is what users download.
@@ -623,6 +628,8 @@ export const cachePoisoning = workflowRule({
       "name: release\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          push: true\n          tags: example.org/app:${{ github.ref_name }}\n          cache-from: type=registry,ref=${{ vars.IMAGE }}:buildcache\n          cache-to: type=registry,ref=${{ vars.IMAGE }}:buildcache,mode=max\n",
       // Test results copied to a bucket by an action ship nothing.
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./... -json > test-results/go.json\n      - uses: google-github-actions/upload-cloud-storage@386ab77f37fdf51c0e38b3d229fad286861cc0d0 # v2.2.1\n        with:\n          path: test-results\n          destination: ci-reports\n', '\n  push:\n    branches: [main]'),
+      // An image built and loaded into the runner's Docker, not pushed.
+      workflow('      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          outputs: type=docker,dest=/tmp/app.tar\n          tags: example.org/app\n          cache-from: type=gha\n      - run: docker buildx build --load -t app:test . && docker run app:test --self-test\n', '\n  push:\n    branches: [main]'),
       // Without the runtime exposed to scripts, buildx cannot reach the GitHub Actions cache from a run step.
       'name: release\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx build --cache-from type=gha -o releases/ .\n      - run: gh release upload "$GITHUB_REF_NAME" releases/*\n',
       // Off on every tag push and release, the only events this workflow runs on.
