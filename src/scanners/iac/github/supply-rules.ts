@@ -241,6 +241,31 @@ function outputsReachOtherJobs(wf: Workflow, job: Job, seen: Set<Job>): boolean 
   return wf.jobs.some((j) => neededJobs(wf, j).includes(job) && !checksOnly(wf, j, seen));
 }
 
+/** Whether a job publishes, signs and hands on nothing that a job other than a check takes (outputs, artifacts, attestations). */
+function handsNothingOn(wf: Workflow, job: Job, seen: Set<Job>): boolean {
+  if (outputsReachOtherJobs(wf, job, seen)) return false;
+  if (job.steps.some((step) => publishes(wf, step))) return false;
+  for (const step of job.steps) {
+    const action = step.uses ? parseUses(step.uses).action.toLowerCase() : undefined;
+    if (!action || !HANDS_ON.test(action)) continue;
+    if (action !== 'actions/upload-artifact' || uploadReachesOtherJobs(wf, step, seen)) return false;
+  }
+  return !job.steps.some((step) => /\bcosign\s+sign\b|\bgpg\b.*--(?:detach-)?sign\b/.test(typeof step.run?.value === 'string' ? step.run.value : ''));
+}
+
+/**
+ * A job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`)
+ * that nobody merges in the job (no `gh pr merge`, no auto-merge), and that publishes and
+ * hands on nothing else: what its cache changes reaches a reviewer's diff, not a release,
+ * even on a release event (goreleaser's generate.yml regenerates its docs when a release is published).
+ */
+function opensPullRequestOnly(wf: Workflow, job: Job): boolean {
+  const scripts = job.steps.map((step) => (typeof step.run?.value === 'string' ? step.run.value : '')).join('\n');
+  const opens = job.steps.some((step) => isAction(step, 'peter-evans/create-pull-request')) || /\bgh\s+pr\s+create\b/.test(scripts);
+  if (!opens || /\bgh\s+pr\s+merge\b/.test(scripts) || job.steps.some((step) => /merge/i.test(step.uses ?? ''))) return false;
+  return handsNothingOn(wf, job, new Set([job]));
+}
+
 /**
  * A job that only lints or tests (by its id or name, or by every command it runs), and
  * publishes, signs and hands on nothing (no outputs or artifacts that a job other than a
@@ -250,14 +275,7 @@ export function checksOnly(wf: Workflow, job: Job, seen = new Set<Job>()): boole
   // A cycle of needs or downloads: the job in question is judged by the path that led here.
   if (seen.has(job)) return true;
   seen.add(job);
-  if (outputsReachOtherJobs(wf, job, seen)) return false;
-  if (job.steps.some((step) => publishes(wf, step))) return false;
-  for (const step of job.steps) {
-    const action = step.uses ? parseUses(step.uses).action.toLowerCase() : undefined;
-    if (!action || !HANDS_ON.test(action)) continue;
-    if (action !== 'actions/upload-artifact' || uploadReachesOtherJobs(wf, step, seen)) return false;
-  }
-  if (job.steps.some((step) => /\bcosign\s+sign\b|\bgpg\b.*--(?:detach-)?sign\b/.test(typeof step.run?.value === 'string' ? step.run.value : ''))) return false;
+  if (!handsNothingOn(wf, job, seen)) return false;
   if (CHECK_JOB.test(job.id) || CHECK_JOB.test(text(get(job.node, 'name')) ?? '')) return true;
   const lines = job.steps.flatMap((step) => (typeof step.run?.value === 'string' ? step.run.value.split('\n') : [])).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   const checks = lines.filter((line) => !INSTALL_COMMAND.test(line));
@@ -569,7 +587,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -605,6 +623,8 @@ export const cachePoisoning = workflowRule({
       // An image pushed by digest from main: build-push-action's output pushes it (black's docker.yml).
       workflow('      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          outputs: type=image,push-by-digest=true,name-canonical=true,push=true\n          tags: example.org/app\n          # expect\n          cache-from: type=gha,scope=linux-amd64\n', '\n  push:\n    branches: [main]'),
       workflow('      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make build\n      - run: docker buildx build --platform linux/amd64,linux/arm64 -t example.org/app:edge --push .\n', '\n  push:\n    branches: [main]'),
+      // The pull request is merged by the job itself: nobody reviews what the cache changed before the release ships it.
+      workflow('      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go run ./cmd/docgen\n      - run: |\n          gh pr create --fill --head auto-docs\n          gh pr merge --auto --squash auto-docs\n', 'release'),
       // A script's buildx build reads the GitHub Actions cache once an earlier step exposes the runtime; the option may sit in a variable.
       'name: release\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: crazy-max/ghaction-github-runtime@04d248b84655b509d8c44dc1d6f990c879747487 # v4.0.0\n      # expect\n      - run: |\n          cache="--cache-from=type=gha,scope=release --cache-to=type=gha,scope=release"\n          docker buildx build ${cache} -o releases/ .\n      - run: gh release upload "$GITHUB_REF_NAME" releases/*\n',
       // A canary build on main, copied to a download bucket: what the cache held is what users download.
@@ -630,6 +650,8 @@ export const cachePoisoning = workflowRule({
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./... -json > test-results/go.json\n      - uses: google-github-actions/upload-cloud-storage@386ab77f37fdf51c0e38b3d229fad286861cc0d0 # v2.2.1\n        with:\n          path: test-results\n          destination: ci-reports\n', '\n  push:\n    branches: [main]'),
       // An image built and loaded into the runner's Docker, not pushed.
       workflow('      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          outputs: type=docker,dest=/tmp/app.tar\n          tags: example.org/app\n          cache-from: type=gha\n      - run: docker buildx build --load -t app:test . && docker run app:test --self-test\n', '\n  push:\n    branches: [main]'),
+      // On a published release, a job that regenerates the docs and opens a pull request with them: a reviewer sees what the cache changed.
+      workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go run ./cmd/docgen\n      - uses: peter-evans/create-pull-request@271a8d0340265f705b14b6d32b9829c1cb33d45e # v7.0.8\n        with:\n          branch: auto-update-docs\n          title: update generated docs\n', 'release'),
       // Without the runtime exposed to scripts, buildx cannot reach the GitHub Actions cache from a run step.
       'name: release\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker buildx build --cache-from type=gha -o releases/ .\n      - run: gh release upload "$GITHUB_REF_NAME" releases/*\n',
       // Off on every tag push and release, the only events this workflow runs on.
@@ -684,7 +706,7 @@ export const cachePoisoning = workflowRule({
       // A job that publishes nothing itself may build what a later job publishes.
       const downstream = publishers.length === 0 ? publishingDownloader(wf, job) : undefined;
       const triggers = workflowTriggers.filter((t) => !skippedFor(job, RELEASE_FACTS[t.kind]));
-      const checks = checksOnly(wf, job);
+      const checks = checksOnly(wf, job) || opensPullRequestOnly(wf, job);
       for (const step of job.steps) {
         // The release runs the cache step takes part in: its own `if:` may leave it out of them (`!startsWith(github.ref, 'refs/tags/')`).
         const stepTriggers = triggers.filter((t) => !skippedFor(step, RELEASE_FACTS[t.kind]));
