@@ -61,6 +61,16 @@ test('release cache poisoning: a publishing step makes a push-to-main job a rele
   assert.deepEqual(findings(job(noPublish), 'iac/gha-release-cache-poisoning'), []);
 });
 
+test('release cache poisoning: each release branch is its own run, named in the message; a push to one counts where the job publishes on it', () => {
+  const on = '\n  push:\n    branches: [main, "release/*", stable]';
+  const cache = '      - uses: actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: target\n          key: target\n';
+  const stableJob = `name: ci\non:${on}\npermissions: {}\njobs:\n  stable:\n    if: github.ref_name == 'stable'\n    runs-on: ubuntu-latest\n    steps:\n${cache}      - run: aws s3 cp --recursive dist/ s3://downloads/app/\n`;
+  assert.deepEqual(findings(stableJob, 'iac/gha-release-cache-poisoning').map((f) => f.message.replace(/^.*in a job that /, '')), ['runs on push to stable; a poisoned cache entry would end up in the release.']);
+  // Run on main and release/*, the job uploads only from main: it publishes, but not on a release branch.
+  const mainJob = `name: ci\non:${on}\npermissions: {}\njobs:\n  main:\n    if: github.ref_name == 'main' || startsWith(github.ref_name, 'release/')\n    runs-on: ubuntu-latest\n    steps:\n${cache}      - name: Upload\n        if: github.ref == 'refs/heads/main'\n        run: aws s3 cp --recursive dist/ s3://downloads/app/\n`;
+  assert.deepEqual(findings(mainJob, 'iac/gha-release-cache-poisoning').map((f) => f.message.replace(/^.*in a job that /, '')), ['publishes (job main step "Upload"); a poisoned cache entry would end up in the release.']);
+});
+
 test('broad permissions: contents: write at the top is high when a job inherits it', () => {
   const wf = 'name: ci\non: push\npermissions:\n  contents: write\n  issues: write\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n';
   assert.deepEqual(findings(wf, 'iac/gha-broad-permissions').map((f) => [f.location.startLine, f.severity]), [[4, 'high'], [5, 'medium']]);

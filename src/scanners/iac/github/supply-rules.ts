@@ -300,6 +300,22 @@ const RELEASE_BRANCH = /(?:^|\/)releases?(?:\/|-|$)|^v?\d+(?:\.(?:\d+|x|\*))*$|^
 interface ReleaseTrigger {
   kind: 'release' | 'tag' | 'create' | 'branch';
   label: string;
+  /** For a push to a release branch, the branch its runs are on (`refs/heads/stable`, or the prefix of a pattern: `refs/heads/release/`). */
+  facts?: EventFacts;
+}
+
+/** What the contexts a cache toggle or an `if:` tests hold on the runs of a release trigger. */
+function factsOf(trigger: ReleaseTrigger): EventFacts {
+  return trigger.facts ?? RELEASE_FACTS[trigger.kind];
+}
+
+/** The runs of a push to a branch a `branches:` pattern names: the branch, or what every branch it matches starts with. */
+function branchFacts(pattern: string): EventFacts {
+  const literal = /^[^*?[\]!+]*/.exec(pattern)![0];
+  const whole = literal === pattern;
+  const facts: EventFacts = { 'github.event_name': 'push', 'github.ref_type': 'branch', 'github.ref': whole ? `refs/heads/${pattern}` : { prefix: `refs/heads/${literal}` } };
+  if (literal !== '') facts['github.ref_name'] = whole ? pattern : { prefix: literal };
+  return facts;
 }
 
 function releaseTriggers(wf: Workflow, seen = new Set<Workflow>()): ReleaseTrigger[] {
@@ -311,8 +327,8 @@ function releaseTriggers(wf: Workflow, seen = new Set<Workflow>()): ReleaseTrigg
       // A check job of the caller (`test: uses: ./.github/workflows/.test.yml`) runs a workflow that publishes nothing as tests: no release of the caller comes through it.
       if (checksOnly(caller, job) && !wf.jobs.some((j) => j.steps.some((s) => publishes(wf, s)))) continue;
       for (const trigger of releaseTriggers(caller, seen))
-        if (!skippedFor(job, RELEASE_FACTS[trigger.kind]) && !out.some((t) => t.kind === trigger.kind))
-          out.push({ kind: trigger.kind, label: `${trigger.label.replace(/ \(through .*\)$/, '')} (through ${label})` });
+        if (!skippedFor(job, factsOf(trigger)) && !out.some((t) => t.kind === trigger.kind && t.label.startsWith(trigger.label.replace(/ \(through .*\)$/, ''))))
+          out.push({ ...trigger, label: `${trigger.label.replace(/ \(through .*\)$/, '')} (through ${label})` });
     }
   }
   if (wf.triggers.has('release')) out.push({ kind: 'release', label: 'release' });
@@ -326,8 +342,7 @@ function releaseTriggers(wf: Workflow, seen = new Set<Workflow>()): ReleaseTrigg
   if (pair(push, 'tags') && (tagPatterns.length === 0 || tagPatterns.some((t) => !t.startsWith('!')))) out.push({ kind: 'tag', label: 'push of tags' });
   const branches = get(push, 'branches');
   const names = isYScalar(branches) ? [text(branches) ?? ''] : items(branches).map((b) => text(b) ?? '');
-  const release = names.find((n) => RELEASE_BRANCH.test(n));
-  if (release) out.push({ kind: 'branch', label: `push to ${release}` });
+  for (const release of names.filter((n) => RELEASE_BRANCH.test(n))) out.push({ kind: 'branch', label: `push to ${release}`, facts: branchFacts(release) });
   return out;
 }
 
@@ -353,7 +368,7 @@ const PULL = { 'github.ref': { prefix: 'refs/pull/' } } as const;
 function branchRuns(wf: Workflow): EventFacts[] {
   const named = new Set([...wf.lines.join('\n').matchAll(/['"](refs\/heads\/[^'"\s]*)['"]/g)].map((m) => m[1]!));
   if (named.size === 0) return [BRANCH];
-  return [...named, 'refs/heads/\u0000other'].map((ref) => ({ 'github.ref': ref, 'github.ref_type': 'branch' }));
+  return [...named, 'refs/heads/\u0000other'].map((ref) => ({ 'github.ref': ref, 'github.ref_name': ref.slice('refs/heads/'.length), 'github.ref_type': 'branch' }));
 }
 
 /**
@@ -381,7 +396,7 @@ function onForReleases(value: string, kind: 'opt-in' | 'opt-out', triggers: Rele
   const tree = inner === undefined || inner.includes('${{') ? undefined : parseExpression(inner);
   if (!tree) return true;
   // With no release trigger (a job that publishes on any event) only the inputs of a composite action are known.
-  const runs = triggers.length === 0 ? [inputs] : triggers.map((trigger) => ({ ...RELEASE_FACTS[trigger.kind], ...inputs }));
+  const runs = triggers.length === 0 ? [inputs] : triggers.map((trigger) => ({ ...factsOf(trigger), ...inputs }));
   return runs.some((facts) => {
     const on = inputIsOn(evaluate(tree, facts));
     return on === undefined || (kind === 'opt-in' ? on : !on);
@@ -576,7 +591,7 @@ function actionCacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[], ou
   const inputs = actionInputs(action, step, outer);
   const from = caller ?? { wf, step };
   for (const inner of action.jobs.flatMap((job) => job.steps)) {
-    if (skippedFor(inner, inputs) || (triggers.length > 0 && triggers.every((t) => skippedFor(inner, { ...RELEASE_FACTS[t.kind], ...inputs })))) continue;
+    if (skippedFor(inner, inputs) || (triggers.length > 0 && triggers.every((t) => skippedFor(inner, { ...factsOf(t), ...inputs })))) continue;
     const found = cacheUse(action, inner, triggers, inputs, from) ?? actionCacheUse(action, inner, triggers, inputs, depth + 1, from);
     if (found) return { line: step.usesLine!, action: `${found.action}, in ${stepLabel(inner)} of ${step.uses}` };
   }
@@ -705,19 +720,21 @@ export const cachePoisoning = workflowRule({
       const publishers = job.steps.filter((step) => publishes(wf, step));
       // A job that publishes nothing itself may build what a later job publishes.
       const downstream = publishers.length === 0 ? publishingDownloader(wf, job) : undefined;
-      const triggers = workflowTriggers.filter((t) => !skippedFor(job, RELEASE_FACTS[t.kind]));
+      const triggers = workflowTriggers.filter((t) => !skippedFor(job, factsOf(t)));
       const checks = checksOnly(wf, job) || opensPullRequestOnly(wf, job);
       for (const step of job.steps) {
         // The release runs the cache step takes part in: its own `if:` may leave it out of them (`!startsWith(github.ref, 'refs/tags/')`).
-        const stepTriggers = triggers.filter((t) => !skippedFor(step, RELEASE_FACTS[t.kind]));
+        const stepTriggers = triggers.filter((t) => !skippedFor(step, factsOf(t)));
         // A publishing step that runs in the same runs as the cache step: not one that runs on tags only beside a cache step that never does.
         const publisher = publishers.find((p) => jobRuns.some((facts) => !skippedFor(step, facts) && !skippedFor(p, facts))) ?? (downstream && jobRuns.some((facts) => !skippedFor(step, facts)) ? downstream : undefined);
         // A push to a release branch is not a release by itself (tests run there too): the job must publish.
         // Nor is a tag or a release for a job that only lints or tests.
-        const releases = (stepTriggers.some((t) => t.kind !== 'branch') && !checks) || (publisher !== undefined && stepTriggers.length > 0);
+        // A push to a release branch counts where the job's publishing step runs on it too (not an upload kept to main beside tests on release/*).
+        const onRelease = stepTriggers.filter((t) => t.kind !== 'branch' || publisher === undefined || publisher.job !== job || !skippedFor(publisher, factsOf(t)));
+        const releases = (onRelease.some((t) => t.kind !== 'branch') && !checks) || (publisher !== undefined && onRelease.length > 0);
         if (!releases && !publisher) continue;
         const why = releases
-          ? `runs on ${stepTriggers.map((t) => t.label).join(', ')}`
+          ? `runs on ${onRelease.map((t) => t.label).join(', ')}`
           : publisher!.job === job
             ? `publishes (${stepLabel(publisher!)})`
             : `builds artifacts that ${stepLabel(publisher!)} publishes`;
