@@ -386,7 +386,7 @@ function sendsNoContent(input: TfInput, action: Section): boolean {
 
 /**
  * A listener whose default action returns a fixed response (a 404, a maintenance page) and
- * whose listener rules in the same configuration only return fixed responses or redirect to
+ * whose listener rules in the module (any of its files) only return fixed responses or redirect to
  * HTTPS: it forwards nothing to an application. A rule whose listener cannot be read is not
  * counted.
  */
@@ -394,11 +394,14 @@ function servesNoContent(input: TfInput, listener: TfResource): boolean {
   const file = fileInstance(input);
   const actions = sectionsIn(listener.block, 'default_action', file, { made: true });
   if (actions.length === 0 || !actions.every((action) => action.get('type') === 'fixed-response')) return false;
-  return resourcesOf(input, 'aws_lb_listener_rule', 'aws_alb_listener_rule').every((rule) => {
+  // Listener rules of the whole module directory: a module split into files keeps them apart from the listener.
+  return moduleResourcesOf(input, 'aws_lb_listener_rule', 'aws_alb_listener_rule').every((rule) => {
     const arn = attribute(rule.block, 'listener_arn')?.expr;
     const target = arn && mentioned(input, arn).find((r) => r.kind === 'resource' && r.address === listener.address);
     if (!target) return true;
     // A rule of another instance of the listener (`aws_lb_listener.this[each.value.listener_key].arn`, one rule per listener and rule in modules).
+    // Which instance a rule of another file names is not read (its each.value is that file's): not counted, as an unread listener.
+    if (listener.instance && !input.resources.includes(rule)) return true;
     const named = listener.instance ? instancesNamed(input, arn, target) : [];
     if (named.length > 0 && named.every((n) => n.instance && n.instance.key !== listener.instance!.key)) return true;
     return sectionsIn(rule.block, 'action', fileInstance(input), { made: true }).every((action) => sendsNoContent(input, action));
