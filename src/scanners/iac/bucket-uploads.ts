@@ -38,7 +38,8 @@ export function isReportPath(path: string): boolean {
 }
 
 /** Options of a check's command that name the file its results go to: --json, --junitxml, --wptreport, --benchmark-json, --export-json, --cov-report, --log-file, --sarif... */
-const REPORT_OPTION = /^--?(?:[\w]+[-_])*(?:json|junit(?:xml)?|\w*report|reporter|results?|log|sarif|lcov|cov(?:erage)?|bench(?:mark)?)(?:[-_][\w]+)*$/i;
+// Words of letters and digits between the separators: with `_` in them too, a long crafted option backtracks exponentially.
+const REPORT_OPTION = /^--?(?:[a-z0-9]+[-_])*(?:json|junit(?:xml)?|[a-z0-9]*report|reporter|results?|log|sarif|lcov|cov(?:erage)?|bench(?:mark)?)(?:[-_][a-z0-9]+)*$/i;
 
 /** Options that take no value, by tool; any other option takes the next word unless written `--opt=value`. */
 const FLAGS: Readonly<Record<string, RegExp>> = {
