@@ -257,19 +257,11 @@ async function buildWorkspace(
   }
   // Files are not measured by the walk: readers check maxFileSize on the files they open.
   // Tracked files a .gitignore matches are part of the repository (git ignores only untracked files).
-  const tracked = isDirectory && git ? await trackedButIgnored(git) : undefined;
+  const tracked = isDirectory && git ? await git.trackedButIgnoredHere() : undefined;
   const walked = isDirectory
     ? walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs, measure: false, ...(tracked ? { tracked } : {}) })
     : singleFile(target, config);
   return { workspace: new Workspace(walked.files, walked.skipped, { maxFileSize: config.maxFileSize }), ignoredCount: walked.ignoredCount };
-}
-
-/** Git.trackedButIgnored below the scan root, relative to it; none when git cannot tell (the walk then follows the .gitignore files alone). */
-async function trackedButIgnored(git: Git): Promise<Set<string> | undefined> {
-  const paths = await git.trackedButIgnored().catch(() => []);
-  if (paths.length === 0) return undefined;
-  const prefix = await git.prefix().catch(() => undefined);
-  return prefix === undefined ? undefined : new Set(paths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)));
 }
 
 function chooseScanners(requested: ScannerId[] | undefined, config: ResolvedConfig, available: readonly ScannerId[]): ScannerId[] {

@@ -8,6 +8,7 @@ import { readDirectly } from '../scanners/iac/texts.js';
 import { classify, wantsPath } from '../scanners/iac/detect.js';
 import { readDockerfile, expandArgs } from '../scanners/iac/dockerfile/model.js';
 import { effective } from '../scanners/iac/dockerfile/parser.js';
+import { Git } from '../workspace/git.js';
 import { walk } from '../workspace/walk.js';
 import { kubernetesPorts, protocolOf } from './kubernetes-ports.js';
 import { allowedPorts, type ConfigPlace } from './allowed.js';
@@ -53,7 +54,9 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
   const allowed = allowedPorts(root, config, (at, message) => problems.push({ path: at.path, line: at.line, message }));
   ports.push(...allowed.ports);
 
-  const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs });
+  // As a scan: a file git tracks is read although a .gitignore matches it.
+  const tracked = await (await Git.open(root))?.trackedButIgnoredHere();
+  const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs, ...(tracked ? { tracked } : {}) });
   const wanted = walked.files.filter((entry) => wantsPath(entry.path));
   const files = wanted.map(diskFile);
   const charts = await renderCharts(root, files, config.iac.helmValues, (w) => problems.push({ path: w.path ?? '', ...(w.line ? { line: w.line } : {}), message: w.message }));

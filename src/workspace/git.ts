@@ -102,6 +102,17 @@ export class Git {
     return out.split('\0').filter(Boolean);
   }
 
+  /**
+   * trackedButIgnored below this directory, relative to it, for a walk of it (WalkOptions.tracked);
+   * none when there are none or git cannot tell (the walk then follows the .gitignore files alone).
+   */
+  async trackedButIgnoredHere(): Promise<Set<string> | undefined> {
+    const paths = await this.trackedButIgnored().catch(() => []);
+    if (paths.length === 0) return undefined;
+    const prefix = await this.prefix().catch(() => undefined);
+    return prefix === undefined ? undefined : new Set(paths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)));
+  }
+
   /** Paths staged for commit (added, copied, modified, renamed), relative to the top level. */
   async stagedPaths(): Promise<string[]> {
     const out = await this.run(['diff', '--cached', '--name-only', '--no-renames', '--diff-filter=ACMRT', '-z']);

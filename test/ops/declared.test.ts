@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectDeclarations, type Declarations } from '../../src/ops/declared.js';
-import { tempTree } from '../helpers/tmp.js';
+import { git, initRepo, tempTree } from '../helpers/tmp.js';
 import { fixturePath } from '../helpers/paths.js';
 
 const fixture = (name: string) => fixturePath(name);
@@ -102,6 +102,25 @@ describe('ops.allowedPorts', () => {
       const declared = await collectDeclarations(tree.dir);
       assert.deepEqual(declared.configPlace, { path: 'secloop.yaml', line: 1, exists: false });
       assert.deepEqual(places(declared), ['8080/tcp Dockerfile:2']);
+    } finally {
+      tree.cleanup();
+    }
+  });
+});
+
+describe('declared ports of files git tracks under a .gitignore pattern', () => {
+  it('reads a committed compose file a .gitignore matches, not an untracked one', async () => {
+    const tree = tempTree({
+      '.gitignore': 'deploy/\n',
+      'deploy/compose.yaml': 'services:\n  web:\n    image: example.org/web:1.0\n    ports:\n      - "127.0.0.1:8080:80"\n',
+      'deploy/local/compose.yaml': 'services:\n  dev:\n    image: example.org/dev:1.0\n    ports:\n      - "127.0.0.1:9090:80"\n',
+    });
+    try {
+      initRepo(tree.dir);
+      git(tree.dir, 'add', '.gitignore');
+      git(tree.dir, 'add', '-f', 'deploy/compose.yaml');
+      git(tree.dir, 'commit', '-q', '-m', 'first');
+      assert.deepEqual(places(await collectDeclarations(tree.dir)), ['8080/tcp deploy/compose.yaml:5']);
     } finally {
       tree.cleanup();
     }
