@@ -291,3 +291,15 @@ describe('compose: a service that runs as root', () => {
     }
   });
 });
+
+describe('compose-dangerous-capabilities severity', () => {
+  it('is critical for the capabilities that give about what privileged gives, as for Kubernetes and ECS, and high for the others', () => {
+    const severities = (caps: string) =>
+      analyseFile('compose.yaml', `services:\n  agent:\n    image: example.org/agent:1.0\n    cap_add: [${caps}]\n`, () => {})
+        .findings.filter((f) => f.ruleId === 'iac/compose-dangerous-capabilities')
+        .map((f) => f.severity);
+    assert.deepEqual(severities('SYS_ADMIN'), ['critical']);
+    assert.deepEqual(severities('NET_ADMIN, CAP_SYS_MODULE'), ['critical']);
+    assert.deepEqual(severities('NET_ADMIN, SYS_PTRACE'), ['high']);
+  });
+});

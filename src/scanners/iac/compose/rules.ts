@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { DANGEROUS_CAPABILITIES, normaliseCapability } from '../capabilities.js';
+import { capabilitiesSeverity, DANGEROUS_CAPABILITIES, normaliseCapability } from '../capabilities.js';
 import { pinProblem, pinProblemNote } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { KONG_IMAGES, MAIL_STORE_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
@@ -402,7 +402,7 @@ const sensitivePortPublished = composeRule({
 const dangerousCapabilities = composeRule({
   id: 'iac/compose-dangerous-capabilities',
   title: 'Dangerous capability added',
-  description: "cap_add grants a capability that breaks isolation: SYS_ADMIN (almost root), NET_ADMIN/NET_RAW (network tampering and spoofing), SYS_PTRACE, SYS_MODULE, or ALL. Docker's default capabilities added back after cap_drop: [ALL] (CHOWN, DAC_OVERRIDE, SETUID...) give no more than a default container has and are not reported.",
+  description: "cap_add grants a capability that breaks isolation: SYS_ADMIN (almost root), NET_ADMIN/NET_RAW (network tampering and spoofing), SYS_PTRACE, SYS_MODULE, or ALL. Critical for ALL, SYS_ADMIN and SYS_MODULE, which give about what privileged: true gives (as the Kubernetes and ECS rules judge them), high for the others. Docker's default capabilities added back after cap_drop: [ALL] (CHOWN, DAC_OVERRIDE, SETUID...) give no more than a default container has and are not reported.",
   remediation: 'Remove the capability; find the narrow one the process actually needs.',
   severity: 'high',
   cwe: ['CWE-250'],
@@ -414,7 +414,7 @@ const dangerousCapabilities = composeRule({
     for (const s of input.services) {
       const p = pair(s.node, 'cap_add');
       const caps = items(p?.value).map((i) => normaliseCapability(text(i) ?? '')).filter((c) => DANGEROUS_CAPABILITIES.has(c));
-      if (p && caps.length > 0) yield { line: p.keyLine, message: `${label(s)} adds ${caps.join(', ')}.`, resource: label(s) };
+      if (p && caps.length > 0) yield { line: p.keyLine, message: `${label(s)} adds ${caps.join(', ')}.`, resource: label(s), severity: capabilitiesSeverity(caps) };
     }
   },
 });
