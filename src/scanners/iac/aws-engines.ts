@@ -24,3 +24,15 @@ export const instanceTakesIamAuth = (engine: string): boolean => /^(?:mysql|post
 
 /** Whether an RDS cluster of this engine (lower case) and engine mode can take IAM database authentication: Aurora, except Serverless v1. */
 export const clusterTakesIamAuth = (engine: string, mode: unknown): boolean => engine.startsWith('aurora') && mode !== 'serverless';
+
+/**
+ * Whether an ElastiCache access string lets its user in and run commands: the last of
+ * `on` and `off` is `on` (a user is off unless turned on), and it grants a command
+ * (`+@all`, `+@read`, `+get`, allcommands). Undefined when it cannot be read.
+ */
+export function accessStringOpen(access: unknown): boolean | undefined {
+  if (typeof access !== 'string') return undefined;
+  const tokens = access.trim().toLowerCase().split(/\s+/);
+  const state = tokens.filter((w) => w === 'on' || w === 'off').pop();
+  return state === 'on' && tokens.some((w) => w.startsWith('+') || w === 'allcommands');
+}

@@ -46,6 +46,19 @@ describe('terraform data store rules', () => {
     assert.deepEqual(hits('iac/tf-aws-search-no-fine-grained-access', domain('6.5')), []);
     assert.deepEqual(hits('iac/tf-aws-search-no-fine-grained-access', domain('6.8')), ['1']);
   });
+  it('reports a cache whose user group holds a default user without a password, built as the user-group module builds it', () => {
+    // As terraform-aws-modules/elasticache modules/user-group writes it: count, a dynamic authentication_mode, try() over a map.
+    const users = 'variable "default_user" {\n  type    = any\n  default = {\n    user_id             = "app-default"\n    authentication_mode = { type = "no-password-required" }\n  }\n}\nresource "aws_elasticache_user" "default" {\n  count         = 1\n  access_string = try(var.default_user.access_string, "on ~* +@read")\n  dynamic "authentication_mode" {\n    for_each = try([var.default_user.authentication_mode], [])\n    content {\n      type = authentication_mode.value.type\n    }\n  }\n  engine    = "REDIS"\n  user_id   = var.default_user.user_id\n  user_name = "default"\n}\nresource "aws_elasticache_user_group" "this" {\n  count         = 1\n  engine        = "REDIS"\n  user_group_id = "app"\n  user_ids      = [aws_elasticache_user.default[0].user_id]\n}\n';
+    const cache = 'resource "aws_elasticache_serverless_cache" "this" {\n  name          = "app"\n  engine        = "redis"\n  user_group_id = aws_elasticache_user_group.this[0].id\n}\n';
+    const found = (text: string) => analyseFile('main.tf', text, () => {}).findings.filter((f) => f.ruleId === 'iac/tf-aws-elasticache-no-auth').map((f) => `${f.location.startLine} ${f.message}`);
+    assert.deepEqual(found(users + cache), [
+      '30 aws_elasticache_serverless_cache.this has an RBAC user group aws_elasticache_user_group.this that holds aws_elasticache_user.default, a default user that needs no password (access string "on ~* +@read"): any client that reaches the cache connects as that user without a password.',
+    ]);
+    // A password, or a user group or users that cannot be read: counted as authentication, as before.
+    assert.deepEqual(found(users.replace('type = "no-password-required"', 'type = "password"') + cache), []);
+    assert.deepEqual(found(users + cache.replace('aws_elasticache_user_group.this[0].id', 'var.user_group_id')), []);
+    assert.deepEqual(found(users.replace('[aws_elasticache_user.default[0].user_id]', 'var.user_ids') + cache), []);
+  });
 });
 
 describe('terraform access rules', () => {
@@ -75,4 +88,5 @@ describe('terraform access rules', () => {
     assert.deepEqual(hits('iac/tf-aws-ssm-session-no-kms', session('Session')), ['4']);
     assert.deepEqual(hits('iac/tf-aws-ssm-session-no-kms', session('Command')), []);
   });
+
 });

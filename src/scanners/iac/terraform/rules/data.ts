@@ -2,10 +2,10 @@ import { AWS_MANAGED_ALIAS, EKS_DEFAULT_ENVELOPE_NOTE, S3_KMS_ALGORITHM } from '
 import type { Hit } from '../../rule.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, instanceNamed, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, resourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type Section, type TfRule } from './common.js';
 import { fileInstance, sectionsIn, setByDefaultOnly, settingAt, valueIn } from './instances.js';
-import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
+import { accessStringOpen, clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
 import { joinsGlobalDatastore } from './encryption.js';
 
 /** Where a value given only by a variable's default comes from: `the default of var.x` for a plain reference. */
@@ -169,11 +169,44 @@ function authSetting(input: TfInput, block: Block, name: string): 'none' | 'unkn
   return known(value) ? 'on' : 'unknown';
 }
 
+/** The users an aws_elasticache_user_group holds in the module: those its user_ids name, and those an aws_elasticache_user_group_association adds. */
+function usersOfGroup(input: TfInput, group: TfResource): TfResource[] {
+  const named = (expr: Expr | undefined): TfResource[] => mentioned(input, expr).filter((u) => u.type === 'aws_elasticache_user' && u.kind === 'resource').map((u) => instanceNamed(input, expr!, u));
+  const out = named(attribute(group.block, 'user_ids')?.expr);
+  for (const association of moduleResourcesOf(input, 'aws_elasticache_user_group_association')) {
+    if (mentioned(input, attribute(association.block, 'user_group_id')?.expr).includes(written(group))) out.push(...named(attribute(association.block, 'user_id')?.expr));
+  }
+  return out;
+}
+
+/**
+ * The user named "default" that needs no password (no_password_required, or an
+ * authentication_mode of type no-password-required) and whose access string lets it in,
+ * among the users of the aws_elasticache_user_group(s) an expression names in the module:
+ * every client that connects is that user. Undefined when there is none, or none can be read.
+ */
+function openDefaultUser(input: TfInput, expr: Expr | undefined): { group: TfResource; user: TfResource; access: string } | undefined {
+  for (const found of mentioned(input, expr)) {
+    if (found.type !== 'aws_elasticache_user_group' || found.kind !== 'resource') continue;
+    const group = instanceNamed(input, expr!, found);
+    for (const user of usersOfGroup(input, group)) {
+      if (valueOf(input, user.block, 'user_name') !== 'default') continue;
+      const noPassword = isTrueValue(valueOf(input, user.block, 'no_password_required')) || valueAt(input, user.block, ['authentication_mode', 'type']) === 'no-password-required';
+      const access = valueOf(input, user.block, 'access_string');
+      if (noPassword && accessStringOpen(access)) return { group, user, access: access as string };
+    }
+  }
+  return undefined;
+}
+
+const openMessage = ({ group, user, access }: { group: TfResource; user: TfResource; access: string }): string =>
+  `an RBAC user group ${label(group)} that holds ${label(user)}, a default user that needs no password (access string "${access}"): any client that reaches the cache connects as that user without a password.`;
+
 const elasticacheNoAuth: TfRule = tfRule({
   id: 'iac/tf-aws-elasticache-no-auth',
   title: 'ElastiCache Redis or Valkey cache accepts unauthenticated clients',
   description:
-    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an auth_token (or its write-only form auth_token_wo) and without an RBAC user group (user_group_ids), or a Redis OSS or Valkey serverless cache without a user_group_id: every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A secondary member of a global datastore (global_replication_group_id) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and an aws_elasticache_cluster cannot be given one in Terraform (use a replication group).',
+    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an auth_token (or its write-only form auth_token_wo) and without an RBAC user group (user_group_ids), or a Redis OSS or Valkey serverless cache without a user_group_id, or with a user group of the module (aws_elasticache_user_group, its user_ids or an aws_elasticache_user_group_association) whose "default" user needs no password (no_password_required, or authentication_mode type no-password-required) and is on with commands to run (access string "on ~* +@all", "on ~* +@read"): every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A user group or users that cannot be read there count as authentication. A secondary member of a global datastore (global_replication_group_id) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and an aws_elasticache_cluster cannot be given one in Terraform (use a replication group).',
   remediation:
     'Replication group: set transit_encryption_enabled = true (AUTH needs it) and an auth_token read from a secret store (aws_secretsmanager_secret_version, a sensitive variable), or, better, user_group_ids = [aws_elasticache_user_group.x.user_group_id] with users that authenticate by password or IAM and a default user that is disabled ("off") or has no access. Serverless cache: user_group_id. Existing groups can add a token with auth_token_update_strategy = "ROTATE".',
   severity: 'medium',
@@ -185,11 +218,17 @@ const elasticacheNoAuth: TfRule = tfRule({
       'variable "auth_token" {\n  type    = string\n  default = null\n}\nvariable "user_group_ids" {\n  type    = list(string)\n  default = null\n}\n# expect\nresource "aws_elasticache_replication_group" "this" {\n  replication_group_id       = "queue"\n  description                = "queue"\n  engine                     = "valkey"\n  transit_encryption_enabled = true\n  auth_token                 = var.auth_token\n  user_group_ids             = var.user_group_ids\n}\n',
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  # expect\n  user_group_ids             = []\n}\n',
       '# expect\nresource "aws_elasticache_serverless_cache" "sessions" {\n  name   = "sessions"\n  engine = "valkey"\n}\n',
+      // A user group whose default user needs no password: every client connects as it.
+      'resource "aws_elasticache_user" "default" {\n  user_id       = "app-default"\n  user_name     = "default"\n  access_string = "on ~* +@read"\n  engine        = "REDIS"\n  authentication_mode {\n    type = "no-password-required"\n  }\n}\nresource "aws_elasticache_user_group" "app" {\n  engine        = "REDIS"\n  user_group_id = "app"\n  user_ids      = [aws_elasticache_user.default.user_id]\n}\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  # expect\n  user_group_ids             = [aws_elasticache_user_group.app.id]\n}\nresource "aws_elasticache_serverless_cache" "sessions" {\n  name          = "sessions"\n  engine        = "redis"\n  # expect\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n}\n',
+      // The default user added by an association, with no_password_required.
+      'resource "aws_elasticache_user" "default" {\n  user_id              = "app-default"\n  user_name            = "default"\n  access_string        = "on ~* +@all"\n  engine               = "VALKEY"\n  no_password_required = true\n}\nresource "aws_elasticache_user_group" "app" {\n  engine        = "VALKEY"\n  user_group_id = "app"\n}\nresource "aws_elasticache_user_group_association" "default" {\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n  user_id       = aws_elasticache_user.default.user_id\n}\nresource "aws_elasticache_serverless_cache" "queue" {\n  name          = "queue"\n  engine        = "valkey"\n  # expect\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n}\n',
     ],
     negative: [
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  auth_token                 = aws_secretsmanager_secret_version.redis.secret_string\n}\n',
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  auth_token_wo              = ephemeral.aws_secretsmanager_secret_version.redis.secret_string\n  auth_token_wo_version      = 1\n}\n',
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  engine                     = "valkey"\n  transit_encryption_enabled = true\n  user_group_ids             = [aws_elasticache_user_group.app.user_group_id]\n}\nresource "aws_elasticache_serverless_cache" "sessions" {\n  name          = "sessions"\n  engine        = "redis"\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n}\n',
+      // The group's default user is off, needs a password, or has no command to run.
+      'resource "aws_elasticache_user" "off" {\n  user_id              = "app-default"\n  user_name            = "default"\n  access_string        = "off -@all"\n  engine               = "REDIS"\n  no_password_required = true\n}\nresource "aws_elasticache_user" "password" {\n  user_id       = "app-default-2"\n  user_name     = "default"\n  access_string = "on ~* +@all"\n  engine        = "REDIS"\n  authentication_mode {\n    type      = "password"\n    passwords = [var.default_password]\n  }\n}\nresource "aws_elasticache_user" "nothing" {\n  user_id              = "app-default-3"\n  user_name            = "default"\n  access_string        = "on ~* -@all"\n  engine               = "REDIS"\n  no_password_required = true\n}\nresource "aws_elasticache_user_group" "a" {\n  engine        = "REDIS"\n  user_group_id = "a"\n  user_ids      = [aws_elasticache_user.off.user_id]\n}\nresource "aws_elasticache_user_group" "b" {\n  engine        = "REDIS"\n  user_group_id = "b"\n  user_ids      = [aws_elasticache_user.password.user_id]\n}\nresource "aws_elasticache_user_group" "c" {\n  engine        = "REDIS"\n  user_group_id = "c"\n  user_ids      = [aws_elasticache_user.nothing.user_id]\n}\nresource "aws_elasticache_replication_group" "a" {\n  replication_group_id       = "a"\n  description                = "a"\n  transit_encryption_enabled = true\n  user_group_ids             = [aws_elasticache_user_group.a.id]\n}\nresource "aws_elasticache_replication_group" "b" {\n  replication_group_id       = "b"\n  description                = "b"\n  transit_encryption_enabled = true\n  user_group_ids             = [aws_elasticache_user_group.b.id]\n}\nresource "aws_elasticache_serverless_cache" "c" {\n  name          = "c"\n  engine        = "redis"\n  user_group_id = aws_elasticache_user_group.c.user_group_id\n}\n',
       // Given by a caller: not known here.
       'variable "auth_token" {\n  type      = string\n  sensitive = true\n}\nresource "aws_elasticache_replication_group" "this" {\n  replication_group_id       = "queue"\n  description                = "queue"\n  transit_encryption_enabled = true\n  auth_token                 = var.auth_token\n}\n',
       // A secondary member of a global datastore is left to its primary; Memcached has no AUTH.
@@ -204,7 +243,12 @@ const elasticacheNoAuth: TfRule = tfRule({
       // auth_token_wo: the write-only form (kept out of the state), from provider 6.
       const token = [authSetting(input, group.block, 'auth_token'), authSetting(input, group.block, 'auth_token_wo')];
       const groups = authSetting(input, group.block, 'user_group_ids');
-      if (token.some((t) => t !== 'none') || groups !== 'none') continue;
+      if (token.some((t) => t !== 'none')) continue;
+      if (groups !== 'none') {
+        const open = openDefaultUser(input, attribute(group.block, 'user_group_ids')?.expr);
+        if (open) yield { line: attribute(group.block, 'user_group_ids')!.line, message: `${label(group)} has no auth_token and ${openMessage(open)}`, resource: label(group) };
+        continue;
+      }
       // An empty list written out is reported on its line; a setting left out or given null, on the resource.
       const emptyGroups = attribute(group.block, 'user_group_ids') && valueOf(input, group.block, 'user_group_ids') !== null;
       const transit = valueOf(input, group.block, 'transit_encryption_enabled');
@@ -219,7 +263,11 @@ const elasticacheNoAuth: TfRule = tfRule({
       // The engine is required; one that cannot be read may be Memcached, which has no AUTH.
       const engine = engineOf(input, cache);
       if (engine !== 'redis' && engine !== 'valkey') continue;
-      if (authSetting(input, cache.block, 'user_group_id') !== 'none') continue;
+      if (authSetting(input, cache.block, 'user_group_id') !== 'none') {
+        const open = openDefaultUser(input, attribute(cache.block, 'user_group_id')?.expr);
+        if (open) yield { line: attribute(cache.block, 'user_group_id')!.line, message: `${label(cache)} has ${openMessage(open)}`, resource: label(cache) };
+        continue;
+      }
       yield { line: cache.block.line, message: `${label(cache)} has no RBAC user group (user_group_id): any client that reaches the cache reads and writes every key without a password.`, resource: label(cache) };
     }
   },
