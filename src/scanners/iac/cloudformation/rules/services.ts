@@ -1,6 +1,7 @@
 import { isYSeq, type YNode } from '../../yaml/tree.js';
 import { deprecatedRuntimeMessage, lambdaRuntimeDeprecated } from '../../aws-lambda-runtimes.js';
-import { cfnRule, entries, field, label, missingLine, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
+import { cfnRule, entries, field, label, missingLine, pairAt, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
+import { accessStringOpen } from '../../aws-engines.js';
 import { bool, follow, intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { requireTrue } from './data.js';
@@ -222,11 +223,44 @@ function authSetting(t: CfnTemplate, r: CfnResource, key: string): 'none' | 'unk
   return 'on';
 }
 
+/** The resources of a type that a property names: by Ref or GetAtt, or by the id property they set (`UserGroupIds: [app-users]`, the group's UserGroupId). */
+function namedResources(t: CfnTemplate, node: YNode | null | undefined, type: string, idKey: string): CfnResource[] {
+  const out = referencedIds(t, node).map((id) => resourceById(t, id, type)).filter((r): r is CfnResource => r !== undefined);
+  const target = follow(t, node);
+  const items = target === UNKNOWN || !target ? [] : isYSeq(target) ? target.items : [target];
+  for (const item of items) {
+    const name = referencedId(item) === undefined ? text(t, item) : undefined;
+    if (name !== undefined) out.push(...resourcesOf(t, type).filter((r) => text(t, prop(t, r, idKey)?.value) === name));
+  }
+  return out;
+}
+
+/**
+ * The AWS::ElastiCache::User named "default" that needs no password (NoPasswordRequired,
+ * or AuthenticationMode Type no-password-required) and whose access string lets it in, in
+ * an AWS::ElastiCache::UserGroup of the template that the property names: every client that
+ * connects is that user. Undefined when there is none, or none can be read.
+ */
+function openDefaultUser(t: CfnTemplate, node: YNode | null | undefined): { group: CfnResource; user: CfnResource; access: string } | undefined {
+  for (const group of namedResources(t, node, 'AWS::ElastiCache::UserGroup', 'UserGroupId')) {
+    for (const user of namedResources(t, prop(t, group, 'UserIds')?.value, 'AWS::ElastiCache::User', 'UserId')) {
+      if (text(t, prop(t, user, 'UserName')?.value) !== 'default') continue;
+      const noPassword = bool(t, prop(t, user, 'NoPasswordRequired')?.value) === true || text(t, prop(t, user, 'AuthenticationMode', 'Type')?.value) === 'no-password-required';
+      const access = text(t, prop(t, user, 'AccessString')?.value);
+      if (noPassword && accessStringOpen(access)) return { group, user, access: access! };
+    }
+  }
+  return undefined;
+}
+
+const openMessage = ({ group, user, access }: { group: CfnResource; user: CfnResource; access: string }): string =>
+  `an RBAC user group ${label(group)} that holds ${label(user)}, a default user that needs no password (AccessString "${access}"): any client that reaches the cache connects as that user without a password.`;
+
 const elasticacheNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-elasticache-no-auth',
   title: 'ElastiCache Redis or Valkey cache accepts unauthenticated clients',
   description:
-    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an AuthToken and without an RBAC user group (UserGroupIds), or a Redis OSS or Valkey serverless cache without a UserGroupId: every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A secondary member of a global datastore (GlobalReplicationGroupId) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and a single-node AWS::ElastiCache::CacheCluster is not judged (use a replication group).',
+    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an AuthToken and without an RBAC user group (UserGroupIds), or a Redis OSS or Valkey serverless cache without a UserGroupId, or with an AWS::ElastiCache::UserGroup of the template whose "default" user (an AWS::ElastiCache::User of UserIds) needs no password (NoPasswordRequired: true, or AuthenticationMode Type no-password-required) and is on with commands to run (AccessString "on ~* +@all", "on ~* +@read"): every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A user group or users that cannot be read in the template count as authentication. A secondary member of a global datastore (GlobalReplicationGroupId) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and a single-node AWS::ElastiCache::CacheCluster is not judged (use a replication group).',
   remediation:
     'Replication group: set TransitEncryptionEnabled: true (AUTH needs it) and an AuthToken from Secrets Manager (\'{{resolve:secretsmanager:...}}\') or a NoEcho parameter, or, better, UserGroupIds with an AWS::ElastiCache::UserGroup whose users authenticate by password or IAM and whose default user is disabled ("off") or has no access. Serverless cache: UserGroupId.',
   severity: 'medium',
@@ -236,17 +270,28 @@ const elasticacheNoAuth: CfnRule = cfnRule({
       'Resources:\n  # expect\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      Engine: redis\n      TransitEncryptionEnabled: true\n',
       'Resources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      Engine: valkey\n      TransitEncryptionEnabled: true\n      # expect\n      UserGroupIds: []\n',
       'Resources:\n  # expect\n  Sessions:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: sessions\n      Engine: valkey\n',
+      // A user group whose default user needs no password: every client connects as it.
+      'Resources:\n  DefaultUser:\n    Type: AWS::ElastiCache::User\n    Properties:\n      UserId: app-default\n      UserName: default\n      Engine: redis\n      AccessString: on ~* +@all\n      AuthenticationMode:\n        Type: no-password-required\n  AppUsers:\n    Type: AWS::ElastiCache::UserGroup\n    Properties:\n      UserGroupId: app-users\n      Engine: redis\n      UserIds:\n        - !Ref DefaultUser\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      # expect\n      UserGroupIds:\n        - !Ref AppUsers\n',
+      // Named by their ids, with NoPasswordRequired.
+      'Resources:\n  DefaultUser:\n    Type: AWS::ElastiCache::User\n    Properties:\n      UserId: app-default\n      UserName: default\n      Engine: valkey\n      AccessString: on ~* +@read\n      NoPasswordRequired: true\n  AppUsers:\n    Type: AWS::ElastiCache::UserGroup\n    Properties:\n      UserGroupId: app-users\n      Engine: valkey\n      UserIds: [app-default]\n  Cache:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: cache\n      Engine: valkey\n      # expect\n      UserGroupId: app-users\n',
     ],
     negative: [
       'Parameters:\n  RedisToken:\n    Type: String\n    NoEcho: true\n    Default: ""\nResources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      AuthToken: !Ref RedisToken\n  Queue:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: queue\n      TransitEncryptionEnabled: true\n      AuthToken: \'{{resolve:secretsmanager:queue-redis:SecretString:token}}\'\n',
       'Resources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      Engine: valkey\n      TransitEncryptionEnabled: true\n      UserGroupIds:\n        - !Ref AppUsers\n  Cache:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: cache\n      Engine: redis\n      UserGroupId: !Ref AppUsers\n',
+      // The group's default user is off, needs a password, or has no command to run.
+      'Resources:\n  Off:\n    Type: AWS::ElastiCache::User\n    Properties:\n      UserId: default-off\n      UserName: default\n      Engine: redis\n      AccessString: off ~* +@all\n      NoPasswordRequired: true\n  Password:\n    Type: AWS::ElastiCache::User\n    Properties:\n      UserId: default-password\n      UserName: default\n      Engine: redis\n      AccessString: on ~* +@all\n      AuthenticationMode:\n        Type: password\n        Passwords:\n          - \'{{resolve:secretsmanager:cache-default:SecretString:password}}\'\n  Nothing:\n    Type: AWS::ElastiCache::User\n    Properties:\n      UserId: default-nothing\n      UserName: default\n      Engine: redis\n      AccessString: on ~* -@all\n      NoPasswordRequired: true\n  GroupA:\n    Type: AWS::ElastiCache::UserGroup\n    Properties:\n      UserGroupId: a\n      Engine: redis\n      UserIds: [!Ref Off]\n  GroupB:\n    Type: AWS::ElastiCache::UserGroup\n    Properties:\n      UserGroupId: b\n      Engine: redis\n      UserIds: [!Ref Password]\n  GroupC:\n    Type: AWS::ElastiCache::UserGroup\n    Properties:\n      UserGroupId: c\n      Engine: redis\n      UserIds: [!Ref Nothing]\n  A:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: a\n      TransitEncryptionEnabled: true\n      UserGroupIds: [!Ref GroupA]\n  B:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: b\n      TransitEncryptionEnabled: true\n      UserGroupIds: [!Ref GroupB]\n  C:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: c\n      Engine: redis\n      UserGroupId: !Ref GroupC\n',
       // A secondary member of a global datastore is left to its primary; Memcached has no AUTH.
       'Resources:\n  Secondary:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions, secondary region\n      GlobalReplicationGroupId: sessions-global\n  Pages:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: pages\n      Engine: memcached\n',
     ],
   },
   *check(t) {
     for (const r of redisGroups(t)) {
-      if (authSetting(t, r, 'AuthToken') !== 'none' || authSetting(t, r, 'UserGroupIds') !== 'none') continue;
+      if (authSetting(t, r, 'AuthToken') !== 'none') continue;
+      if (authSetting(t, r, 'UserGroupIds') !== 'none') {
+        const open = openDefaultUser(t, prop(t, r, 'UserGroupIds')!.value);
+        if (open) yield { line: prop(t, r, 'UserGroupIds')!.keyLine, message: `${label(r)} has no AuthToken and ${openMessage(open)}`, resource: label(r) };
+        continue;
+      }
       const groups = prop(t, r, 'UserGroupIds');
       const transit = bool(t, prop(t, r, 'TransitEncryptionEnabled')?.value);
       yield {
@@ -259,7 +304,11 @@ const elasticacheNoAuth: CfnRule = cfnRule({
       // The engine is required; one that cannot be read may be Memcached, which has no AUTH.
       const engine = text(t, prop(t, r, 'Engine')?.value)?.toLowerCase();
       if (engine !== 'redis' && engine !== 'valkey') continue;
-      if (authSetting(t, r, 'UserGroupId') !== 'none') continue;
+      if (authSetting(t, r, 'UserGroupId') !== 'none') {
+        const open = openDefaultUser(t, prop(t, r, 'UserGroupId')!.value);
+        if (open) yield { line: prop(t, r, 'UserGroupId')!.keyLine, message: `${label(r)} has ${openMessage(open)}`, resource: label(r) };
+        continue;
+      }
       yield { line: r.line, message: `${label(r)} has no RBAC user group (UserGroupId): any client that reaches the cache reads and writes every key without a password.`, resource: label(r) };
     }
   },
