@@ -4,7 +4,7 @@ import { basename, commandsOf, effectiveWords } from '../shell.js';
 import { checkOutputs, isReportPath, uploadsToBucket } from '../bucket-uploads.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
-import { isAction, jobLabel, lineOfOffset, parseUses, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
+import { isAction, jobLabel, lineOfOffset, parseUses, runShell, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
 import { evaluate, inputIsOn, parseExpression, type EventFacts } from './expression.js';
 import { workflow, workflowRule } from './rule-kit.js';
 import { neededJobs } from './flow.js';
@@ -135,18 +135,94 @@ function publishes(wf: Workflow, step: Step, depth = 0): boolean {
   // push: true, or an image output pushed by itself (outputs: type=image,push-by-digest=true,push=true).
   if (isAction(step, 'docker/build-push-action') || isAction(step, 'docker/bake-action'))
     return withValue(step, 'push')?.value.trim() === 'true' || /(?:^|[\s,])push=true\b/.test(withValue(step, 'outputs')?.value ?? '') || /(?:^|\s)\S*\.output=[^\n]*\bpush=true\b/.test(withValue(step, 'set')?.value ?? '');
+  // semantic-release-action runs semantic-release, which publishes unless dry_run is on.
+  if (isAction(step, 'cycjimmy/semantic-release-action')) return withValue(step, 'dry_run')?.value.trim() !== 'true';
   if (step.run === undefined || typeof step.run.value !== 'string') return false;
   // The reports and pointers the job's scripts write, read only for a line that copies to a bucket.
   let reports: Set<string> | undefined;
   const jobReports = () => (reports ??= checkOutputs(step.job.steps.flatMap((s) => (typeof s.run?.value === 'string' ? [s.run.value] : []))));
-  return step.run.value
-    .replace(/\\\r?\n/g, ' ')
-    .split('\n')
-    .some(
-      (line) =>
-        (PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !createsReleaseWithoutFiles(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, '')))) ||
-        uploadsToBucket(line, jobReports),
-    );
+  // The package.json scripts a line runs (`npm run release`) are those of the repository's root, where the step starts.
+  const scripts = runShell(wf, step).cwd === '' ? packageScripts(wf.callers?.packageJson?.(wf)) : undefined;
+  return scriptPublishes(step.run.value, jobReports, scripts);
+}
+
+/**
+ * Whether a script publishes, line by line: a publishing command, semantic-release, a copy to
+ * a bucket, or a package.json script that does (`npm run release`, `yarn release`), when
+ * `scripts` holds the package.json's and nothing before it in the script leaves the root
+ * (`cd`; an option of the package manager such as --workspace or --filter is left out too).
+ */
+function scriptPublishes(script: string, jobReports: () => ReadonlySet<string>, scripts: Readonly<Record<string, string>> | undefined, depth = 0): boolean {
+  for (const line of script.replace(/\\\r?\n/g, ' ').split('\n')) {
+    // From a `cd` on, the scripts run are another folder's.
+    if (/(?:^|[\s;&|(])(?:cd|pushd)\s/.test(line)) scripts = undefined;
+    if (PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !createsReleaseWithoutFiles(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, '')))) return true;
+    if (uploadsToBucket(line, jobReports)) return true;
+    if (commandsRun(line, scripts, depth).some((words) => runsSemanticRelease(words) || (scripts !== undefined && depth < MAX_SCRIPT_DEPTH && runsPublishingScript(words, jobReports, scripts, depth)))) return true;
+  }
+  return false;
+}
+
+/** How many package.json scripts deep a publishing command is looked for (`release` runs `npm run publish:npm`). */
+const MAX_SCRIPT_DEPTH = 3;
+
+/** The `scripts` of a package.json whose values are strings. */
+function packageScripts(manifest: Record<string, unknown> | null | undefined): Record<string, string> | undefined {
+  const scripts = manifest?.['scripts'];
+  if (scripts === null || typeof scripts !== 'object' || Array.isArray(scripts)) return undefined;
+  return Object.fromEntries(Object.entries(scripts as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** The commands of a line as words, if the line names semantic-release or a package manager at all (most do not). */
+function commandsRun(line: string, scripts: Readonly<Record<string, string>> | undefined, depth: number): string[][] {
+  if (!/semantic-release/.test(line) && (scripts === undefined || depth >= MAX_SCRIPT_DEPTH || !/\b(?:npm|pnpm|yarn|bun)\b/.test(line))) return [];
+  return commandsOf(line).map((command) => effectiveWords(command).map((w) => w.text));
+}
+
+/** Package managers' options that take the next word as their value, before the command (`npx -p pkg`, `pnpm -C dir`). */
+const RUNNER_VALUE_OPTION = /^(?:-p|--package|-C|--dir|--cwd|--filter|-F|--workspace|-w|--prefix|-c|--call)$/;
+
+/**
+ * Whether a command runs semantic-release, which publishes the release (to npm, as a GitHub
+ * release): `semantic-release`, `npx semantic-release@24`, `pnpm exec semantic-release`,
+ * `yarn semantic-release`, `npm run semantic-release`; not with --dry-run (-d), and not an
+ * install of it (`npm install -D semantic-release`).
+ */
+function runsSemanticRelease(words: string[]): boolean {
+  const program = basename(words[0] ?? '');
+  let k = 1;
+  if (program !== 'semantic-release') {
+    const skip = () => {
+      while (k < words.length && words[k]!.startsWith('-') && words[k] !== '--') k += !words[k]!.includes('=') && RUNNER_VALUE_OPTION.test(words[k]!) ? 2 : 1;
+      if (words[k] === '--') k++;
+    };
+    skip();
+    if (program === 'npm' || program === 'bun' || program === 'pnpm' || program === 'yarn') {
+      const sub = words[k];
+      if (sub === 'exec' || sub === 'x' || sub === 'dlx' || sub === 'run' || sub === 'run-script') {
+        k++;
+        skip();
+      } else if (program === 'npm' || program === 'bun') return false;
+    } else if (program !== 'npx' && program !== 'pnpx' && program !== 'bunx') return false;
+    if ((words[k] ?? '').replace(/(?<=.)@[^/]*$/, '') !== 'semantic-release') return false;
+    k++;
+  }
+  return !words.slice(k).some((w) => w === '-d' || w === '--dry-run' || w === '--dry-run=true');
+}
+
+/**
+ * Whether a command runs a package.json script that publishes: `npm run X`, `npm run-script X`,
+ * `pnpm [run] X`, `yarn [run] X`, `bun run X`, with no option before the script's name
+ * (--workspace, --filter, --prefix, -C may name another package's scripts).
+ */
+function runsPublishingScript(words: string[], jobReports: () => ReadonlySet<string>, scripts: Readonly<Record<string, string>>, depth: number): boolean {
+  const program = basename(words[0] ?? '');
+  if (program !== 'npm' && program !== 'pnpm' && program !== 'yarn' && program !== 'bun') return false;
+  const runs = words[1] === 'run' || (program === 'npm' && words[1] === 'run-script');
+  if (!runs && (program === 'npm' || program === 'bun')) return false;
+  const name = words[runs ? 2 : 1];
+  if (name === undefined || name.startsWith('-') || !Object.hasOwn(scripts, name) || words.includes('--dry-run')) return false;
+  return scriptPublishes(scripts[name]!, jobReports, scripts, depth + 1);
 }
 
 /** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests (e2e, e2etest), doctests, coverage, validation, vulnerability scans... */
@@ -602,7 +678,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. semantic-release publishes (`npx semantic-release`, `pnpm semantic-release`, `yarn semantic-release`, cycjimmy/semantic-release-action; not with --dry-run or `dry_run: true`), and so does a script of the repository\'s package.json that runs a publishing command (`npm run release`, `yarn release`, `pnpm release`), read when the step starts at the repository\'s root with no `cd`, --workspace or --filter before it. A shell function the script defines counts where its body publishes. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -620,6 +696,12 @@ export const cachePoisoning = workflowRule({
       // changesets/action publishes on a push to main once the version pull request is merged.
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci\n      - uses: changesets/action@e0145edc7d9d8679003495b11f87bd8ef63c0cba # v1.5.3\n        with:\n          publish: npm run release\n', '\n  push:\n    branches: [main]'),
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: pnpm\n      - run: pnpm install --frozen-lockfile && pnpm changeset publish\n', '\n  push:\n    branches: [main]'),
+      // A shell function of the script whose body copies to a bucket.
+      workflow('      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: |\n          uploader() {\n            aws s3 cp "$1" "s3://$2/$1"\n          }\n          make dist\n          uploader dist/app.tgz downloads\n', '\n  push:\n    branches: [main]'),
+      // semantic-release publishes the release (to npm, as a GitHub release) from main, run by npx or by its action.
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci\n      - run: npx --yes semantic-release@24\n', '\n  push:\n    branches: [main]'),
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: yarn\n      - run: yarn install --frozen-lockfile && yarn semantic-release\n', '\n  push:\n    branches: [main]'),
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci\n      - uses: cycjimmy/semantic-release-action@16ca923e6ccbb50770c415a0ccd43709a8c5f7a4 # v4.2.2\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n', '\n  push:\n    branches: [main]'),
       // The build job's artifact is what the release job uploads: its cache reaches the release.
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e-build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: dist-${{ runner.os }}\n          path: dist/\n  release:\n    needs: e2e-build\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: dist-*\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist-*/*\n",
       // The Nix store paths come back from the GitHub Actions cache unless use-gha-cache is false.
@@ -648,6 +730,8 @@ export const cachePoisoning = workflowRule({
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
     negative: [
+      // semantic-release as a dry run, or installed but not run; its action with dry_run: nothing is published.
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: |\n          npm install --no-save semantic-release @semantic-release/git\n          npx semantic-release --dry-run\n          pnpm exec semantic-release -d\n          echo "semantic-release runs in the release job"\n      - uses: cycjimmy/semantic-release-action@16ca923e6ccbb50770c415a0ccd43709a8c5f7a4 # v4.2.2\n        with:\n          dry_run: true\n', '\n  push:\n    branches: [main]'),
       // End-to-end tests and their coverage report ship nothing: the coverage artifact only reaches a check job, the release takes another one.
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: coverage-e2e-${{ matrix.mode }}\n          path: cover/\n  coverage:\n    needs: e2e\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: coverage-e2e-*\n      - run: go tool covdata textfmt -i=cover -o coverage.txt\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: dist\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist/*\n",
       // The release job downloads an artifact whose name is an output of the job it needs: the coverage of the
