@@ -20,7 +20,7 @@ export function registerSbom(program: Command): void {
     .action(async (target: string, flags: { format: 'cyclonedx' | 'spdx'; output?: string; prodOnly?: boolean; timestamp?: string; config?: string; quiet?: boolean }) => {
       // Loaded here so that other commands do not pay for the parsers at start-up.
       const { buildSbom } = await import('../engine/sbom.js');
-      const result = buildSbom({
+      const result = await buildSbom({
         target,
         format: flags.format,
         ...(flags.prodOnly ? { prodOnly: true } : {}),

@@ -8,6 +8,7 @@ import { writeCycloneDx } from '../report/cyclonedx.js';
 import { writeSpdx } from '../report/spdx.js';
 import { addInstalledLicenses, createRootReader, findParser, parseLockfile } from '../scanners/sca/lockfiles/index.js';
 import type { LockfileResult } from '../scanners/sca/model.js';
+import { Git } from '../workspace/git.js';
 import { walk } from '../workspace/walk.js';
 
 export type SbomFormat = 'cyclonedx' | 'spdx';
@@ -28,12 +29,14 @@ export interface SbomResult {
 }
 
 /** Finds every lockfile under the target, parses them and writes one SBOM for the project. */
-export function buildSbom(request: SbomRequest): SbomResult {
+export async function buildSbom(request: SbomRequest): Promise<SbomResult> {
   const root = path.resolve(request.target);
   if (!existsSync(root)) throw new UsageError(`path does not exist: ${root}`);
   if (!statSync(root).isDirectory()) throw new UsageError(`not a directory: ${root} (sbom reads a project directory)`);
   const config = loadConfig(root, request.configFile);
-  const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs });
+  // As a scan: a lockfile git tracks is read although a .gitignore matches it.
+  const tracked = await (await Git.open(root))?.trackedButIgnoredHere();
+  const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs, ...(tracked ? { tracked } : {}) });
   const read = createRootReader(root);
   const results: LockfileResult[] = [];
   const lockfiles: string[] = [];

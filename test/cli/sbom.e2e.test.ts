@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { projectRoot } from '../helpers/paths.js';
 import { cycloneDxErrors, spdxErrors } from '../helpers/schemas.js';
-import { tempTree } from '../helpers/tmp.js';
+import { git, initRepo, tempTree } from '../helpers/tmp.js';
 
 const demo = path.join(projectRoot, 'examples', 'vulnerable-app');
 
@@ -39,6 +39,24 @@ test('sbom: bad format and missing path are exit 2; a broken lockfile is a warni
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /warning: package-lock\.json/);
     assert.deepEqual(cycloneDxErrors(JSON.parse(run.stdout)), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('sbom reads a lockfile git tracks although a .gitignore matches it, not an untracked ignored one', () => {
+  const lock = (name: string) => JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { '': { name: 'app', version: '1.0.0' }, [`node_modules/${name}`]: { version: '1.0.0' } } });
+  const t = tempTree({ '.gitignore': 'locks/\n', 'locks/tracked/package-lock.json': lock('kept-dep'), 'locks/local/package-lock.json': lock('local-dep') });
+  try {
+    initRepo(t.dir);
+    git(t.dir, 'add', '.gitignore');
+    git(t.dir, 'add', '-f', 'locks/tracked/package-lock.json');
+    git(t.dir, 'commit', '-q', '-m', 'first');
+    const run = runCli(['sbom', t.dir]);
+    assert.equal(run.status, 0, run.stderr);
+    const names = JSON.parse(run.stdout).components.map((c: { name: string }) => c.name);
+    assert.ok(names.includes('kept-dep'), run.stderr);
+    assert.ok(!names.includes('local-dep'));
   } finally {
     t.cleanup();
   }
