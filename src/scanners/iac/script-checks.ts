@@ -3,7 +3,7 @@ import { parsePowerShell, powerShellString } from './powershell.js';
 import { parseScript, type ScriptDialect } from './script-dialect.js';
 import type { LocalScript, ScriptJudgement } from './rule.js';
 import { isLiteralSecretValue } from './secret-names.js';
-import { basename, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, type ShellCommand, type ShellWord } from './shell.js';
+import { basename, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, shellCScripts, type ShellCommand, type ShellWord } from './shell.js';
 
 /**
  * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
@@ -171,9 +171,6 @@ export function passwordArguments(script: string, dialect: ScriptDialect = 'posi
   return out;
 }
 
-/** Shells whose `-c` script a command runs (`bash -c "..."`, `docker run image sh -c '...'`). */
-const C_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
-
 /**
  * The password arguments of the script a command hands to a shell with `-c`, itself or
  * after a wrapper (`bash -c "docker login -p $PASS"`, `docker run image bash -c "..."`, as
@@ -182,14 +179,8 @@ const C_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
  * (quoted, with no escapes), and at the script's word otherwise.
  */
 function innerPasswordArguments(script: string, words: readonly ShellWord[], depth: number): PasswordArgument[] {
-  for (let k = 0; k < words.length; k++) {
-    if (!C_SHELLS.has(basename(words[k]!.text))) continue;
-    // The options up to the one that holds c (-c, -ec, -lc), then the script.
-    let option = k + 1;
-    const holdsC = (text: string) => /^-[a-z]*c[a-z]*$/i.test(text);
-    while (option < words.length && /^--?[a-z][\w-]*$/i.test(words[option]!.text) && !holdsC(words[option]!.text)) option++;
-    const word = holdsC(words[option]?.text ?? '') ? words[option + 1] : undefined;
-    if (!word || !/\b(?:login|upload|add)\b/.test(word.text)) continue;
+  for (const word of shellCScripts(words, true)) {
+    if (!/\b(?:login|upload|add)\b/.test(word.text)) continue;
     const asWritten = /^["']/.test(script[word.offset] ?? '') && script.startsWith(word.text, word.offset + 1);
     return passwordArguments(word.text, 'posix', depth + 1).map((found) => ({ ...found, offset: asWritten ? word.offset + 1 + found.offset : word.offset }));
   }

@@ -42,7 +42,7 @@ export type ShellPipeline = readonly ShellCommand[];
 
 const MAX_SCRIPT = 200_000;
 
-/** Programs that run a here-document fed to them as a shell script. */
+/** Programs that run a here-document fed to them as a shell script, or the script of their -c. */
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 
 /**
@@ -450,6 +450,26 @@ export function effectiveWords(command: ShellCommand): readonly ShellWord[] {
 export function programOf(command: ShellCommand): string | undefined {
   const first = effectiveWords(command)[0];
   return first ? basename(first.text) : undefined;
+}
+
+/** An option of a shell that holds `c` (`-c`, `-ec`, `-lc`): the next word is the script it runs. */
+const HOLDS_C = /^-[a-z]*c[a-z]*$/i;
+
+/**
+ * The scripts a command hands to a POSIX shell with -c (`bash -c "..."`, `sh -ec '...'`,
+ * `bash --login -c '...'`): of the shell that is the command's program, or with `wrapped`
+ * of every shell among its words (`docker run image sh -c '...'`).
+ */
+export function shellCScripts(words: readonly ShellWord[], wrapped = false): ShellWord[] {
+  const out: ShellWord[] = [];
+  for (let k = 0; k < (wrapped ? words.length : Math.min(words.length, 1)); k++) {
+    if (!POSIX_SHELLS.has(basename(words[k]!.text))) continue;
+    let option = k + 1;
+    while (option < words.length && /^--?[a-z][\w-]*$/i.test(words[option]!.text) && !HOLDS_C.test(words[option]!.text)) option++;
+    const script = HOLDS_C.test(words[option]?.text ?? '') ? words[option + 1] : undefined;
+    if (script) out.push(script);
+  }
+  return out;
 }
 
 export function basename(word: string): string {

@@ -1,5 +1,5 @@
 import { isSecretName } from '../secret-names.js';
-import { effectiveWords, gitSubcommand, parseShell, programOf, type ShellCommand, type ShellPipeline, type ShellWord } from '../shell.js';
+import { effectiveWords, gitSubcommand, parseShell, programOf, shellCScripts, type ShellCommand, type ShellPipeline, type ShellWord } from '../shell.js';
 import { effective, type DockerInstruction } from './parser.js';
 import { finalStage, instructionsOf, keyValues, scriptsOf, stageChain, type Script } from './model.js';
 import { at, dockerRule } from './helpers.js';
@@ -160,8 +160,6 @@ function assignedNames(commands: readonly ShellCommand[], script: string): Set<s
   return names;
 }
 
-const POSIX_SHELLS = /^(?:sh|bash|ash|dash|zsh|ksh)$/;
-
 /** A pipeline and the text its offsets point into: the RUN's script, or the script of an `sh -c` in it. */
 interface Located {
   readonly pipeline: ShellPipeline;
@@ -174,9 +172,7 @@ interface Located {
 function pipelinesOf(source: string, base = 0, depth = 0): Located[] {
   const out: Located[] = [];
   for (const pipeline of parseShell(source)) {
-    const words = pipeline.length === 1 ? effectiveWords(pipeline[0]!) : [];
-    const c = words.findIndex((w, k) => k > 0 && /^-[a-z]*c$/.test(w.text));
-    const inner = depth < 2 && POSIX_SHELLS.test(programOf(pipeline[0]!) ?? '') && c > 0 ? words[c + 1] : undefined;
+    const inner = depth < 2 && pipeline.length === 1 ? shellCScripts(effectiveWords(pipeline[0]!))[0] : undefined;
     if (inner) out.push(...pipelinesOf(inner.text, base + inner.offset + (/^['"]/.test(source[inner.offset] ?? '') ? 1 : 0), depth + 1));
     else out.push({ pipeline, source, base });
   }
