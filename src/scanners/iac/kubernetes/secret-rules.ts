@@ -112,8 +112,8 @@ const PRINTABLE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]*$/;
  */
 function isLiteral(key: string, written: string, encoded: boolean): boolean {
   const value = ((encoded ? decoded(written) : undefined) ?? written).trim();
-  // camelCase keys (StorageOS's apiUsername, apiAddress) split as the other spellings are, an acronym too (Azure's VMType: VM_Type).
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2');
+  // camelCase keys (StorageOS's apiUsername, apiAddress) split as the other spellings are, an acronym too (Azure's VMType: vm_type).
+  const words = nameTokens(key).join('_');
   if (value === '' || IDENTIFIER_KEY.test(words) || SETTING_KEY.test(words) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
   // One byte or character over and over (AAAA in data is three zero bytes): a filler, not key material.
   if (/^([\s\S])\1*$/.test(value)) return false;
