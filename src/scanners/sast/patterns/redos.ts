@@ -294,21 +294,34 @@ function isPrefixLiteral(a: Node[], b: Node[]): boolean {
   return ta.length > 0 && tb.startsWith(ta) && tb === ta.repeat(tb.length / ta.length);
 }
 
-function vulnerableIn(nodes: Node[], insideRepeat: boolean): boolean {
-  for (const node of nodes) {
+/**
+ * Whether what follows can fail once the repetition has matched: an assertion ($, \b,
+ * a lookahead) or a mandatory element. When nothing after it can fail, the first way the
+ * repetition matches is accepted and its other splits are never tried, so `(a+)+` at the
+ * pattern's end is linear however ambiguous it is.
+ */
+function canFail(rest: Node[]): boolean {
+  return rest.some((n) => n.kind === 'assert' || !(n.kind === 'repeat' && n.min === 0));
+}
+
+function vulnerableIn(nodes: Node[], afterFails: boolean): boolean {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    const continuationFails = afterFails || canFail(nodes.slice(i + 1));
     if (node.kind === 'group') {
-      if (node.alternatives.some((alt) => vulnerableIn(alt, insideRepeat))) return true;
+      if (node.alternatives.some((alt) => vulnerableIn(alt, continuationFails))) return true;
     } else if (node.kind === 'repeat') {
       const unbounded = node.max === Infinity || node.max > 10;
       const body = node.node;
-      if (unbounded && body.kind === 'group') {
+      if (unbounded && continuationFails && body.kind === 'group') {
         if (body.alternatives.some(onlyRepetitions) && body.alternatives.length === 1) return true;
         if (body.alternatives.length === 1 && body.alternatives[0]!.length === 1 && body.alternatives[0]![0]!.kind === 'repeat' && body.alternatives[0]![0]!.max === Infinity) return true;
         if (ambiguousAlternation(body.alternatives)) return true;
         if (body.alternatives.some(ambiguousSequence)) return true;
       }
-      if (unbounded && body.kind === 'repeat' && body.max === Infinity) return true;
-      if (vulnerableIn([body], insideRepeat || unbounded)) return true;
+      if (unbounded && continuationFails && body.kind === 'repeat' && body.max === Infinity) return true;
+      // Another pass of the body, when the repetition needs one, can fail too.
+      if (vulnerableIn([body], continuationFails || node.min > 1)) return true;
     }
   }
   return false;

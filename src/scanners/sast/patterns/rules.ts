@@ -131,7 +131,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     id: 'sast/redos',
     title: 'Regular expression with catastrophic backtracking',
     description:
-      'The regular expression nests unbounded repetitions, or repeats alternatives that match the same text ((a+)+, (a|aa)*). A crafted input of a few dozen characters makes the match take exponential time and blocks the event loop (ReDoS).',
+      'The regular expression nests unbounded repetitions, or repeats alternatives that match the same text ((a+)+, (a|aa)*), and something after the repetition can still fail (an anchor, a required character: a repetition that ends the pattern keeps its first match and is linear). A crafted input of a few dozen characters makes the match take exponential time and blocks the event loop (ReDoS).',
     remediation: 'Rewrite the expression so that each character can be matched one way only (no quantified groups of quantified atoms), bound the input length, or use a linear-time engine (re2).',
     severity: 'medium',
     confidence: 'medium',
@@ -149,7 +149,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     },
     examples: {
       positive: ['const re = /^(a+)+$/;', 'const email = /^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$/;', "const re = new RegExp('(\\\\w+\\\\s?)*$');", 'const re = /^(a|aa)+$/;'],
-      negative: ['const re = /^[a-z0-9_-]+$/;', 'const re = /^([a-z]+\\.)+[a-z]{2,}$/;', 'const re = /(ab)+c/;', "const re = new RegExp('^\\\\d{4}-\\\\d{2}$');"],
+      negative: ['const re = /^[a-z0-9_-]+$/;', 'const re = /^([a-z]+\\.)+[a-z]{2,}$/;', 'const re = /(ab)+c/;', "const re = new RegExp('^\\\\d{4}-\\\\d{2}$');", '// nothing after the repetition can fail, so its first match is kept\nconst indented = /\\n(?: {6,}.*\\n)+/;'],
     },
   },
   {
