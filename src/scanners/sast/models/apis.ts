@@ -36,6 +36,7 @@ const MODULE_ALIASES: Readonly<Record<string, string>> = {
   libxmljs2: 'libxmljs',
   'request-promise': 'request', 'request-promise-native': 'request',
   'util/types': 'util',
+  '@redis/client': 'redis',
   'vm2': 'vm2',
 };
 
@@ -242,6 +243,8 @@ const CLEAN_MODULES = new Set([
   'cross-spawn', 'express', 'koa', 'fastify', 'hapi', 'ws', 'socketio', 'socket.io', 'sequelize', 'knex', 'prisma', 'libxmljs', 'console',
   'node-serialize', 'js-yaml', 'timers', 'stream', 'events', 'readline', 'worker_threads', 'cluster', 'assert', 'bcrypt', 'bcryptjs', 'jsonwebtoken',
   'child-process-promise', 'exec-sh', 'node-cmd', 'glob', 'rimraf', 'mkdirp',
+  // Key-value stores: a read returns what is stored under the key, not the key.
+  'redis', 'memcached',
 ]);
 
 function isModelledModule(id: string): boolean {

@@ -77,8 +77,8 @@ export const SINKS: readonly SinkSpec[] = [
   { cls: 'code', apis: ['global.setTimeout', 'global.setInterval', 'global.setImmediate', 'timers.setTimeout', 'timers.setInterval'], args: [0], check: 'string' },
   // --- file system paths (CWE-22)
   ...FS_PATH_FUNCTIONS.map((name): SinkSpec => ({ cls: 'path', apis: [`fs.${name}`], args: FS_TWO_PATHS.has(name) ? [0, 1] : [0] })),
-  { cls: 'path', apis: ['express.res.sendFile', 'express.res.sendfile'], args: [0], when: 'noRootOption' },
-  { cls: 'path', apis: ['express.res.download'], args: [0] },
+  // With a `root` option, send() refuses paths that climb out of it with `..` (403).
+  { cls: 'path', apis: ['express.res.sendFile', 'express.res.sendfile', 'express.res.download'], args: [0], when: 'noRootOption' },
   { cls: 'path', apis: ['koa-send', 'send'], args: [1] },
   // filed(path) opens a read or write stream on the path (request's file helper).
   { cls: 'path', apis: ['filed'], args: [0] },
