@@ -122,6 +122,11 @@ export const CALL_RETURNS: Readonly<Record<string, string>> = {
   'sqlite3.verbose': 'mod:sqlite3',
   'sqlite.open': 'sqlite.db',
   'better-sqlite3': 'bsqlite.db',
+  // A digest of the input is hex, base64 or bytes the input cannot choose.
+  'crypto.createHash': 'crypto.hash',
+  'crypto.createHmac': 'crypto.hash',
+  'crypto.hash.update': 'crypto.hash',
+  'crypto.hash.copy': 'crypto.hash',
   'redis.createClient': 'redis.client',
   'redis.createCluster': 'redis.client',
   'redis.client.duplicate': 'redis.client',
