@@ -73,6 +73,8 @@ export class Analyzer {
   readonly warnings: Array<{ path: string; line: number; message: string }> = [];
   readonly memo = new Map<number, Map<string, MemoEntry>>();
   readonly merged = new Map<number, MergedContext>();
+  /** The most work one context of a function has cost, Infinity once a context returned no function (see CHEAP_CONTEXT_WORK in calls.ts). */
+  readonly contextCost = new Map<number, number>();
   readonly stack: Frame[] = [];
   readonly labels = new Map<string, Label>();
   /** Functions analysed as entry points or reached by a call: the fallback pass skips them. */

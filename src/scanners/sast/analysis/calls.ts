@@ -34,6 +34,13 @@ export interface MergedContext {
 const MAX_DEPTH = 22;
 const CALL_COST = 4;
 const MAX_CONTEXTS = 10;
+/**
+ * A wrapper (a function given functions that returns a function) whose contexts have each
+ * cost at most this much work is not held to MAX_CONTEXTS: merging saves little there,
+ * and loses what the merge cannot hold (a route wrapper `asyncHandler(fn)` used for forty
+ * routes returns the wrapped handler of each, more functions than one merged value keeps).
+ */
+const CHEAP_CONTEXT_WORK = 40;
 const MAX_RECURSION = 2;
 
 export function evalCall(an: Analyzer, node: AstNode, scope: Scope): Value {
@@ -202,9 +209,11 @@ export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Va
   // Entry points always get their own context: the bound is for contexts that calls create.
   const isEntry = an.entryCall === c;
   an.entryCall = null;
-  if (table.size >= MAX_CONTEXTS && !isEntry) return callMerged(an, c, effectiveThis, args, site);
+  const cheapWrapper = args.some((a) => a.fns.length > 0) && (an.contextCost.get(c.id) ?? Infinity) <= CHEAP_CONTEXT_WORK;
+  if (table.size >= MAX_CONTEXTS && !isEntry && !cheapWrapper) return callMerged(an, c, effectiveThis, args, site);
   const entry: MemoEntry = { result: EMPTY, running: true, recursed: false };
   table.set(key, entry);
+  const workBefore = an.work;
   // Recursion saw a partial result: run again until the result is stable (bounded).
   for (let pass = 0; pass < 3; pass++) {
     entry.recursed = false;
@@ -213,6 +222,8 @@ export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Va
     if (!entry.recursed || signature(entry.result) === before || isExhausted(an)) break;
   }
   entry.running = false;
+  const cost = entry.result.fns.length > 0 ? an.work - workBefore : Infinity;
+  an.contextCost.set(c.id, Math.max(an.contextCost.get(c.id) ?? 0, cost));
   return entry.result;
 }
 
