@@ -161,7 +161,14 @@ export function madeExecutable(commands: readonly ShellCommand[]): Set<string> {
  * download -p 'tool_*_linux.tar.gz'`), or the tree an archive unpacks into: a folder of its
  * own (`-C /opt/tool`, `-d tool`), or names led by the archive's in a folder it shares.
  */
-type Fetched = { kind: 'file'; path: string } | { kind: 'tree'; dir: string | undefined; own: boolean; stem: string; token: string };
+type Fetched = { kind: 'file'; path: string } | { kind: 'tree'; dir: string | undefined; own: boolean; stem: string; token: string; artifacts?: boolean };
+
+/**
+ * Packages and programs that a repository does not hold: what of a job-artifacts archive,
+ * whose files keep the paths the other job gave them, a script is taken to run by its name
+ * alone when the archive was unpacked where the repository's own files are.
+ */
+const PACKAGE = /\.(?:deb|rpm|apk|whl|msi|jar|appimage|snap|nupkg|gem|exe)$/i;
 
 /** A file a script downloads and then runs, unchecked. Offsets are in the script. */
 export interface DownloadRun {
@@ -175,6 +182,8 @@ export interface DownloadRun {
   how: string;
   /** `it`, or `them` when one command runs several downloads. */
   it: 'it' | 'them';
+  /** What the command does with it, for a message: `runs it`, `runs them`, or, for a program only put on PATH (`source .venv/bin/activate`), `puts it on PATH`. */
+  action: string;
 }
 
 
@@ -208,6 +217,8 @@ const INSTALLERS: Readonly<Record<string, RegExp>> = {
   installer: /^-pkg$/,
   msiexec: /^[/-](?:i|package)$/i,
   java: /^-jar$/,
+  pip: /^install$/,
+  pip3: /^install$/,
 };
 /** Commands that put a file somewhere else under a new name (`mv tool /usr/local/bin/`, `install -m 755 tool /usr/local/bin/tool`, `Move-Item`). */
 const MOVERS = new Set(['mv', 'cp', 'install', 'ln', 'move-item', 'copy-item', 'move', 'copy', 'mi', 'cpi']);
@@ -282,18 +293,39 @@ function names(fetched: Fetched, path: string, bare: boolean): boolean {
     rest = rest.slice(fetched.dir.length + 1);
     // A folder of its own holds only what the archive had; a shared one (/usr/local, /opt, $HOME, where the script is) the names led by the archive's.
     if (fetched.own && !SHARED_DIR.test(fetched.dir)) return true;
-  } else if (!path.includes('/') && !bare) return false;
+  } else if (fetched.artifacts && ABSOLUTE.test(path)) return false;
+  else if (!path.includes('/') && !bare && !fetched.artifacts) return false;
+  // Job artifacts keep any paths: in a shared folder, only a package or program no repository holds is theirs (`dnf install ./*.rpm`).
+  if (fetched.artifacts) return PACKAGE.test(rest);
   // `tool-1.2.3/bin/run` or `hugo` from hugo_0.1_linux.tar.gz; not `node_modules` from node-v20.tar.xz.
   return ledBy(fetched, rest.split('/')[0]!);
 }
 
 /** The tree an archive unpacks into: the folder given (`-C`, `-d`: `own`), or the script's own. */
-function tree(archive: string, dir: string | undefined, own: boolean): Fetched | undefined {
-  const stem = stemOf(archive);
+function tree(archive: string, dir: string | undefined, own: boolean, artifacts = false): Fetched | undefined {
+  const stem = artifacts ? '' : stemOf(archive);
   const token = /^[A-Za-z][A-Za-z0-9]*/.exec(stem)?.[0] ?? '';
   const folder = dir === undefined || dir === '.' || dir === '' ? undefined : dir;
+  if (artifacts) return { kind: 'tree', dir: folder, own: own && folder !== undefined, stem, token, artifacts };
   if (token.length < 3 && (folder === undefined || !own)) return undefined;
   return { kind: 'tree', dir: folder, own: own && folder !== undefined, stem, token };
+}
+
+/**
+ * What an unpacking command makes of an archive, from the script's folder: the members it
+ * names, less the leading folders it strips (`tar -xz -C .venv/bin --strip-components=1
+ * tool-1.2/tool` writes the one file .venv/bin/tool), or the archive's tree.
+ */
+function contentsOf(archive: string, extract: Unpacked | undefined, cwd: string, artifacts: boolean): Fetched[] {
+  const dir = extract?.dir;
+  if (extract !== undefined && extract.members.length > 0) {
+    return extract.members
+      .map((m) => m.split('/').filter((part) => part !== '' && part !== '.').slice(extract.strip).join('/'))
+      .filter((m) => m !== '')
+      .map((m) => ({ kind: 'file', path: resolvePath(cwd, `${dir ?? '.'}/${m}`) }));
+  }
+  const unpack = tree(archive, resolvePath(cwd, dir ?? '.'), dir !== undefined, artifacts);
+  return unpack ? [unpack] : [];
 }
 
 /** The value of a PowerShell parameter (`-Path x`, `-Path:x`, by a prefix of its name of `min` letters or more), and the positional words. */
@@ -320,7 +352,19 @@ function psValue(named: ReadonlyArray<[string, string]>, ...full: Array<[string,
 }
 
 /** The archive a `tar -x`/`unzip`/`7z x`/`Expand-Archive` command unpacks and the folder it unpacks into (-C, -d, -DestinationPath). */
-function unpacked(command: ShellCommand): { archive: string | undefined; dir: string | undefined } | undefined {
+/** An unpacking command: its archive, the folder it unpacks into, and the members it names (tar), less `strip` leading folders. */
+interface Unpacked {
+  archive: string | undefined;
+  dir: string | undefined;
+  members: string[];
+  strip: number;
+}
+
+/** Options of tar that take the next word as their value. */
+const TAR_VALUES = new Set(['-C', '--directory', '-T', '--files-from', '-X', '--exclude-from', '--exclude', '--transform', '--xform', '-H', '--format', '--owner', '--group', '--mode', '-b', '--blocking-factor', '-I', '--use-compress-program', '--strip-components', '-K', '--starting-file', '-N', '--newer', '-V', '--label']);
+
+/** The archive a `tar -x`/`unzip`/`7z x`/`Expand-Archive` command unpacks and the folder it unpacks into (-C, -d, -DestinationPath). */
+function unpacked(command: ShellCommand): Unpacked | undefined {
   const words = effectiveWords(command).map((w) => w.text);
   const program = basename(words[0] ?? '').replace(/\.exe$/i, '');
   if (program === 'tar' || program === 'bsdtar') {
@@ -328,14 +372,20 @@ function unpacked(command: ShellCommand): { archive: string | undefined; dir: st
     if (!words.slice(1).some((w) => /^-?[a-zA-Z]*x/.test(w) || w === '--extract' || w === '--get')) return undefined;
     let archive: string | undefined;
     let dir: string | undefined;
+    let strip = 0;
+    const members: string[] = [];
     for (let k = 1; k < words.length; k++) {
       const w = words[k]!;
       if (w === '-C' || w === '--directory') dir = words[++k];
       else if (w.startsWith('--directory=')) dir = w.slice(12);
       else if (w.startsWith('--file=')) archive = w.slice(7);
+      else if (w === '--file') archive = words[++k];
+      else if (w === '--strip-components' || w.startsWith('--strip-components=')) strip = Number(w.includes('=') ? w.slice(19) : words[++k]) || 0;
       else if ((/^-[a-zA-Z]*f$/.test(w) || (w === mode && /^[a-zA-Z]*f$/.test(w))) && k + 1 < words.length) archive = words[++k];
+      else if (TAR_VALUES.has(w)) k++;
+      else if (!w.startsWith('-') && !(k === 1 && w === mode)) members.push(w);
     }
-    return { archive, dir };
+    return { archive, dir, members, strip };
   }
   if (program === 'unzip') {
     let dir: string | undefined;
@@ -345,12 +395,12 @@ function unpacked(command: ShellCommand): { archive: string | undefined; dir: st
       if (w === '-d') dir = words[++k];
       else if (!w.startsWith('-') && archive === undefined) archive = w;
     }
-    return { archive, dir };
+    return { archive, dir, members: [], strip: 0 };
   }
-  if (program === '7z' && words[1] === 'x') return { archive: words.slice(2).find((w) => !w.startsWith('-')), dir: words.find((w) => w.startsWith('-o'))?.slice(2) || undefined };
+  if (program === '7z' && words[1] === 'x') return { archive: words.slice(2).find((w) => !w.startsWith('-')), dir: words.find((w) => w.startsWith('-o'))?.slice(2) || undefined, members: [], strip: 0 };
   if (program.toLowerCase() === 'expand-archive') {
     const { named, positional } = psParameters(words, new Set(['force', 'passthru', 'whatif', 'confirm']));
-    return { archive: psValue(named, ['path', 1], ['literalpath', 1]) ?? positional[0], dir: psValue(named, ['destinationpath', 1]) ?? positional[1] };
+    return { archive: psValue(named, ['path', 1], ['literalpath', 1]) ?? positional[0], dir: psValue(named, ['destinationpath', 1]) ?? positional[1], members: [], strip: 0 };
   }
   return undefined;
 }
@@ -367,6 +417,18 @@ interface Place {
   cwd: string;
   jobPath: string[];
   shellPath: string[];
+}
+
+/** Whether a path (from the workspace root) is in the folder an archive was unpacked into, the script's own when it names none. */
+function holds(fetched: Extract<Fetched, { kind: 'tree' }>, path: string): boolean {
+  return fetched.dir === undefined ? !ABSOLUTE.test(path) : path.startsWith(`${fetched.dir}/`);
+}
+
+/** Whether a download is a program in one of the folders put on PATH: a file in a bin folder or made executable, or an archive unpacked into the folder itself. */
+function programIn(fetched: Fetched, dirs: readonly string[], executable: ReadonlySet<string>): boolean {
+  if (fetched.kind === 'tree') return fetched.dir !== undefined && fetched.own && !fetched.artifacts && dirs.includes(fetched.dir);
+  const at = fetched.path.lastIndexOf('/');
+  return at > 0 && dirs.includes(fetched.path.slice(0, at)) && (PROGRAM_DIR.test(fetched.path) || executable.has(fetched.path));
 }
 
 /** Whether a bare program name runs the download from a folder put on PATH: a file in it, or a program of the archive's name in its tree. */
@@ -406,6 +468,8 @@ function runOf(command: ShellCommand, fetched: readonly Fetched[], place: Place)
     }
     return undefined;
   }
+  // `python -m pip install x.whl`: pip's.
+  if (/^python[\d.]*$/.test(program) && words[1] === '-m' && words[2] === 'pip') return runOf(commandOf(['pip', ...words.slice(3)], command.offset), fetched, place);
   if (INTERPRETERS.has(program)) {
     for (let k = 1; k < words.length; k++) {
       const w = words[k]!;
@@ -439,7 +503,8 @@ function runOf(command: ShellCommand, fetched: readonly Fetched[], place: Place)
     });
   }
   const installer = INSTALLERS[program] ?? INSTALLERS[lower];
-  if (installer && words.slice(1).some((w) => installer.test(w))) return words.slice(1).map((w) => hit(w)).find((f) => f !== undefined);
+  // Not a list of requirements pip reads (`pip install -r requirements.txt`).
+  if (installer && words.slice(1).some((w) => installer.test(w))) return words.slice(1).filter((_, k) => !/^(?:-r|-c|--requirement|--constraint)$/.test(words[k] ?? '')).map((w) => hit(w)).find((f) => f !== undefined);
   return undefined;
 }
 
@@ -554,6 +619,60 @@ function releaseDownloadOf(command: ShellCommand, cwd: string): { download: Down
   return { download: { command, url, output: dir }, label: `the assets in ${dir}`, fetched: [{ kind: 'tree', dir: resolved, own: true, stem: '', token: '' }], stdout: false };
 }
 
+/** A project named by the pipeline's own variables: its own job artifacts are what its own pipelines built. */
+const OWN_PROJECT = /\$\{?(?:CI_PROJECT_ID|CI_PROJECT_PATH|CI_PROJECT_URL)\b/;
+const JOB_ARTIFACTS = /^(.*?)\/(?:-\/jobs|projects\/([^/]+)\/jobs)\/artifacts\/([^/?#]+)\/(download|raw\/)/;
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The job artifacts a URL fetches from the latest pipeline of a branch or tag of a GitLab
+ * project (`<project>/-/jobs/artifacts/<ref>/download?job=build`, the API's
+ * `/projects/<id>/jobs/artifacts/<ref>/download`), as their archive or one file of them
+ * (`.../raw/<path>`); `own` when the project is the pipeline's own, named by its variables.
+ */
+export function jobArtifactsOf(url: string): { label: string; archive: boolean; own: boolean } | undefined {
+  const match = JOB_ARTIFACTS.exec(url);
+  if (!match) return undefined;
+  const project = match[2] ?? match[1]!;
+  const job = /[?&]job=([^&#]+)/.exec(url)?.[1];
+  const name = decoded(project.replace(/^(?:[a-z]+:\/\/[^/]+|\$\{?\w+\}?)\/?/i, '')) || project;
+  const label = `the artifacts of ${job === undefined ? 'a job' : `job "${decoded(job)}"`} of ${/^\d+$/.test(name) ? `project ${name}` : name} at ${decoded(match[3]!)}`;
+  return { label, archive: match[4] === 'download', own: OWN_PROJECT.test(project) };
+}
+
+/**
+ * What `glab job artifact <ref> <job> -R group/project` (or `glab ci artifact`) unpacks: the
+ * artifacts of another project's branch or tag, into `-p`'s folder or the script's. Those of the
+ * pipeline's own project (no `-R`, `-R $CI_PROJECT_PATH`) are what its own pipelines built.
+ */
+function glabArtifactsOf(command: ShellCommand, cwd: string): { download: Download; label: string; fetched: Fetched[] } | undefined {
+  const words = effectiveWords(command).map((w) => w.text);
+  if (basename(words[0] ?? '') !== 'glab' || (words[1] !== 'job' && words[1] !== 'ci') || words[2] !== 'artifact') return undefined;
+  let repo: string | undefined;
+  let dir: string | undefined;
+  const positional: string[] = [];
+  for (let k = 3; k < words.length; k++) {
+    const w = words[k]!;
+    const [flag, inline] = w.startsWith('--') && w.includes('=') ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w, undefined];
+    const value = () => inline ?? words[++k] ?? '';
+    if (flag === '-R' || flag === '--repo') repo = value();
+    else if (flag === '-p' || flag === '--path') dir = value();
+    else if (!w.startsWith('-')) positional.push(w);
+  }
+  if (repo === undefined || OWN_PROJECT.test(repo)) return undefined;
+  const [ref, job] = positional;
+  const label = `the artifacts of ${job === undefined ? 'a job' : `job "${job}"`} of ${repo.replace(/^[a-z]+:\/\/[^/]+\//i, '')}${ref === undefined ? '' : ` at ${ref}`}`;
+  const folder = resolvePath(cwd, dir ?? '.');
+  return { download: { command, url: repo, output: dir ?? '.' }, label, fetched: [tree('', folder, dir !== undefined, true)!] };
+}
+
 /** Where a script writes GITHUB_PATH, GITHUB_ENV or its own PATH. */
 const GITHUB_PATH_FILE = /^\$(?:env:)?GITHUB_PATH$/i;
 const GITHUB_ENV_FILE = /^\$(?:env:)?GITHUB_ENV$/i;
@@ -596,6 +715,8 @@ function pathWrites(command: ShellCommand, previous: ShellCommand | undefined, d
     const path = lines.map((l) => /^PATH=(.*)$/i.exec(l)?.[1]).find((v) => v !== undefined);
     return path === undefined ? undefined : { scope: 'job', dirs: entries(path) };
   }
+  // A virtualenv's activate script puts its bin folder on PATH.
+  if ((program === 'source' || program === '.') && /(?:^|\/)bin\/activate$/.test(words[1] ?? '')) return { scope: 'shell', dirs: [words[1]!.replace(/\/activate$/, '')] };
   if (program === 'export' || program === 'declare' || program === 'typeset' || (words.length === 0 && command.assignments.length > 0)) {
     const all = [...command.assignments.map((w) => w.text), ...words.slice(1)];
     const path = all.map((w) => /^PATH=(.*)$/.exec(w)?.[1]).find((v) => v !== undefined);
@@ -617,7 +738,7 @@ function changedDir(command: ShellCommand, cwd: string, stack: string[], marker:
 }
 
 /** Whether a script may download anything the reader follows: a cheap look before reading it. */
-const DOWNLOADERS = /\b(?:curl|wget|gh(?:\.exe)?\s+release\s+download|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|Start-BitsTransfer|DownloadFile)\b/i;
+const DOWNLOADERS = /\b(?:curl|wget|gh(?:\.exe)?\s+release\s+download|glab\s+(?:job|ci)\s+artifact|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|Start-BitsTransfer|DownloadFile)\b/i;
 
 /**
  * The files a job's scripts download and then run, with no check of them anywhere in the
@@ -636,8 +757,11 @@ const DOWNLOADERS = /\b(?:curl|wget|gh(?:\.exe)?\s+release\s+download|Invoke-Web
  */
 export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[]): Array<DownloadRun & { downloadIn: T; runIn: T }> {
   if (!pieces.some((p) => DOWNLOADERS.test(p.text)) || pieces.some((p) => verifies(withoutComments(p.text)))) return [];
-  const tracked: Array<{ download: Download; program: string; in: T; label: string; fetched: Fetched[]; done: boolean }> = [];
+  // `artifacts`: a job-artifacts archive, whose files keep the other job's paths; `pathed`: where a program of it was put on PATH.
+  const tracked: Array<{ download: Download; program: string; in: T; label: string; fetched: Fetched[]; done: boolean; artifacts?: boolean; pathed?: { command: ShellCommand; in: T } }> = [];
   const out: Array<DownloadRun & { downloadIn: T; runIn: T }> = [];
+  /** Files made executable (`chmod +x`), from the workspace root. */
+  const executable = new Set<string>();
   const place: Place = { cwd: '', jobPath: [], shellPath: [] };
   let unknown = 0;
   const marker = () => `?${++unknown}`;
@@ -670,29 +794,35 @@ export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[]): Arr
         if (path) {
           const dirs = path.dirs.map((d) => resolvePath(place.cwd, d));
           (path.scope === 'job' ? forJob : place.shellPath).push(...dirs);
+          for (const entry of tracked) if (!entry.done && entry.pathed === undefined && entry.fetched.some((f) => programIn(f, dirs, executable))) entry.pathed = { command, in: piece };
+          continue;
+        }
+        const artifacts = glabArtifactsOf(command, place.cwd);
+        if (artifacts) {
+          tracked.push({ download: artifacts.download, program: 'glab', in: piece, label: artifacts.label, fetched: artifacts.fetched, done: false, artifacts: true });
           continue;
         }
         const release = releaseDownloadOf(command, place.cwd);
         if (release) {
           if (!release.stdout) tracked.push({ download: release.download, program: 'gh release download', in: piece, label: release.label, fetched: release.fetched, done: false });
           else if (next !== undefined && UNPACKERS.has(programOf(next) ?? '')) {
-            const target = unpacked(next)?.dir;
-            const unpack = tree(release.label, resolvePath(place.cwd, target ?? '.'), target !== undefined);
-            if (unpack) tracked.push({ download: release.download, program: 'gh release download', in: piece, label: release.label, fetched: [unpack], done: false });
+            const unpack = contentsOf(release.label, unpacked(next), place.cwd, false);
+            if (unpack.length > 0) tracked.push({ download: release.download, program: 'gh release download', in: piece, label: release.label, fetched: unpack, done: false });
           }
           continue;
         }
         const web = command.words.some((w) => /(?:^|[/\\])(?:curl|wget)(?:\.exe)?$/i.test(w.text));
         const download = dialect === 'powershell' ? (webDownloadOf(command) ?? (web ? downloadOf(command) : undefined)) : web ? downloadOf(command) : undefined;
         if (download || web) {
-          if (download && !COMMIT_PINNED.test(download.url) && !OWN_SERVER.test(download.url)) {
+          const artifacts = download && jobArtifactsOf(download.url);
+          if (download && !COMMIT_PINNED.test(download.url) && (artifacts ? !artifacts.own : !OWN_SERVER.test(download.url))) {
             const program = basename(programOf(download.command) ?? '').replace(/\.exe$/i, '');
-            if (download.output !== '-') tracked.push({ download, program, in: piece, label: download.output, fetched: [{ kind: 'file', path: resolvePath(place.cwd, download.output) }], done: false });
+            const fromArtifacts = artifacts ? { label: (name: string) => `${name} (${artifacts.label})`, archive: artifacts.archive } : undefined;
+            if (download.output !== '-') tracked.push({ download, program, in: piece, label: fromArtifacts?.label(download.output) ?? download.output, fetched: [{ kind: 'file', path: resolvePath(place.cwd, download.output) }], done: false, artifacts: fromArtifacts?.archive });
             else if (next !== undefined && UNPACKERS.has(programOf(next) ?? '')) {
               const name = urlName(download.url);
-              const target = unpacked(next)?.dir;
-              const unpack = tree(name, resolvePath(place.cwd, target ?? '.'), target !== undefined);
-              if (unpack) tracked.push({ download, program, in: piece, label: name || download.url, fetched: [unpack], done: false });
+              const unpack = contentsOf(name, unpacked(next), place.cwd, fromArtifacts?.archive ?? false);
+              if (unpack.length > 0) tracked.push({ download, program, in: piece, label: fromArtifacts?.label(name) ?? (name || download.url), fetched: unpack, done: false });
             }
             continue;
           }
@@ -702,13 +832,16 @@ export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[]): Arr
         if (live.length === 0) continue;
         const extract = unpacked(command);
         const archive = extract?.archive === undefined ? undefined : resolvePath(place.cwd, extract.archive);
+        const chmodded = [...madeExecutable([command])].map((f) => resolvePath(place.cwd, f));
+        for (const file of chmodded) executable.add(file);
         const ran: typeof live = [];
         for (const entry of live) {
-          if (archive !== undefined && ARCHIVE.test(archive) && entry.fetched.some((f) => names(f, archive, false))) {
-            const unpack = tree(archive, resolvePath(place.cwd, extract!.dir ?? '.'), extract!.dir !== undefined);
-            if (unpack) entry.fetched.push(unpack);
+          if (archive !== undefined && (ARCHIVE.test(archive) || entry.artifacts) && entry.fetched.some((f) => names(f, archive, false))) {
+            entry.fetched.push(...contentsOf(archive, extract, place.cwd, entry.artifacts ?? false));
             continue;
           }
+          // A file of unpacked job artifacts made executable is one of theirs to run (`chmod +x build/tool && ./build/tool`).
+          for (const file of chmodded) if (entry.fetched.some((f) => f.kind === 'tree' && f.artifacts && holds(f, file))) entry.fetched.push({ kind: 'file', path: file });
           entry.fetched.push(...moved(command, entry.fetched, place.cwd));
           if (runOf(command, entry.fetched, place)) ran.push(entry);
         }
@@ -723,12 +856,18 @@ export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[]): Arr
           file: ran.length === 1 ? first.label : `${first.label} and ${ran.length - 1} other file${ran.length === 2 ? '' : 's'}`,
           how: shortCommand(command),
           it: ran.length === 1 ? 'it' : 'them',
+          action: ran.length === 1 ? 'runs it' : 'runs them',
           downloadIn: first.in,
           runIn: piece,
         });
       }
     }
     place.jobPath.push(...forJob);
+  }
+  // A program put on PATH and never run by name there: what runs it is a later tool that looks it up (meson finds ccache).
+  for (const entry of tracked) {
+    if (entry.done || entry.pathed === undefined) continue;
+    out.push({ download: entry.download.command.offset, run: entry.pathed.command.offset, program: entry.program, file: entry.label, how: shortCommand(entry.pathed.command), it: 'it', action: 'puts it on PATH', downloadIn: entry.in, runIn: entry.pathed.in });
   }
   return out;
 }

@@ -600,7 +600,7 @@ export const UNVERIFIED_RUN_IN_SCRIPT: ScriptJudgement = {
     for (const found of downloadRuns(script.text)) {
       const line = lineAtOffset(script.text, found.download);
       const runLine = lineAtOffset(script.text, found.run);
-      yield { line, message: `${found.program} downloads ${found.file} and line ${runLine} runs ${found.it} (${found.how}) with no checksum or signature check${inScript(script)}; verify a pinned sha256 or the publisher's signature first.`, key: `${line}\0${found.file}` };
+      yield { line, message: `${found.program} downloads ${found.file} and line ${runLine} ${found.action} (${found.how}) with no checksum or signature check${inScript(script)}; verify a pinned sha256 or the publisher's signature first.`, key: `${line}\0${found.file}` };
     }
   },
 };

@@ -113,6 +113,45 @@ describe('downloadRuns', () => {
   });
 });
 
+describe('job artifacts of a branch', () => {
+  const artifacts = (ref: string) => `https://example.org/group/tools/-/jobs/artifacts/${ref}/download?job=Linux+64+rpm`;
+
+  it("follows another project's job artifacts to the package or program of them that runs", () => {
+    assert.deepEqual(runs(`wget -O tools.zip ${artifacts('master')}\nunzip tools.zip\ndnf install ./*.rpm -y`), ['tools.zip (the artifacts of job "Linux 64 rpm" of group/tools at master) -> dnf install ./*.rpm -y']);
+    assert.deepEqual(runs('curl -Lo a.zip -H "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/projects/1234/jobs/artifacts/main/download?job=build"\nunzip a.zip\nchmod +x build/tool && ./build/tool --version'), ['a.zip (the artifacts of job "build" of project 1234 at main) -> ./build/tool --version']);
+    assert.deepEqual(runs('curl -Lo a.zip "$CI_API_V4_URL/projects/group%2Ftools/jobs/artifacts/main/download?job=build"\nunzip a.zip -d deps\n./deps/bin/tool'), ['a.zip (the artifacts of job "build" of group/tools at main) -> ./deps/bin/tool']);
+    assert.deepEqual(runs('curl -fsSLo tool.deb "$CI_API_V4_URL/projects/42/jobs/artifacts/v1.2/raw/dist/tool.deb?job=package" && dpkg -i tool.deb'), ['tool.deb (the artifacts of job "package" of project 42 at v1.2) -> dpkg -i tool.deb']);
+    assert.deepEqual(runs('glab job artifact main build -R group/tools -p deps\npip install deps/dist/*.whl'), ['the artifacts of job "build" of group/tools at main -> pip install deps/dist/*.whl']);
+  });
+
+  it("leaves the pipeline's own project's artifacts, the repository's own files, artifacts only kept, and checked ones", () => {
+    assert.deepEqual(runs('curl -Lo a.zip "$CI_API_V4_URL/projects/$CI_PROJECT_ID/jobs/artifacts/main/download?job=build"\nunzip a.zip\nsudo dpkg -i build/*.deb'), []);
+    assert.deepEqual(runs('curl -Lo a.zip "${CI_PROJECT_URL}/-/jobs/artifacts/main/download?job=build"\nunzip a.zip\nsudo dpkg -i build/*.deb'), []);
+    assert.deepEqual(runs('glab job artifact main build\npip install dist/*.whl'), []);
+    // Unpacked among the repository's files: its scripts are not the artifacts'.
+    assert.deepEqual(runs(`curl -Lo a.zip ${artifacts('main')}\nunzip a.zip\n./ci/test.sh\nbash scripts/run.sh\ncp build/x.deb public/`), []);
+    assert.deepEqual(runs(`curl -Lo a.zip ${artifacts('main')}\nunzip a.zip\nsha256sum -c build/SHA256SUMS\nsudo dpkg -i build/*.deb`), []);
+  });
+});
+
+describe('what an unpacked archive holds, and what a virtualenv puts on PATH', () => {
+  it('takes the members tar names, less the folders it strips', () => {
+    const venv = 'python3 -m venv .venv\ncurl -L https://example.org/ccache-4.9-darwin.tar.gz | tar -C .venv/bin -xz --strip-components=1 ccache-4.9-darwin/ccache\nsource .venv/bin/activate\n';
+    assert.deepEqual(downloadRuns(`${venv}ccache -s`).map((r) => `${r.action}: ${r.how}`), ['runs it: ccache -s']);
+    // Never run by name: the activate script that puts it on PATH is named as that, not as what runs it.
+    assert.deepEqual(downloadRuns(`${venv}pip3 install meson\nmeson setup _build`).map((r) => `${r.action}: ${r.how}`), ['puts it on PATH: source .venv/bin/activate']);
+    // The virtualenv's own programs are not the archive's.
+    assert.deepEqual(runs('python3 -m venv .venv\ncurl -L https://example.org/ccache-4.9-darwin.tar.gz | tar -C .venv/bin -xz --strip-components=1 ccache-4.9-darwin/ccache\n.venv/bin/python -m pytest'), []);
+    // A data file in a folder put on PATH is not a program.
+    assert.deepEqual(runs('curl -fsSLo /opt/tool/data.json https://example.org/data.json\nexport PATH="/opt/tool:$PATH"\nmake'), []);
+  });
+
+  it('follows a downloaded package pip installs, not a list of requirements it reads', () => {
+    assert.deepEqual(runs('curl -fsSLo tool-1.0-py3-none-any.whl https://example.org/tool-1.0-py3-none-any.whl && python3 -m pip install tool-1.0-py3-none-any.whl'), ['tool-1.0-py3-none-any.whl -> python3 -m pip install ...']);
+    assert.deepEqual(runs('curl -fsSLo requirements.txt https://example.org/requirements.txt && pip install -r requirements.txt'), []);
+  });
+});
+
 describe('a checksum tool counts as a check only when its digest is compared', () => {
   it('checks: -c, --check, a pipe into a comparison, a digest taken into a value; no check: printed or written out', () => {
     for (const script of [

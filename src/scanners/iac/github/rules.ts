@@ -840,7 +840,7 @@ const downloadUnverified = workflowRule({
         const at = inside(keyLine, lineOfOffset(wf, scalar, found.download, keyLine));
         const runLine = lineOfOffset(wf, found.runIn.scalar, found.run, found.runIn.keyLine);
         const where = found.runIn.step === step ? `on line ${runLine}` : `in ${stepLabel(found.runIn.step)} on line ${runLine}`;
-        yield { ...at, message: `${stepLabel(step)} downloads ${found.file} with ${found.program}${detailNote(at)} and runs ${found.it} ${where} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: stepLabel(step) };
+        yield { ...at, message: `${stepLabel(step)} downloads ${found.file} with ${found.program}${detailNote(at)} and ${found.action} ${where} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: stepLabel(step) };
       }
     }
   },
