@@ -388,6 +388,8 @@ function unpacked(command: ShellCommand): Unpacked | undefined {
     return { archive, dir, members, strip };
   }
   if (program === 'unzip') {
+    // Listed, tested or printed (-l, -v, -t, -Z, -p, -c), not unpacked.
+    if (words.slice(1).some((w) => /^-[a-zA-Z]*[lvtZpc]/.test(w))) return undefined;
     let dir: string | undefined;
     let archive: string | undefined;
     for (let k = 1; k < words.length; k++) {

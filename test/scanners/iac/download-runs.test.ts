@@ -130,6 +130,8 @@ describe('job artifacts of a branch', () => {
     assert.deepEqual(runs('glab job artifact main build\npip install dist/*.whl'), []);
     // Unpacked among the repository's files: its scripts are not the artifacts'.
     assert.deepEqual(runs(`curl -Lo a.zip ${artifacts('main')}\nunzip a.zip\n./ci/test.sh\nbash scripts/run.sh\ncp build/x.deb public/`), []);
+    // Only listed.
+    assert.deepEqual(runs(`curl -Lo a.zip ${artifacts('main')}\nunzip -l a.zip\nsudo dpkg -i build/*.deb`), []);
     assert.deepEqual(runs(`curl -Lo a.zip ${artifacts('main')}\nunzip a.zip\nsha256sum -c build/SHA256SUMS\nsudo dpkg -i build/*.deb`), []);
   });
 });
