@@ -360,8 +360,10 @@ interface Unpacked {
   strip: number;
 }
 
-/** Options of tar that take the next word as their value. */
-const TAR_VALUES = new Set(['-C', '--directory', '-T', '--files-from', '-X', '--exclude-from', '--exclude', '--transform', '--xform', '-H', '--format', '--owner', '--group', '--mode', '-b', '--blocking-factor', '-I', '--use-compress-program', '--strip-components', '-K', '--starting-file', '-N', '--newer', '-V', '--label']);
+/** Letters of tar's short options that take a value. */
+const TAR_VALUE_LETTERS = new Set('fCTXbHIKNVg');
+/** Long options of tar that take the next word as their value. */
+const TAR_VALUES = new Set(['--directory', '-T', '--files-from', '-X', '--exclude-from', '--exclude', '--transform', '--xform', '-H', '--format', '--owner', '--group', '--mode', '-b', '--blocking-factor', '-I', '--use-compress-program', '--strip-components', '-K', '--starting-file', '-N', '--newer', '-V', '--label']);
 
 /** The archive a `tar -x`/`unzip`/`7z x`/`Expand-Archive` command unpacks and the folder it unpacks into (-C, -d, -DestinationPath). */
 function unpacked(command: ShellCommand): Unpacked | undefined {
@@ -376,14 +378,23 @@ function unpacked(command: ShellCommand): Unpacked | undefined {
     const members: string[] = [];
     for (let k = 1; k < words.length; k++) {
       const w = words[k]!;
-      if (w === '-C' || w === '--directory') dir = words[++k];
+      if (w === '--directory') dir = words[++k];
       else if (w.startsWith('--directory=')) dir = w.slice(12);
       else if (w.startsWith('--file=')) archive = w.slice(7);
       else if (w === '--file') archive = words[++k];
       else if (w === '--strip-components' || w.startsWith('--strip-components=')) strip = Number(w.includes('=') ? w.slice(19) : words[++k]) || 0;
-      else if ((/^-[a-zA-Z]*f$/.test(w) || (w === mode && /^[a-zA-Z]*f$/.test(w))) && k + 1 < words.length) archive = words[++k];
       else if (TAR_VALUES.has(w)) k++;
-      else if (!w.startsWith('-') && !(k === 1 && w === mode)) members.push(w);
+      else if (/^-[a-zA-Z]/.test(w) || (k === 1 && w === mode)) {
+        // A cluster of letters (`-xzvC /opt`, `-xf-`, old-style `xzf x.tgz`): each letter that takes a value takes the rest of the cluster (after a dash) or the next word.
+        const letters = w.replace(/^-/, '');
+        for (let c = 0; c < letters.length; c++) {
+          if (!TAR_VALUE_LETTERS.has(letters[c]!)) continue;
+          const value = w.startsWith('-') && c < letters.length - 1 ? letters.slice(c + 1) : words[++k];
+          if (letters[c] === 'f') archive = value;
+          else if (letters[c] === 'C') dir = value;
+          if (w.startsWith('-')) break;
+        }
+      } else if (!w.startsWith('-')) members.push(w);
     }
     return { archive, dir, members, strip };
   }
@@ -455,8 +466,8 @@ function runOf(command: ShellCommand, fetched: readonly Fetched[], place: Place)
   if (words.length === 0) return undefined;
   const hit = (word: string | undefined) => (word === undefined ? undefined : fetched.find((f) => names(f, resolvePath(place.cwd, word), false)));
   const first = words[0]!;
-  // A program by its path, from the script's folder; by its name, from a program folder or one put on PATH (not the folder an archive was unpacked in).
-  const direct = first.includes('/') ? fetched.find((f) => names(f, resolvePath(place.cwd, first), true)) : fetched.find((f) => (f.kind === 'file' && names(f, normalPath(first), true)) || onPath(f, first, place));
+  // A program by its path, from the script's folder; by its name, from a program folder or one put on PATH (not the script's own folder, where a file was saved or an archive unpacked).
+  const direct = first.includes('/') ? fetched.find((f) => names(f, resolvePath(place.cwd, first), true)) : fetched.find((f) => (f.kind === 'file' && f.path !== normalPath(first) && names(f, normalPath(first), true)) || onPath(f, first, place));
   if (direct) return direct;
   const program = basename(first).replace(/\.exe$/i, '');
   const lower = program.toLowerCase();

@@ -144,6 +144,10 @@ describe('what an unpacked archive holds, and what a virtualenv puts on PATH', (
     assert.deepEqual(downloadRuns(`${venv}pip3 install meson\nmeson setup _build`).map((r) => `${r.action}: ${r.how}`), ['puts it on PATH: source .venv/bin/activate']);
     // The virtualenv's own programs are not the archive's.
     assert.deepEqual(runs('python3 -m venv .venv\ncurl -L https://example.org/ccache-4.9-darwin.tar.gz | tar -C .venv/bin -xz --strip-components=1 ccache-4.9-darwin/ccache\n.venv/bin/python -m pytest'), []);
+    // Letters of one cluster (`-xzvC DIR`), old-style letters (`xzf FILE`); a member unpacked into the script's folder is not on PATH.
+    assert.deepEqual(runs('curl -fsSL https://example.org/tilt-0.3-linux.tar.gz | tar -xzvC /usr/local/bin tilt\ntilt ci'), ['tilt-0.3-linux.tar.gz -> tilt ci']);
+    assert.deepEqual(runs('curl -fsSLo t.tgz https://example.org/tilt-0.3-linux.tar.gz && tar xzfC t.tgz /usr/local/bin tilt && tilt ci'), ['t.tgz -> tilt ci']);
+    assert.deepEqual(runs('curl -fsSL https://example.org/tilt-0.3-linux.tar.gz | tar -xz tilt\ntilt ci'), []);
     // A data file in a folder put on PATH is not a program.
     assert.deepEqual(runs('curl -fsSLo /opt/tool/data.json https://example.org/data.json\nexport PATH="/opt/tool:$PATH"\nmake'), []);
   });
