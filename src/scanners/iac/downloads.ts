@@ -633,7 +633,7 @@ function releaseDownloadOf(command: ShellCommand, cwd: string): { download: Down
 }
 
 /** A project named by the pipeline's own variables: its own job artifacts are what its own pipelines built. */
-const OWN_PROJECT = /\$\{?(?:CI_PROJECT_ID|CI_PROJECT_PATH|CI_PROJECT_URL)\b/;
+export const OWN_PROJECT = /\$\{?(?:CI_PROJECT_ID|CI_PROJECT_PATH|CI_PROJECT_URL)\b/;
 const JOB_ARTIFACTS = /^(.*?)\/(?:-\/jobs|projects\/([^/]+)\/jobs)\/artifacts\/([^/?#]+)\/(download|raw\/)/;
 
 function decoded(text: string): string {
@@ -750,6 +750,13 @@ function changedDir(command: ShellCommand, cwd: string, stack: string[], marker:
   return resolvePath(cwd, target);
 }
 
+/** Job artifacts in the job's folder before its scripts run (GitLab's `needs: - project: group/tools`), with the piece that names them. */
+export interface GivenArtifacts<T> {
+  label: string;
+  program: string;
+  in: T;
+}
+
 /** Whether a script may download anything the reader follows: a cheap look before reading it. */
 const DOWNLOADERS = /\b(?:curl|wget|gh(?:\.exe)?\s+release\s+download|glab\s+(?:job|ci)\s+artifact|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|Start-BitsTransfer|DownloadFile)\b/i;
 
@@ -768,13 +775,17 @@ const DOWNLOADERS = /\b(?:curl|wget|gh(?:\.exe)?\s+release\s+download|glab\s+(?:
  * data.json`), unpacked, uploaded or listed is not run. A URL at a full commit hash
  * (COMMIT_PINNED), or on the machine itself, is not reported. Offsets are in the piece named.
  */
-export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[]): Array<DownloadRun & { downloadIn: T; runIn: T }> {
-  if (!pieces.some((p) => DOWNLOADERS.test(p.text)) || pieces.some((p) => verifies(withoutComments(p.text)))) return [];
+export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[], given: ReadonlyArray<GivenArtifacts<T>> = []): Array<DownloadRun & { downloadIn: T; runIn: T }> {
+  if ((given.length === 0 && !pieces.some((p) => DOWNLOADERS.test(p.text))) || pieces.some((p) => verifies(withoutComments(p.text)))) return [];
   // `artifacts`: a job-artifacts archive, whose files keep the other job's paths; `pathed`: where a program of it was put on PATH.
   const tracked: Array<{ download: Download; program: string; in: T; label: string; fetched: Fetched[]; done: boolean; artifacts?: boolean; pathed?: { command: ShellCommand; in: T } }> = [];
   const out: Array<DownloadRun & { downloadIn: T; runIn: T }> = [];
   /** Files made executable (`chmod +x`), from the workspace root. */
   const executable = new Set<string>();
+  for (const g of given) {
+    const command = commandOf([], 0);
+    tracked.push({ download: { command, url: g.label, output: '.' }, program: g.program, in: g.in, label: g.label, fetched: [tree('', undefined, false, true)!], done: false, artifacts: true });
+  }
   const place: Place = { cwd: '', jobPath: [], shellPath: [] };
   let unknown = 0;
   const marker = () => `?${++unknown}`;

@@ -42,3 +42,13 @@ test("another project's job artifacts are named with the project, branch and job
     ],
   );
 });
+
+test("another project's job artifacts that needs: brings are followed as a download; the pipeline's own, or with artifacts: false, are not", () => {
+  const job = (need: string[]) => ['deploy:', '  needs:', ...need, '  script:', '    - dpkg -i build/*.deb', '    - ./ci/deploy.sh'];
+  assert.deepEqual(messages(job(['    - project: group/deps', '      job: package', '      ref: main'])), [
+    'job deploy takes the artifacts of job "package" of group/deps at main with needs: project (line 3) and runs it on line 7 (dpkg -i build/*.deb) with no checksum or signature check; verify a pinned sha256 or the publisher\'s signature first.',
+  ]);
+  assert.deepEqual(messages(job(['    - project: $CI_PROJECT_PATH', '      job: package', '      ref: main'])), []);
+  assert.deepEqual(messages(job(['    - project: group/deps', '      job: package', '      ref: main', '      artifacts: false'])), []);
+  assert.deepEqual(messages(job(['    - build'])), []);
+});

@@ -1,6 +1,6 @@
 import { parseImage, pinProblem } from '../image.js';
 import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../rule.js';
-import { downloadRunsIn } from '../downloads.js';
+import { downloadRunsIn, OWN_PROJECT } from '../downloads.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, UNVERIFIED_RUN_IN_SCRIPT, VERIFICATION_OFF_IN_SCRIPT, verificationOff } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipedDownloadSites, scriptParts } from '../script-dialect.js';
@@ -53,7 +53,7 @@ const downloadUnverified = gitlabRule({
   id: 'iac/gitlab-download-unverified',
   title: 'Downloaded script or binary run without a checksum or signature check in CI',
   description:
-    "A job downloads a file with curl or wget (or `gh release download` of another repository's release, or the job artifacts of another project's branch or tag: `curl -o deps.zip https://gitlab.example.org/group/tools/-/jobs/artifacts/main/download?job=build`, the API's `/projects/<id>/jobs/artifacts/<ref>/download`, `glab job artifact main build -R group/tools`; on a Windows runner, whose shell is PowerShell, also Invoke-WebRequest -OutFile or WebClient.DownloadFile) and then runs it (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, `& .\\setup.exe` or Start-Process, a program of the archive it unpacked, `cd tool-1.2 && ./configure && make install`, `dpkg -i` or `pip install` of a package, a program by its name once its folder is put on PATH, a program put on PATH and not run by name, as by a virtualenv's activate script, reported with the line that does so; of unpacked job artifacts, whose files keep any path, a package or a program made executable, or anything in a folder of their own), and none of its scripts checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest, gh attestation verify, Get-FileHash; a checksum tool counts when its digest is compared (-c, a pipe into grep, a test of its output), not when it only prints or writes one). A job is on a Windows runner when a tag it asks for (its own, through `extends`, or `default:`'s) names one (`windows`, `saas-windows-medium-amd64`, `shared-windows`, `win32-ps`), or when its image is a Windows image (mcr.microsoft.com/windows/..., a `windowsservercore`, `nanoserver` or `ltsc2022` tag); a template is when every job that takes it is. HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link, whoever can push to the other project's branch whose latest pipeline built the artifacts) runs code in the job, with its CI/CD variables. A file fetched at a git commit named by its full hash, or from the GitLab instance's own API (but for another project's job artifacts), is not reported, nor the job artifacts of the pipeline's own project (named by CI_PROJECT_ID, CI_PROJECT_PATH or CI_PROJECT_URL, or glab with no -R): its own pipelines built them; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gitlab-curl-pipe-shell. The shell scripts of the repository that a job runs are judged too, on their own lines.",
+    "A job downloads a file with curl or wget (or `gh release download` of another repository's release, or the job artifacts of another project's branch or tag: `curl -o deps.zip https://gitlab.example.org/group/tools/-/jobs/artifacts/main/download?job=build`, the API's `/projects/<id>/jobs/artifacts/<ref>/download`, `glab job artifact main build -R group/tools`, or those `needs:` brings into the job's folder, `- project: group/tools` with its `ref:`; on a Windows runner, whose shell is PowerShell, also Invoke-WebRequest -OutFile or WebClient.DownloadFile) and then runs it (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, `& .\\setup.exe` or Start-Process, a program of the archive it unpacked, `cd tool-1.2 && ./configure && make install`, `dpkg -i` or `pip install` of a package, a program by its name once its folder is put on PATH, a program put on PATH and not run by name, as by a virtualenv's activate script, reported with the line that does so; of unpacked job artifacts, whose files keep any path, a package or a program made executable, or anything in a folder of their own), and none of its scripts checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest, gh attestation verify, Get-FileHash; a checksum tool counts when its digest is compared (-c, a pipe into grep, a test of its output), not when it only prints or writes one). A job is on a Windows runner when a tag it asks for (its own, through `extends`, or `default:`'s) names one (`windows`, `saas-windows-medium-amd64`, `shared-windows`, `win32-ps`), or when its image is a Windows image (mcr.microsoft.com/windows/..., a `windowsservercore`, `nanoserver` or `ltsc2022` tag); a template is when every job that takes it is. HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link, whoever can push to the other project's branch whose latest pipeline built the artifacts) runs code in the job, with its CI/CD variables. A file fetched at a git commit named by its full hash, or from the GitLab instance's own API (but for another project's job artifacts), is not reported, nor the job artifacts of the pipeline's own project (named by CI_PROJECT_ID, CI_PROJECT_PATH or CI_PROJECT_URL, or glab with no -R): its own pipelines built them; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gitlab-curl-pipe-shell. The shell scripts of the repository that a job runs are judged too, on their own lines.",
   remediation: 'Pin the version and check a pinned digest before running the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or the publisher\'s signature (gpg --verify, cosign verify-blob); or use an image that already contains the tool.',
   severity: 'medium',
   confidence: 'medium',
@@ -71,6 +71,8 @@ const downloadUnverified = gitlabRule({
       // A Windows runner (its tag, here through a template) runs the script with PowerShell.
       // Another project's job artifacts, from the latest pipeline of its branch: the packages they hold are installed.
       pipeline('test-package:\n  # expect\n  script:\n    # detail\n    - wget -O deps.zip "https://example.org/group/deps/-/jobs/artifacts/master/download?job=package"\n    - unzip deps.zip\n    - apt-get install -y ./libdeps*.deb\n'),
+      // The same, brought by needs: before the script runs.
+      pipeline('test-package:\n  # expect\n  needs:\n    # detail\n    - project: group/deps\n      job: package\n      ref: master\n  script:\n    - apt-get install -y ./libdeps*.deb\n'),
       pipeline('.windows:\n  tags:\n    - saas-windows-medium-amd64\ninstall:\n  extends: .windows\n  # expect\n  script:\n    # detail\n    - Invoke-WebRequest -Uri https://example.org/releases/setup-1.2.0.exe -OutFile setup.exe\n    - Start-Process .\\setup.exe -ArgumentList "/S" -Wait\n'),
     ],
     negative: [
@@ -95,19 +97,42 @@ const downloadUnverified = gitlabRule({
       // A Windows runner runs the scripts with PowerShell, and the bash -c text of a line as POSIX shell.
       const dialect = onWindows(p, job) ? 'powershell' : 'posix';
       const pieces = jobScriptLines(p, job.node).flatMap((line) => scriptParts(line.text, dialect).map((part) => ({ ...line, ...part })));
-      for (const found of downloadRunsIn(pieces)) {
+      for (const found of downloadRunsIn(pieces, neededArtifacts(p, job.node, dialect))) {
         const download = found.downloadIn.at(found.download);
         const key = `${found.downloadIn.scalar.line}:${found.downloadIn.scalar.column}:${download}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const at = inside(found.downloadIn.keyLine, lineOf(p, found.downloadIn.scalar, download));
         const runLine = lineOf(p, found.runIn.scalar, found.runIn.at(found.run));
-        yield { ...at, message: `${owner} downloads ${found.file} with ${found.program}${detailNote(at)} and ${found.action} on line ${runLine} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: owner };
+        const gets = found.program === NEEDS_PROJECT ? `takes ${found.file} with ${NEEDS_PROJECT}${detailNote(at)}` : `downloads ${found.file} with ${found.program}${detailNote(at)}`;
+        yield { ...at, message: `${owner} ${gets} and ${found.action} on line ${runLine} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: owner };
       }
     }
   },
   scripts: UNVERIFIED_RUN_IN_SCRIPT,
 });
+
+const NEEDS_PROJECT = 'needs: project';
+
+/**
+ * The job artifacts of another project's branch or tag that a job's `needs:` brings into its
+ * folder before its scripts run (`- project: group/tools`, `ref: main`, `job: build`; not with
+ * `artifacts: false`, nor the pipeline's own project), each with the `project:` scalar as its piece.
+ */
+function neededArtifacts(p: Pipeline, job: YMap, dialect: 'posix' | 'powershell') {
+  const owner = extendedSetting(p, job, 'needs');
+  const needs = owner ? resolvedSetting(p, owner, 'needs') : undefined;
+  return items(needs?.value).flatMap((need) => {
+    const project = get(need, 'project');
+    const name = stringValue(project);
+    const artifacts = get(need, 'artifacts');
+    if (!isYScalar(project) || name === undefined || OWN_PROJECT.test(name) || (isYScalar(artifacts) && String(artifacts.value) === 'false')) return [];
+    const jobName = stringValue(get(need, 'job'));
+    const ref = stringValue(get(need, 'ref'));
+    const label = `the artifacts of ${jobName === undefined ? 'a job' : `job "${jobName}"`} of ${name}${ref === undefined ? '' : ` at ${ref}`}`;
+    return [{ label, program: NEEDS_PROJECT, in: { scalar: project, keyLine: needs!.keyLine, text: '', dialect, at: (offset: number) => offset } }];
+  });
+}
 
 const secretInVariables = gitlabRule({
   id: 'iac/gitlab-secret-in-variables',
