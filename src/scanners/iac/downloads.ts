@@ -632,8 +632,11 @@ function releaseDownloadOf(command: ShellCommand, cwd: string): { download: Down
   return { download: { command, url, output: dir }, label: `the assets in ${dir}`, fetched: [{ kind: 'tree', dir: resolved, own: true, stem: '', token: '' }], stdout: false };
 }
 
-/** A project named by the pipeline's own variables: its own job artifacts are what its own pipelines built. */
-export const OWN_PROJECT = /\$\{?(?:CI_PROJECT_ID|CI_PROJECT_PATH|CI_PROJECT_URL)\b/;
+/**
+ * A project named by the pipeline's own variables (a merge request's target project is the
+ * pipeline's; its source project, a fork's, is not): its job artifacts are what its own pipelines built.
+ */
+export const OWN_PROJECT = /\$\{?(?:CI_PROJECT_ID|CI_PROJECT_PATH|CI_PROJECT_URL|CI_MERGE_REQUEST_PROJECT_(?:ID|PATH|URL))\b|\$\{?CI_PROJECT_NAMESPACE\}?(?:\/|%2F)\$\{?CI_PROJECT_NAME\b/i;
 const JOB_ARTIFACTS = /^(.*?)\/(?:-\/jobs|projects\/([^/]+)\/jobs)\/artifacts\/([^/?#]+)\/(download|raw\/)/;
 
 function decoded(text: string): string {

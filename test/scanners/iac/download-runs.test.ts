@@ -128,6 +128,11 @@ describe('job artifacts of a branch', () => {
     assert.deepEqual(runs('curl -Lo a.zip "$CI_API_V4_URL/projects/$CI_PROJECT_ID/jobs/artifacts/main/download?job=build"\nunzip a.zip\nsudo dpkg -i build/*.deb'), []);
     assert.deepEqual(runs('curl -Lo a.zip "${CI_PROJECT_URL}/-/jobs/artifacts/main/download?job=build"\nunzip a.zip\nsudo dpkg -i build/*.deb'), []);
     assert.deepEqual(runs('glab job artifact main build\npip install dist/*.whl'), []);
+    assert.deepEqual(runs('glab job artifact main build -R "$CI_PROJECT_NAMESPACE/$CI_PROJECT_NAME"\npip install dist/*.whl'), []);
+    assert.deepEqual(runs('curl -Lo a.zip "$CI_API_V4_URL/projects/$CI_MERGE_REQUEST_PROJECT_ID/jobs/artifacts/main/download?job=build"\nunzip a.zip\nsudo dpkg -i build/*.deb'), []);
+    // A merge request's source project is a fork's, and another project of the group is another.
+    assert.equal(runs('glab job artifact main build -R "$CI_PROJECT_NAMESPACE/tools"\npip install dist/*.whl').length, 1);
+    assert.equal(runs('curl -Lo a.zip "$CI_API_V4_URL/projects/$CI_MERGE_REQUEST_SOURCE_PROJECT_ID/jobs/artifacts/main/download?job=build"\nunzip a.zip\nsudo dpkg -i build/*.deb').length, 1);
     // Unpacked among the repository's files: its scripts are not the artifacts'.
     assert.deepEqual(runs(`curl -Lo a.zip ${artifacts('main')}\nunzip a.zip\n./ci/test.sh\nbash scripts/run.sh\ncp build/x.deb public/`), []);
     // Only listed.
