@@ -35,6 +35,8 @@ interface Taint {
   readonly paths: readonly string[];
   /** Variables set from the secret: an `env=` mount's, `TOKEN=$(cat /run/secrets/token)`. */
   readonly variables: Set<string>;
+  /** Those of them in the environment of the commands that follow: an `env=` mount's, `export TOKEN=$(cat /run/secrets/token)`. */
+  readonly environment: Set<string>;
   /** A secret file was sourced (`. /run/secrets/env`, `export $(cat /run/secrets/env | xargs)`): the variables it sets are not named in the Dockerfile. */
   sourced: boolean;
   /** Names the Dockerfile or the script set otherwise (ARG, ENV, assignments, loop variables), which a sourced file is not taken to set. */
@@ -131,6 +133,19 @@ function secretVariables(command: ShellCommand, source: string, taint: Taint): s
       const live = liveText(source, w.offset);
       return m && readsSecret([{ text: w.text.slice(m[0].length), live: live.slice(live.indexOf('=') + 1) }], taint) ? [m[1]!] : [];
     });
+}
+
+/**
+ * Whether a command prints a variable of its environment that holds the secret, whose name
+ * is no `$` expansion: `printenv TOKEN`, or printenv or env alone, which print them all.
+ */
+function printsEnvironment(command: ShellCommand, taint: Taint): boolean {
+  if (taint.environment.size === 0) return false;
+  const words = effectiveWords(command);
+  if (words.length === 0) return command.words[0]?.text === 'env';
+  if (programOf(command) !== 'printenv') return false;
+  const names = words.slice(1).filter((w) => !w.text.startsWith('-'));
+  return names.length === 0 || names.some((w) => taint.environment.has(w.text));
 }
 
 /** Whether a command loads a secret file's variables into the shell: `. FILE`, `source FILE`, `export $(cat FILE | xargs)`, `eval "$(cat FILE)"`. */
@@ -367,7 +382,7 @@ export const buildSecretPersisted = dockerRule({
   id: 'iac/dockerfile-build-secret-persisted',
   title: 'Build secret written into the image',
   description:
-    "A RUN mounts a BuildKit secret (--mount=type=secret, as a file or with env= as a variable) and then writes it into the image's file system, and does not remove what it wrote in the same RUN. It redirects a command that prints the secret (the file, a variable set from it, or after sourcing a secret file with `. /run/secrets/env`, a secret-like variable nothing else in the Dockerfile sets: echo, cat, printf, sed, a script of its own; not a program that only uses it as a credential and prints what it fetches or builds, as curl -u, wget --header or npm run build with the token in its environment do), or a filter it pipes the secret to (base64 -d, sed, jq), into another file, copies the file out of the mount (cp, install), or passes it through tee; or it gives the secret to a tool that stores it: `git clone https://$TOKEN@host/repo` keeps the URL, token included, in the clone's .git/config; `git config url.\"https://$TOKEN@host/\".insteadOf` writes ~/.gitconfig or .git/config; `npm config set //host/:_authToken=...` writes ~/.npmrc; yarn, pnpm, composer, poetry, bundler, pip, the AWS CLI, `dotnet nuget add source --password`, `cargo login`, `helm repo add --password`, `helm registry login`, `gcloud auth activate-service-account --key-file`, `docker login` and `gh auth login` keep theirs in their own files. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Options that live only for one command (`git -c http.extraheader=...`, a variable given to one command) and a secret mounted where the tool reads it (`--mount=type=secret,id=npmrc,target=/root/.npmrc`) are not stored. A CA certificate copied into the system's trust store (/usr/local/share/ca-certificates/*.crt, /etc/pki/ca-trust/source/anchors/) is not reported: a certificate is public. Only stages the shipped image is built from are judged.",
+    "A RUN mounts a BuildKit secret (--mount=type=secret, as a file or with env= as a variable) and then writes it into the image's file system, and does not remove what it wrote in the same RUN. It redirects a command that prints the secret (the file, a variable set from it, or after sourcing a secret file with `. /run/secrets/env`, a secret-like variable nothing else in the Dockerfile sets: echo, cat, printf, sed, a script of its own; printenv with the variable's name, or printenv or env alone, when the variable is in the environment, as an env= mount's or an exported one is; not a program that only uses it as a credential and prints what it fetches or builds, as curl -u, wget --header or npm run build with the token in its environment do), or a filter it pipes the secret to (base64 -d, sed, jq), into another file, copies the file out of the mount (cp, install), or passes it through tee; or it gives the secret to a tool that stores it: `git clone https://$TOKEN@host/repo` keeps the URL, token included, in the clone's .git/config; `git config url.\"https://$TOKEN@host/\".insteadOf` writes ~/.gitconfig or .git/config; `npm config set //host/:_authToken=...` writes ~/.npmrc; yarn, pnpm, composer, poetry, bundler, pip, the AWS CLI, `dotnet nuget add source --password`, `cargo login`, `helm repo add --password`, `helm registry login`, `gcloud auth activate-service-account --key-file`, `docker login` and `gh auth login` keep theirs in their own files. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Options that live only for one command (`git -c http.extraheader=...`, a variable given to one command) and a secret mounted where the tool reads it (`--mount=type=secret,id=npmrc,target=/root/.npmrc`) are not stored. A CA certificate copied into the system's trust store (/usr/local/share/ca-certificates/*.crt, /etc/pki/ca-trust/source/anchors/) is not reported: a certificate is public. Only stages the shipped image is built from are judged.",
   remediation:
     "Use the secret where it is mounted (mount it at the path the tool reads, `--mount=type=secret,id=npmrc,target=/root/.npmrc`, or read it into a variable for one command), pass credentials to git for one command (`git -c http.extraheader=\"Authorization: ...\" clone`), or remove what was written in the same RUN (`rm -rf repo/.git`, `git config --global --unset ...`, `npm config delete ...`); if the application needs it at run time, give it at run time (a mounted secret, an environment variable from a secret store).",
   severity: 'high',
@@ -392,6 +407,9 @@ export const buildSecretPersisted = dockerRule({
       'FROM alpine:3.20\n# expect\nRUN --mount=type=secret,id=gcp cat /run/secrets/gcp | base64 -d > /app/service-account.json\nUSER app\n',
       // A program that prints what it reads from the secret file (tar -O, unzip -p) writes the secret too.
       'FROM alpine:3.20\n# expect\nRUN --mount=type=secret,id=bundle tar -xOf /run/secrets/bundle certs/key.pem > /etc/app/key.pem\nUSER app\n',
+      // The variable of an env= mount, printed by name or with the whole environment.
+      'FROM alpine:3.20\n# expect\nRUN --mount=type=secret,id=token,env=TOKEN printenv TOKEN > /app/token\nUSER app\n',
+      'FROM alpine:3.20\n# expect\nRUN --mount=type=secret,id=token,env=TOKEN env > /app/.env\nUSER app\n',
       'FROM mcr.microsoft.com/dotnet/sdk:8.0\n# expect\nRUN --mount=type=secret,id=nuget dotnet nuget add source https://nuget.example.org/v3/index.json --name acme --username ci --password "$(cat /run/secrets/nuget)" --store-password-in-clear-text && dotnet restore\nUSER app\n',
     ],
     negative: [
@@ -412,6 +430,8 @@ export const buildSecretPersisted = dockerRule({
       'FROM debian:12-slim\nRUN --mount=type=secret,id=corp_ca cp /run/secrets/corp_ca /usr/local/share/ca-certificates/corp-ca.crt && update-ca-certificates\nRUN --mount=type=secret,id=corp_ca,target=/tmp/ca.pem cat /tmp/ca.pem > /etc/pki/ca-trust/source/anchors/corp.pem\nUSER app\n',
       // What a pipeline writes after the secret is only its size, or what a tool that used it printed.
       'FROM alpine:3.20\nRUN --mount=type=secret,id=key cat /run/secrets/key | wc -c > /tmp/key-length\nRUN --mount=type=secret,id=key cat /run/secrets/key | docker login -u ci --password-stdin registry.example.org > /tmp/login.log && docker logout registry.example.org\nUSER app\n',
+      // printenv of a variable that is not the secret, or of one not exported (printenv prints nothing for it).
+      'FROM alpine:3.20\nRUN --mount=type=secret,id=token,env=TOKEN printenv HOME > /app/home\nRUN --mount=type=secret,id=key KEY=$(cat /run/secrets/key) && printenv KEY > /app/key\nUSER app\n',
       // The secret used as a credential: what is written is what the program fetched or built.
       'FROM node:20.11-alpine\nRUN --mount=type=secret,id=token,env=TOKEN curl -fsSL -u "ci:$TOKEN" https://files.example.org/data.json > /app/data.json\nRUN --mount=type=secret,id=sentry SENTRY_AUTH_TOKEN=$(cat /run/secrets/sentry) npm run build > /tmp/build.log 2>&1\nRUN --mount=type=secret,id=token curl -fsS -H "Authorization: Bearer $(cat /run/secrets/token)" https://api.example.org/config | tee /app/config.json\nUSER node\n',
     ],
@@ -427,17 +447,21 @@ export const buildSecretPersisted = dockerRule({
       for (const script of scriptsOf(instruction)) {
         const located = pipelinesOf(script.text);
         const commands = located.flatMap((l) => l.pipeline);
-        const taint: Taint = { paths: mounts.paths, variables: new Set(mounts.variables), sourced: false, known: new Set([...declared, ...assignedNames(commands, script.text)]) };
+        const taint: Taint = { paths: mounts.paths, variables: new Set(mounts.variables), environment: new Set(mounts.variables), sourced: false, known: new Set([...declared, ...assignedNames(commands, script.text)]) };
         const copies: Array<Kept & { offset: number; index: number }> = [];
         let index = 0;
         for (const { pipeline, source, base } of located) {
           let reader = false;
           for (const command of pipeline) {
-            const reads = readsSecret(commandReadings(command, source, script), taint);
-            const prints = reads && printsSecret(command, source, script, taint);
+            const environment = printsEnvironment(command, taint);
+            const reads = environment || readsSecret(commandReadings(command, source, script), taint);
+            const prints = environment || (reads && printsSecret(command, source, script, taint));
             for (const kept of [...secretCopies(command, reader, prints, taint), ...storedByTool(command, source, reads, reader, taint)]) copies.push({ ...kept, offset: base + command.offset, index });
             reader ||= prints;
-            for (const name of secretVariables(command, source, taint)) taint.variables.add(name);
+            for (const name of secretVariables(command, source, taint)) {
+              taint.variables.add(name);
+              if (programOf(command) === 'export') taint.environment.add(name);
+            }
             taint.sourced ||= sourcesSecret(command, source, taint);
             index++;
           }
