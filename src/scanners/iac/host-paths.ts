@@ -45,6 +45,13 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) =
   { path: /^\/dev(?!\/(?:log|null|zero|full|random|urandom|net\/tun)$)(?:\/|$)/, what: (h) => `the ${h}'s devices` },
   { path: /^\/root(?:\/|$)|^\/home(?:\/[^/]+)?$|^\/home\/[^/]+\/\./, what: (h) => `home directories of the ${h}'s users, with their keys and credentials` },
   { path: /^\/usr(?:\/local)?\/share(?:\/|$)/, what: (h) => `data that the ${h}'s programs read and trust (their defaults, scripts and keyrings)` },
+  // Mounted read-only they give nothing (READABLE_SYSTEM_PATHS); a writable mount is one of these.
+  { path: /^\/(?:usr\/)?lib\/modules(?:\/|$)/, what: (h) => `the ${h}'s kernel modules, code its kernel loads as its own` },
+  {
+    path: /^\/usr\/src(?:\/|$)/,
+    what: (h) =>
+      `the ${h}'s kernel headers and sources, against which modules for its kernel are built: with /lib/modules they let a container build and load a module that matches the ${h}'s kernel, and written to, they change what the ${h}'s own module builds (DKMS) compile`,
+  },
   { path: /^\/(?:boot|usr|bin|sbin|lib|lib64|opt\/cni)(?:\/|$)/, what: (h) => `programs the ${h} runs as root` },
   // Under /run only the machine's services and runtime count: a tool's own folder (/run/promtail, /run/fluent-bit) is a plain host path.
   { path: /^\/(?:var\/)?run$/, what: (h) => `the ${h}'s runtime directory, with the sockets of its services and runtime` },

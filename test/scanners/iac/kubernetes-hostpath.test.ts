@@ -162,6 +162,21 @@ test('hostpath-sensitive says what the path holds: a file of runtime state is no
   assert.equal(said('/usr/share'), "data that the node's programs read and trust (their defaults, scripts and keyrings).");
 });
 
+test('hostpath-sensitive: the kernel\'s headers and modules, written to, are named as such, not as programs', () => {
+  const manifest = [
+    'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: probe', '  namespace: mon', 'spec:', '  containers:', '  - name: probe', '    image: registry.example.org/probe:1.0.0',
+    '    volumeMounts:', '    - name: src', '      mountPath: /usr/src/kernels', '    - name: modules', '      mountPath: /lib/modules',
+    '  volumes:', '  - name: src', '    hostPath:', '      path: /usr/src/kernels', '  - name: modules', '    hostPath:', '      path: /lib/modules', '',
+  ].join('\n');
+  const found = analyseFile('probe.yaml', manifest, () => {}, 'kubernetes')
+    .findings.filter((f) => f.ruleId === 'iac/k8s-hostpath-sensitive')
+    .map((f) => `${f.location.startLine} ${f.message}`);
+  assert.deepEqual(found, [
+    "18 Pod/probe mounts /usr/src/kernels from the node: the node's kernel headers and sources, against which modules for its kernel are built: with /lib/modules they let a container build and load a module that matches the node's kernel, and written to, they change what the node's own module builds (DKMS) compile.",
+    "21 Pod/probe mounts /lib/modules from the node: the node's kernel modules, code its kernel loads as its own.",
+  ]);
+});
+
 test('hostpath-volume yields to hostpath-sensitive on the same volume: one finding, the plain one kept aside for the benchmark', () => {
   const manifest = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: app:1.0.0\n  volumes:\n  - name: logs\n    hostPath:\n      path: /var/log\n  - name: data\n    hostPath:\n      path: /srv/data\n';
   const analysis = analyseFile('pod.yaml', manifest, () => {}, 'kubernetes');

@@ -46,7 +46,7 @@ describe('Terraform ECS task definitions rendered from templates', () => {
         // AWSGoat's: SYS_PTRACE added, with the instance's processes in sight.
         "template-file/main.tf:3 high aws_ecs_task_definition.agent gives container agent SYS_PTRACE (linuxParameters.capabilities.add): capabilities that break the container's isolation from the instance and its other tasks.",
         'template-file/main.tf:6 high aws_ecs_task_definition.agent shares the container instance\'s process namespace: its containers see every process of the instance and can read their environment (pid_mode = "host"); container agent adds SYS_PTRACE, and can also read and change their memory.',
-        'template-file/main.tf:10 high aws_ecs_task_definition.agent mounts /lib/modules of the container instance (volume modules): programs the host runs as root.',
+        'template-file/main.tf:10 high aws_ecs_task_definition.agent mounts /lib/modules of the container instance (volume modules): the instance\'s kernel modules, code its kernel loads as its own.',
       ],
     );
   });
