@@ -271,10 +271,13 @@ describe('compose: a service that runs as root', () => {
     assert.match(rootHits('docker-compose.dev.yml', 'services:\n  ci:\n    image: jenkins/jenkins:2.479.2-lts\n    user: root\n')[0]!, /^medium 4 .*\(medium: a development or test file, as its name says dev\)\.$/);
   });
 
-  it('reads the user from the .env file beside it, and leaves a default the file does not set, and images that drop root themselves', async () => {
+  it('reads the user from the .env file beside it, else from the default written for it, and leaves images that drop root themselves', async () => {
     const tree = tempTree({
-      'compose.yaml': 'services:\n  app:\n    image: registry.example.org/app:1.4.0\n    user: "${APP_UID}"\n  worker:\n    image: registry.example.org/worker:1.4.0\n    user: "${WORKER_UID:-0}"\n  cache:\n    image: redis:7.4-alpine\n    user: root\n  shell:\n    image: redis:7.4-alpine\n    user: root\n    entrypoint: ["sh", "-c"]\n    command: ["redis-server --save 60 1"]\n',
-      '.env': 'APP_UID=0\n',
+      'compose.yaml':
+        'services:\n  app:\n    image: registry.example.org/app:1.4.0\n    user: "${APP_UID}"\n  worker:\n    image: registry.example.org/worker:1.4.0\n    user: "${WORKER_UID:-0}"\n  cache:\n    image: redis:7.4-alpine\n    user: root\n  shell:\n    image: redis:7.4-alpine\n    user: root\n    entrypoint: ["sh", "-c"]\n    command: ["redis-server --save 60 1"]\n' +
+        // A default of root that the .env file replaces, and a variable without a default: not root.
+        '  api:\n    image: registry.example.org/api:1.4.0\n    user: ${API_USER:-root}\n  jobs:\n    image: registry.example.org/jobs:1.4.0\n    user: "${JOBS_UID:-0}:${JOBS_GID}"\n',
+      '.env': 'APP_UID=0\nAPI_USER=1000\n',
     });
     try {
       const result = await runScan({ target: tree.dir, scannerSet: [iacScanner] });
@@ -282,6 +285,7 @@ describe('compose: a service that runs as root', () => {
         result.findings.filter((f) => f.ruleId === 'iac/compose-run-as-root').map((f) => `${f.location.startLine} ${f.message}`),
         [
           "4 service app runs as root (user: ${APP_UID}, 0 with the values of .env): it can read and change every file of its volumes whoever owns them, and an escape from the container is root on the host.",
+          '7 service worker runs as root (user: ${WORKER_UID:-0}, 0 by the default written there, used when the variable is not set): it can read and change every file of its volumes whoever owns them, and an escape from the container is root on the host.',
           // redis's entrypoint drops root for redis-server, but not behind an entrypoint of the file's own.
           '13 service shell runs as root (user: root): it can read and change every file of its volumes whoever owns them, and an escape from the container is root on the host.',
         ],
@@ -289,6 +293,21 @@ describe('compose: a service that runs as root', () => {
     } finally {
       tree.cleanup();
     }
+  });
+
+  it('leaves an official image whose shell command runs the image\'s entrypoint with the service last, and reports one whose shell runs the service otherwise', () => {
+    const service = (name: string, command: string) => `  ${name}:\n    image: postgres:16.4\n    user: root\n    command: ${command}\n`;
+    const text =
+      'services:\n' +
+      service('db', 'bash -c "chown -R postgres /var/lib/postgresql/data && exec docker-entrypoint.sh postgres -c max_connections=200"') +
+      service('replica', '["sh", "-c", "mkdir -p /run/pg; exec /usr/local/bin/docker-entrypoint.sh postgres"]') +
+      // The entrypoint backgrounded, then another command as root; postgres run without the entrypoint.
+      service('seeded', 'bash -c "docker-entrypoint.sh postgres & sleep 5 && psql -f /seed.sql"') +
+      service('direct', 'sh -c "exec postgres -c fsync=off"');
+    assert.deepEqual(
+      rootHits('compose.yaml', text).map((hit) => hit.split(' ').slice(0, 4).join(' ')),
+      ['high 12 service seeded', 'high 16 service direct'],
+    );
   });
 });
 

@@ -207,6 +207,11 @@ export function serviceImage(service: ComposeService): { ref: string; shown: str
   return { ref: raw, shown: raw };
 }
 
+/** Whether every variable of a text has a default written in it (`${NAME:-default}`, `${NAME-default}`), which Compose uses when the variable is not set. */
+export function onlyDefaults(raw: string): boolean {
+  return ONLY_DEFAULTS.test(raw);
+}
+
 /** Text whose every variable is `${NAME:-default}` or `${NAME-default}` (a `$$` is a literal dollar). */
 const ONLY_DEFAULTS = /^(?:[^$]|\$\$|\$\{[A-Za-z_][A-Za-z0-9_]*:?-[^}$]*\})*$/;
 

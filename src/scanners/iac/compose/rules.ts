@@ -7,9 +7,10 @@ import { oneSeverityLower, severityRank, type Severity } from '../../../core/fin
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
-import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, serviceImage, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
+import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, onlyDefaults, publishedPorts, readCompose, serviceImage, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
 import { interpolate } from './dotenv.js';
-import { officialImageDrop } from '../dockerfile/entrypoint.js';
+import { officialImageDrop, reachesOfficialDrop } from '../dockerfile/entrypoint.js';
+import { parseShell } from '../shell.js';
 import { imageRepository } from '../dockerfile/model.js';
 
 type ComposeRule = IacRule<ComposeInput>;
@@ -516,18 +517,18 @@ function setupServices(input: ComposeInput): Map<string, string> {
   return waitedFor;
 }
 
-/** The first word of a service's `command:` (a string or a list), undefined without one. */
-function commandProgram(s: ComposeService): string | undefined {
+/** The words of a service's `command:` (a list, or a string Compose splits as a shell would, without running one); empty without one. */
+function commandWords(s: ComposeService): string[] {
   const command = get(s.node, 'command');
-  const first = isYScalar(command) ? text(command)?.trim().split(/\s+/)[0] : text(items(command)[0]);
-  return first === undefined ? undefined : posix.basename(first);
+  if (isYScalar(command)) return (parseShell(text(command) ?? '')[0]?.[0]?.words ?? []).map((w) => w.text);
+  return items(command).map((item) => text(item) ?? '');
 }
 
 const runAsRoot = composeRule({
   id: 'iac/compose-run-as-root',
   title: 'Service runs as root',
   description:
-    "A service sets user: to root (root, 0, 0:0, root:root, or root or UID 0 with another group), in the file or through the .env file beside it, instead of leaving the image's user or naming an unprivileged one. Its process is then root in the container with Docker's default capabilities: it can read and change every file of its volumes and bind mounts whoever owns them, and code that escapes the container is root on the host. This is what iac/dockerfile-root-user reports for USER root and iac/k8s-run-as-root for runAsUser: 0, at the same severity, high; and as there, medium when the service drops every capability (cap_drop: [ALL], none added back) and sets no-new-privileges:true. A one-shot setup service, one another service waits for to finish (depends_on with condition: service_completed_successfully, as Elastic's setup service that writes the certificates, or a job that gives a volume to the service's user), is reported low: it exits before the services that do the work start and serves nothing. In a compose file for development, tests or CI (as for iac/compose-host-network) it is one severity lower. Not reported: an image whose entrypoint drops root for its service whatever user starts it, so that user: root changes nothing: the Docker Official Images postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra and zookeeper (with their own entrypoint, running their service, as for iac/dockerfile-no-user) and linuxserver.io's images (s6-overlay runs their services as abc). A service that names no user is not reported: the image decides, and iac/dockerfile-no-user judges the images the scan builds.",
+    "A service sets user: to root (root, 0, 0:0, root:root, or root or UID 0 with another group), in the file, through the .env file beside it, or by the default written for a variable that file does not set (user: ${APP_USER:-root}, what runs unless the user sets it), instead of leaving the image's user or naming an unprivileged one. Its process is then root in the container with Docker's default capabilities: it can read and change every file of its volumes and bind mounts whoever owns them, and code that escapes the container is root on the host. This is what iac/dockerfile-root-user reports for USER root and iac/k8s-run-as-root for runAsUser: 0, at the same severity, high; and as there, medium when the service drops every capability (cap_drop: [ALL], none added back) and sets no-new-privileges:true. A one-shot setup service, one another service waits for to finish (depends_on with condition: service_completed_successfully, as Elastic's setup service that writes the certificates, or a job that gives a volume to the service's user), is reported low: it exits before the services that do the work start and serves nothing. In a compose file for development, tests or CI (as for iac/compose-host-network) it is one severity lower. Not reported: an image whose entrypoint drops root for its service whatever user starts it, so that user: root changes nothing: the Docker Official Images postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra and zookeeper (with their own entrypoint, running their service, or a shell's -c script whose last command runs docker-entrypoint.sh with the service: `bash -c \"chown ... && exec docker-entrypoint.sh postgres\"`, as for iac/dockerfile-no-user) and linuxserver.io's images (s6-overlay runs their services as abc). A service that names no user is not reported: the image decides, and iac/dockerfile-no-user judges the images the scan builds.",
   remediation:
     'Remove user: root to run as the user the image sets, or name an unprivileged UID (user: "1000:1000"); when root was set to write a volume or bind mount, give the folder to that UID instead (chown on the host, or a one-shot setup service that the service waits for).',
   severity: 'high',
@@ -539,6 +540,8 @@ const runAsRoot = composeRule({
       service('    # expect\n    user: 0\n', 'jenkins').replace('registry.example.org/web:2.3.1', 'jenkins/jenkins:2.479.2-lts'),
       // Every capability dropped and no-new-privileges: medium (test/scanners/iac/compose-rules.test.ts).
       service('    # expect\n    user: root:root\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n'),
+      // A default of root that no .env file replaces.
+      service('    # expect\n    user: ${APP_USER:-root}\n'),
       // A one-shot setup service: low.
       'services:\n  setup:\n    image: docker.elastic.co/elasticsearch/elasticsearch:8.15.3\n    # expect\n    user: "0"\n    command: bin/elasticsearch-certutil ca --silent --pem -out config/certs/ca.zip\n  es:\n    image: docker.elastic.co/elasticsearch/elasticsearch:8.15.3\n    depends_on:\n      setup:\n        condition: service_completed_successfully\n',
     ],
@@ -547,7 +550,7 @@ const runAsRoot = composeRule({
       service('    user: app\n'),
       service('    user: "${UID}:${GID}"\n'),
       // The image's entrypoint drops root for its service: user: root changes nothing.
-      'services:\n  db:\n    image: postgres:16.4-alpine\n    user: root\n    command: postgres -c shared_buffers=256MB\n  media:\n    image: lscr.io/linuxserver/jellyfin:10.10.3\n    user: "0:0"\n',
+      'services:\n  db:\n    image: postgres:16.4-alpine\n    user: root\n    command: postgres -c shared_buffers=256MB\n  setup:\n    image: postgres:16.4-alpine\n    user: root\n    command: bash -c "chown -R postgres /var/lib/postgresql/data && exec docker-entrypoint.sh postgres"\n  media:\n    image: lscr.io/linuxserver/jellyfin:10.10.3\n    user: "0:0"\n',
     ],
   },
   *check(input) {
@@ -556,18 +559,23 @@ const runAsRoot = composeRule({
       const p = pair(s.node, 'user');
       const raw = text(p?.value);
       if (!p || raw === undefined) continue;
-      // A variable counts when the .env file beside the compose file gives it; a default alone is one the user may set otherwise.
+      // A variable counts when the .env file beside the compose file gives it, or else by the default written for it, which is what runs unless the user sets it.
       const value = raw.includes('$') ? interpolate(raw, s.dotenv?.values) : { text: raw, fromDotEnv: false, unresolved: false };
-      if (value.unresolved || (raw.includes('$') && !value.fromDotEnv) || !ROOT_USER.test(value.text.trim())) continue;
+      const byDefault = raw.includes('$') && !value.fromDotEnv;
+      if (value.unresolved || (byDefault && !onlyDefaults(raw)) || !ROOT_USER.test(value.text.trim())) continue;
       const image = serviceImage(s)?.ref;
       if (image !== undefined && !pair(s.node, 'entrypoint')) {
         // The image's entrypoint drops root for its service whoever starts it.
         const official = officialImageDrop(image);
-        const program = commandProgram(s);
-        if (official && (program === undefined || official.command.test(program))) continue;
+        const command = commandWords(s);
+        if (official && (command.length === 0 || reachesOfficialDrop(official, command))) continue;
         if (LINUXSERVER_IMAGE.test(imageRepository(image) ?? '')) continue;
       }
-      const shown = value.fromDotEnv ? `user: ${raw}, ${value.text} with the values of ${s.dotenv!.path}` : `user: ${raw}`;
+      const shown = value.fromDotEnv
+        ? `user: ${raw}, ${value.text} with the values of ${s.dotenv!.path}`
+        : byDefault
+          ? `user: ${raw}, ${value.text} by the default written there, used when the variable is not set`
+          : `user: ${raw}`;
       const drops = items(get(s.node, 'cap_drop')).some((c) => (text(c) ?? '').toUpperCase() === 'ALL') && items(get(s.node, 'cap_add')).length === 0;
       const noNewPrivileges = listEntries(s, 'security_opt').some((e) => /^no-new-privileges(?:[:=]true)?$/.test(e.value.replace(/\s+/g, '')));
       const waiter = setup.get(s.name);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { basename, commandsOf } from '../shell.js';
+import { basename, commandsOf, shellCScripts } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
 import { expandArgs, finalStage, imageRepository, scriptsOf, stageChain, type DockerfileInput } from './model.js';
 import { argumentWords } from './helpers.js';
@@ -444,6 +444,24 @@ export function officialImageDrop(image: string): { user: string; command: RegEx
 }
 
 /**
+ * Whether a command given to an image of OFFICIAL_DROPPING reaches the drop of its
+ * docker-entrypoint.sh: the service itself or options for it, or a POSIX shell's -c script
+ * whose last command runs docker-entrypoint.sh with them (`bash -c "chown ... && exec
+ * docker-entrypoint.sh postgres"`): the script's setup runs as root, and the entrypoint
+ * drops root for the service (without exec, the shell waits for it as root and runs nothing more).
+ */
+export function reachesOfficialDrop(official: { command: RegExp }, words: readonly string[]): boolean {
+  const first = words[0];
+  if (first === undefined) return false;
+  if (official.command.test(basename(first))) return true;
+  const script = shellCScripts(words.map((text) => ({ text, offset: 0 })))[0];
+  const last = script === undefined ? undefined : commandsOf(script.text).at(-1);
+  if (!last) return false;
+  const [entrypoint, service] = last.words.slice(last.words[0]?.text === 'exec' ? 1 : 0).map((w) => w.text);
+  return entrypoint !== undefined && basename(entrypoint) === 'docker-entrypoint.sh' && service !== undefined && official.command.test(basename(service));
+}
+
+/**
  * The drop of the entrypoint an image inherits from a Docker Official Image of
  * OFFICIAL_DROPPING (FROM postgres:16 with init scripts added, FROM rabbitmq:4 with plugins
  * enabled): the Dockerfile sets no ENTRYPOINT of its own (or names the base's
@@ -465,9 +483,9 @@ function inheritedDrop(input: DockerfileInput, chain: DockerStage[]): PrivilegeD
     const copied = contextSources(contextCopies(input, chain), script);
     if (copied.paths.length > 0 || copied.heredoc !== undefined) return undefined;
   }
-  // A shell-form CMD reaches the script as `/bin/sh -c ...`, which it runs as root.
+  // A shell-form CMD reaches the script as `/bin/sh -c ...`, which it runs as root unless the shell execs it again with the service.
   const cmd = ownInstruction(chain, 'CMD');
-  if (cmd && (!cmd.exec || cmd.exec[0] === undefined || !official.command.test(basename(cmd.exec[0])))) return undefined;
+  if (cmd && !reachesOfficialDrop(official, cmd.exec ?? ['/bin/sh', '-c', cmd.rest])) return undefined;
   return { how: 'gosu', user: official.user, where: `the docker-entrypoint.sh of ${repository}` };
 }
 
