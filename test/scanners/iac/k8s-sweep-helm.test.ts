@@ -57,6 +57,11 @@ test('run-as-root: runAsUser 0 is high, medium when the container drops ALL capa
     assert.deepEqual(found(daemonSet(container), [RULE]), [`${RULE} high 10`], container);
 });
 
+test('run-as-root beside privileged: two findings on their own lines, since privileged does not set the user and each fix leaves the other problem', () => {
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\n  namespace: node\nspec:\n  containers:\n  - name: agent\n    image: registry.example.org/agent:1.0.0\n    securityContext:\n      privileged: true\n      runAsUser: 0\n';
+  assert.deepEqual(found(pod, ['iac/k8s-privileged-container', 'iac/k8s-run-as-root']), ['iac/k8s-privileged-container critical 11', 'iac/k8s-run-as-root high 12']);
+});
+
 test('host-port: a hostPort in a hostNetwork pod is the host network finding again, unless its port is a sensitive service', () => {
   const RULES = ['iac/k8s-host-port', 'iac/k8s-host-network'];
   const daemonSet = (port: number, network = '      hostNetwork: true\n') =>
