@@ -65,11 +65,16 @@ function holdsCredential(file: string): boolean {
   return false;
 }
 
-/** Certificates and public keys are public: a TLS Secret's certificate is no credential. */
-const PUBLIC_KEY_NAME = /\.(?:crt|cert|pub)$|(?:^|[-_.])ca(?:[-_.]?bundle)?\.pem$/i;
+/**
+ * Certificates and public keys are public: a TLS Secret's certificate is no credential, nor a
+ * CA's (Traefik's `tls.ca`, the `cert` and `cacert` of Istio's generic TLS Secrets).
+ */
+const PUBLIC_KEY_NAME = /\.(?:crt|cert|pub)$|(?:^|[-_.])(?:ca|cacert|ca[-_.]cert|cert|certificate|ca[-_.]?bundle)(?:\.pem)?$/i;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
 function isPublicMaterial(key: string, value: string): boolean {
+  // A certificate file that carries its private key too is a credential, whatever its name.
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(value)) return false;
   if (PUBLIC_KEY_NAME.test(key)) return true;
   const blocks = [...value.matchAll(PEM_BLOCK)];
   return blocks.length > 0 && blocks.every((b) => /^(?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|TRUSTED CERTIFICATE)$/.test(b[1]!)) && value.replace(PEM_BLOCK, '').trim() === '';
@@ -162,7 +167,7 @@ const committedSecret = kubeRule({
   id: 'iac/k8s-committed-secret',
   title: 'Secret manifest with literal values',
   description:
-    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names, ids and addresses alone (a username, a project or OAuth client id, a host, a URL without a password), settings of how a credential is used (a cipher, a hash, a key size, a lifetime), a short lower-case word under a key that names no credential (color: blue; under password: it is a weak password and is reported), a filler of one repeated byte, and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
+    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key, a CA certificate under tls.ca, ca.crt or cacert, a certificate under cert; one whose file holds its private key too is reported), names, ids and addresses alone (a username, a project or OAuth client id, a host, a URL without a password), settings of how a credential is used (a cipher, a hash, a key size, a lifetime), a short lower-case word under a key that names no credential (color: blue; under password: it is a weak password and is reported), a filler of one repeated byte, and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
   remediation:
     'Remove the values from the repository and rotate them. Create the Secret at deploy time from a secret store (External Secrets Operator, the Secrets Store CSI driver, Vault), commit it encrypted (Sealed Secrets, SOPS), or generate it from files kept out of git (kustomize secretGenerator).',
   severity: 'medium',
@@ -182,6 +187,8 @@ const committedSecret = kubeRule({
       secret('stringData:\n  # expect\n  config.yaml: |\n    database:\n      password: Vq7rT2mXk9Lp\n'),
       // A Docker config with its registry credentials (flux build masks an encrypted one, a negative example).
       secret(`data:\n  # expect\n  .dockerconfigjson: ${b64(`{"auths":{"registry.example.org":{"auth":"${b64('deploy:hunter2-but-longer')}"}}}`)}\n`, 'kubernetes.io/dockerconfigjson'),
+      // A certificate file that holds its private key too.
+      secret(`data:\n  # expect\n  tls.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')}\n`),
       // A private key in a TLS Secret.
       secret(`data:\n  tls.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')}\n  # expect\n  tls.key: ${b64('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')}\n`, 'kubernetes.io/tls'),
     ],
@@ -189,6 +196,8 @@ const committedSecret = kubeRule({
       secret('stringData:\n  password: ""\n  token: "{{ .Values.token }}"\n  api-key: ${API_KEY}\n'),
       // Placeholders, encoded or not.
       secret(`data:\n  password: ${b64('changeme')}\nstringData:\n  token: your-api-token\n`),
+      // CA certificates and a certificate under the names Traefik and Istio give them.
+      secret(`data:\n  tls.ca: ${b64('test-root-ca-0')}\n  cacert: ${b64('test-root-ca-1')}\n  cert: ${b64('test-server-cert-2')}\n`),
       // A TLS Secret without its key, and a token Secret the cluster fills.
       secret(`data:\n  tls.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')}\n  tls.key: ""\n`, 'kubernetes.io/tls'),
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: deployer-token\n  annotations:\n    kubernetes.io/service-account.name: deployer\ntype: kubernetes.io/service-account-token\n',
