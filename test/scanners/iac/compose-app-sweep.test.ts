@@ -62,6 +62,10 @@ describe('compose files of application repositories', () => {
     // The end-to-end test runners' folders, and a folder named for tests among other words.
     assert.equal(devOnlyReason('cypress/docker-compose.yml'), 'it is in the folder cypress/');
     assert.equal(devOnlyReason('_integration-test/custom-ca-roots/compose.yaml'), 'it is in the folder _integration-test/');
+    // The integration tests' folder (Go projects' integration/), and a file named for them; not a folder of integrations.
+    assert.equal(devOnlyReason('integration/resources/compose/tcp.yml'), 'it is in the folder integration/');
+    assert.equal(devOnlyReason('docker-compose.integration.yml'), 'its name says integration');
+    assert.equal(devOnlyReason('integrations/slack/compose.yaml'), undefined);
     assert.equal(devOnlyReason('ci-cd/production/compose.yaml'), undefined);
     assert.equal(devOnlyReason('local-path/compose.yaml'), undefined);
     assert.equal(devOnlyReason('docker-compose.override.yml'), undefined);

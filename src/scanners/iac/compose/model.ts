@@ -35,9 +35,10 @@ export function isSwarmStackName(filePath: string): boolean {
 /**
  * Name parts and folders of compose files meant for development, tests or CI
  * (`docker-compose.dev.yml`, `compose.ci.yaml`, `.devcontainer/`, the end-to-end test
- * runners' `cypress/` and `playwright/`).
+ * runners' `cypress/` and `playwright/`, the integration tests' `integration/`; not
+ * `integrations/`, where projects keep the services they connect to).
  */
-const DEV_WORD = /^(?:dev|devel|develop|development|devenv|local|debug|test|tests|testing|e2e|ci|devcontainer|cypress|playwright)$/i;
+const DEV_WORD = /^(?:dev|devel|develop|development|devenv|local|debug|test|tests|testing|e2e|integration|ci|devcontainer|cypress|playwright)$/i;
 /** Words of a folder's name that make it one for tests wherever they stand (`_integration-test/`, `e2e-tests/`); `ci-cd/` or `local-path/` are not taken this way. */
 const TEST_FOLDER_WORD = /^(?:test|tests|testing|e2e|cypress|playwright)$/i;
 
