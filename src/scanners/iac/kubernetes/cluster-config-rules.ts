@@ -4,6 +4,7 @@
  * settings that must differ between two control-plane components of one manifest,
  * and APIService registrations of aggregated API servers.
  */
+import { parseImage } from '../image.js';
 import { detailNote, inside, rule, type IacRule } from '../rule.js';
 import { get, isTrue, isYMap, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { componentCommands, flagPlace } from './control-plane.js';
@@ -196,11 +197,29 @@ function weakPlugin(types: string[]): string | undefined {
   return types.some((t) => POLICY_PLUGINS.test(t)) ? undefined : types.find((t) => NO_POLICY_PLUGINS.has(t));
 }
 
+/**
+ * Agents that enforce NetworkPolicies themselves beside a CNI chain of plugins that do not:
+ * kube-router, whose own CNI configuration chains bridge and whose firewall (on unless
+ * --run-firewall=false) enforces them with iptables; Calico's node agent beside flannel
+ * (Canal); Weave Net's policy controller.
+ */
+const POLICY_AGENT = /(?:^|\/)(?:kube-router|calico\/node|weave-npc)$/;
+
+/** Whether a container of the input enforces NetworkPolicies (POLICY_AGENT). */
+function runsPolicyAgent(input: KubeInput): boolean {
+  return input.containers.some((c) => {
+    const image = text(get(c.node, 'image'));
+    if (image === undefined || !POLICY_AGENT.test(parseImage(image).name.toLowerCase())) return false;
+    const words = [...items(get(c.node, 'command')), ...items(get(c.node, 'args'))].map((w) => text(w) ?? '');
+    return !words.some((w, k) => w === '--run-firewall=false' || (w === '--run-firewall' && words[k + 1] === 'false'));
+  });
+}
+
 const cniWithoutPolicies = kubeRule({
   id: 'iac/k8s-cni-no-network-policy',
   title: 'CNI plugin does not enforce NetworkPolicies',
   description:
-    "A CNI configuration (a node's network configuration file, or one shipped in a ConfigMap) chains only plugins that do not enforce NetworkPolicies (flannel, bridge...). NetworkPolicy objects are then accepted by the API server but have no effect: every pod can reach every other pod.",
+    "A CNI configuration (a node's network configuration file, or one shipped in a ConfigMap) chains only plugins that do not enforce NetworkPolicies (flannel, bridge...). NetworkPolicy objects are then accepted by the API server but have no effect: every pod can reach every other pod. Not reported when the same manifests run an agent that enforces NetworkPolicies itself: kube-router (its own CNI configuration chains bridge, and its firewall enforces them unless --run-firewall=false), Calico's node agent beside flannel (Canal), or Weave Net's weave-npc.",
   remediation: 'Use a CNI plugin that enforces NetworkPolicies (Calico, Cilium, Antrea; Canal adds Calico policy enforcement on top of flannel).',
   severity: 'medium',
   cwe: ['CWE-284'],
@@ -210,14 +229,19 @@ const cniWithoutPolicies = kubeRule({
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cni\ndata:\n  10-net.conflist: |\n    {\n      "cniVersion": "1.0.0",\n      "plugins": [\n        { "type": "flannel", "delegate": { "isDefaultGateway": true } }\n      ]\n    }\n',
       '{\n  "cniVersion": "1.0.0",\n  "name": "podnet",\n  "plugins": [\n    {\n      # expect\n      "type": "bridge",\n      "bridge": "cni0"\n    },\n    { "type": "portmap", "capabilities": { "portMappings": true } }\n  ]\n}\n',
       '{\n  "cniVersion": "0.4.0",\n  "name": "podnet",\n  # expect\n  "type": "flannel"\n}\n',
+      // kube-router with its firewall turned off enforces nothing.
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-router-cfg\n  namespace: kube-system\ndata:\n  # expect\n  cni-conf.json: \'{"name": "mynet", "plugins": [{"type": "bridge", "bridge": "kube-bridge"}]}\'\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-router\n  namespace: kube-system\nspec:\n  selector:\n    matchLabels:\n      app: kube-router\n  template:\n    metadata:\n      labels:\n        app: kube-router\n    spec:\n      containers:\n      - name: kube-router\n        image: registry.example.org/cloudnativelabs/kube-router:v2.4.1\n        args: ["--run-router=true", "--run-firewall=false"]\n',
     ],
     negative: [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cni\ndata:\n  cni-conf.json: \'{"name": "podnet", "plugins": [{"type": "flannel"}, {"type": "calico"}]}\'\n',
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  app.json: \'{"type": "flannel"}\'\n',
+      // kube-router's own CNI configuration: its firewall enforces NetworkPolicies.
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-router-cfg\n  namespace: kube-system\ndata:\n  cni-conf.json: \'{"name": "mynet", "plugins": [{"type": "bridge", "bridge": "kube-bridge"}]}\'\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-router\n  namespace: kube-system\nspec:\n  selector:\n    matchLabels:\n      app: kube-router\n  template:\n    metadata:\n      labels:\n        app: kube-router\n    spec:\n      containers:\n      - name: kube-router\n        image: registry.example.org/cloudnativelabs/kube-router:v2.4.1\n        args: ["--run-router=true", "--run-firewall=true"]\n',
       '{\n  "cniVersion": "1.0.0",\n  "name": "podnet",\n  "plugins": [\n    { "type": "cilium-cni" },\n    { "type": "portmap", "capabilities": { "portMappings": true } }\n  ]\n}\n',
     ],
   },
   *check(input) {
+    if (runsPolicyAgent(input)) return;
     for (const config of input.cniConfigs) {
       const plugins = isYSeq(get(config, 'plugins')) ? items(get(config, 'plugins')) : [config];
       const types = plugins.flatMap((p) => {
