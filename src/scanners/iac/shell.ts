@@ -422,8 +422,8 @@ function toCommand(all: ShellWord[]): ShellCommand {
 }
 
 const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'nice', 'command', 'builtin', 'doas', 'su-exec', 'gosu', 'timeout', 'xvfb-run', 'dbus-run-session', 'arch']);
-/** Options of a wrapper that take the next word as their value (`sudo -u user`, `xvfb-run -s "-screen 0 1024x768x24"`, macOS's `arch -arch arm64`). */
-const WRAPPER_VALUES: Readonly<Record<string, RegExp>> = { sudo: /^-[ugpChDrt]$/, timeout: /^-[sk]$|^--(?:signal|kill-after)$/, 'xvfb-run': /^-[efnpsw]$|^--(?:error-file|auth-file|server-num|xauth-protocol|server-args|wait)$/, arch: /^-(?:arch|e|d)$/ };
+/** Options of a wrapper that take the next word as their value (`sudo -u user`, `env -u NAME`, `xvfb-run -s "-screen 0 1024x768x24"`, macOS's `arch -arch arm64`). */
+const WRAPPER_VALUES: Readonly<Record<string, RegExp>> = { sudo: /^-[ugpChDrt]$/, env: /^-[uC]$|^--(?:unset|chdir)$/, timeout: /^-[sk]$|^--(?:signal|kill-after)$/, 'xvfb-run': /^-[efnpsw]$|^--(?:error-file|auth-file|server-num|xauth-protocol|server-args|wait)$/, arch: /^-(?:arch|e|d)$/ };
 
 /**
  * The words of the command that actually runs, without wrappers (`sudo -E`,

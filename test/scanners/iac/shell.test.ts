@@ -14,6 +14,11 @@ describe('shell reader', () => {
     assert.equal(pipelines[2]![0]!.words[1]!.text, '$(date | tr a b)');
   });
 
+  it('skips the value of env -u and -C with env itself: the command is the word after them', () => {
+    assert.equal(programOf(parseShell('env -u HTTP_PROXY -C /src curl -fsS https://example.org')[0]![0]!), 'curl');
+    assert.equal(programOf(parseShell('env --unset HTTP_PROXY make')[0]![0]!), 'make');
+  });
+
   it('reads `&>` and `&>>` as redirections of both streams, not as a word and a file argument', () => {
     for (const [script, op] of [['make check &> check.txt', '&>'], ['make check &>check.txt', '&>'], ['make check &>> check.txt', '&>>']] as const) {
       const command = parseShell(script)[0]![0]!;

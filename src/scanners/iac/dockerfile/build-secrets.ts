@@ -437,7 +437,7 @@ export const buildSecretPersisted = dockerRule({
       // What a pipeline writes after the secret is only its size, or what a tool that used it printed.
       'FROM alpine:3.20\nRUN --mount=type=secret,id=key cat /run/secrets/key | wc -c > /tmp/key-length\nRUN --mount=type=secret,id=key cat /run/secrets/key | docker login -u ci --password-stdin registry.example.org > /tmp/login.log && docker logout registry.example.org\nUSER app\n',
       // printenv of a variable that is not the secret, or of one not exported (printenv prints nothing for it).
-      'FROM alpine:3.20\nRUN --mount=type=secret,id=token,env=TOKEN printenv HOME > /app/home\nRUN --mount=type=secret,id=key KEY=$(cat /run/secrets/key) && printenv KEY > /app/key\nRUN --mount=type=secret,id=token,env=TOKEN env -u TOKEN > /app/env\nUSER app\n',
+      'FROM alpine:3.20\nRUN --mount=type=secret,id=token,env=TOKEN printenv HOME > /app/home\nRUN --mount=type=secret,id=key KEY=$(cat /run/secrets/key) && printenv KEY > /app/key\nRUN --mount=type=secret,id=token,env=TOKEN env --unset=TOKEN > /app/env\nRUN --mount=type=secret,id=token,env=TOKEN env -u TOKEN > /app/env2\nUSER app\n',
       // The secret used as a credential: what is written is what the program fetched or built.
       'FROM node:20.11-alpine\nRUN --mount=type=secret,id=token,env=TOKEN curl -fsSL -u "ci:$TOKEN" https://files.example.org/data.json > /app/data.json\nRUN --mount=type=secret,id=sentry SENTRY_AUTH_TOKEN=$(cat /run/secrets/sentry) npm run build > /tmp/build.log 2>&1\nRUN --mount=type=secret,id=token curl -fsS -H "Authorization: Bearer $(cat /run/secrets/token)" https://api.example.org/config | tee /app/config.json\nUSER node\n',
     ],
