@@ -303,10 +303,14 @@ describe('compose: a service that runs as root', () => {
       service('replica', '["sh", "-c", "mkdir -p /run/pg; exec /usr/local/bin/docker-entrypoint.sh postgres"]') +
       // The entrypoint backgrounded, then another command as root; postgres run without the entrypoint.
       service('seeded', 'bash -c "docker-entrypoint.sh postgres & sleep 5 && psql -f /seed.sql"') +
-      service('direct', 'sh -c "exec postgres -c fsync=off"');
+      service('direct', 'sh -c "exec postgres -c fsync=off"') +
+      // An entrypoint of the file's own that runs the image's again with the service, last; one that runs postgres itself.
+      '  tls:\n    image: postgres:16.4\n    user: root\n    entrypoint: ["sh", "-c", "chown 70:70 /tmp/server.key && exec docker-entrypoint.sh postgres -c ssl=on"]\n' +
+      '  again:\n    image: postgres:16.4\n    user: root\n    entrypoint: docker-entrypoint.sh\n    command: postgres\n' +
+      '  own:\n    image: postgres:16.4\n    user: root\n    entrypoint: ["postgres"]\n';
     assert.deepEqual(
       rootHits('compose.yaml', text).map((hit) => hit.split(' ').slice(0, 4).join(' ')),
-      ['high 12 service seeded', 'high 16 service direct'],
+      ['high 12 service seeded', 'high 16 service direct', 'high 29 service own'],
     );
   });
 });

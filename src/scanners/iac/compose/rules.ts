@@ -517,9 +517,9 @@ function setupServices(input: ComposeInput): Map<string, string> {
   return waitedFor;
 }
 
-/** The words of a service's `command:` (a list, or a string Compose splits as a shell would, without running one); empty without one. */
-function commandWords(s: ComposeService): string[] {
-  const command = get(s.node, 'command');
+/** The words of a service's `command:` or `entrypoint:` (a list, or a string Compose splits as a shell would, without running one); empty without one. */
+function commandWords(s: ComposeService, key: 'command' | 'entrypoint'): string[] {
+  const command = get(s.node, key);
   if (isYScalar(command)) return (parseShell(text(command) ?? '')[0]?.[0]?.words ?? []).map((w) => w.text);
   return items(command).map((item) => text(item) ?? '');
 }
@@ -528,7 +528,7 @@ const runAsRoot = composeRule({
   id: 'iac/compose-run-as-root',
   title: 'Service runs as root',
   description:
-    "A service sets user: to root (root, 0, 0:0, root:root, or root or UID 0 with another group), in the file, through the .env file beside it, or by the default written for a variable that file does not set (user: ${APP_USER:-root}, what runs unless the user sets it), instead of leaving the image's user or naming an unprivileged one. Its process is then root in the container with Docker's default capabilities: it can read and change every file of its volumes and bind mounts whoever owns them, and code that escapes the container is root on the host. This is what iac/dockerfile-root-user reports for USER root and iac/k8s-run-as-root for runAsUser: 0, at the same severity, high; and as there, medium when the service drops every capability (cap_drop: [ALL], none added back) and sets no-new-privileges:true. A one-shot setup service, one another service waits for to finish (depends_on with condition: service_completed_successfully, as Elastic's setup service that writes the certificates, or a job that gives a volume to the service's user), is reported low: it exits before the services that do the work start and serves nothing. In a compose file for development, tests or CI (as for iac/compose-host-network) it is one severity lower. Not reported: an image whose entrypoint drops root for its service whatever user starts it, so that user: root changes nothing: the Docker Official Images postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra and zookeeper (with their own entrypoint, running their service, or a shell's -c script whose last command runs docker-entrypoint.sh with the service: `bash -c \"chown ... && exec docker-entrypoint.sh postgres\"`, as for iac/dockerfile-no-user) and linuxserver.io's images (s6-overlay runs their services as abc). A service that names no user is not reported: the image decides, and iac/dockerfile-no-user judges the images the scan builds.",
+    "A service sets user: to root (root, 0, 0:0, root:root, or root or UID 0 with another group), in the file, through the .env file beside it, or by the default written for a variable that file does not set (user: ${APP_USER:-root}, what runs unless the user sets it), instead of leaving the image's user or naming an unprivileged one. Its process is then root in the container with Docker's default capabilities: it can read and change every file of its volumes and bind mounts whoever owns them, and code that escapes the container is root on the host. This is what iac/dockerfile-root-user reports for USER root and iac/k8s-run-as-root for runAsUser: 0, at the same severity, high; and as there, medium when the service drops every capability (cap_drop: [ALL], none added back) and sets no-new-privileges:true. A one-shot setup service, one another service waits for to finish (depends_on with condition: service_completed_successfully, as Elastic's setup service that writes the certificates, or a job that gives a volume to the service's user), is reported low: it exits before the services that do the work start and serves nothing. In a compose file for development, tests or CI (as for iac/compose-host-network) it is one severity lower. Not reported: an image whose entrypoint drops root for its service whatever user starts it, so that user: root changes nothing: the Docker Official Images postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra and zookeeper (with their own entrypoint, running their service, or a shell's -c script whose last command runs docker-entrypoint.sh with the service: `bash -c \"chown ... && exec docker-entrypoint.sh postgres\"`, as for iac/dockerfile-no-user; an entrypoint: of the file's own only when it runs docker-entrypoint.sh again with the service, directly or as such a script's last command) and linuxserver.io's images (s6-overlay runs their services as abc). A service that names no user is not reported: the image decides, and iac/dockerfile-no-user judges the images the scan builds.",
   remediation:
     'Remove user: root to run as the user the image sets, or name an unprivileged UID (user: "1000:1000"); when root was set to write a volume or bind mount, give the folder to that UID instead (chown on the host, or a one-shot setup service that the service waits for).',
   severity: 'high',
@@ -564,12 +564,13 @@ const runAsRoot = composeRule({
       const byDefault = raw.includes('$') && !value.fromDotEnv;
       if (value.unresolved || (byDefault && !onlyDefaults(raw)) || !ROOT_USER.test(value.text.trim())) continue;
       const image = serviceImage(s)?.ref;
-      if (image !== undefined && !pair(s.node, 'entrypoint')) {
-        // The image's entrypoint drops root for its service whoever starts it.
+      if (image !== undefined) {
+        // The image's entrypoint drops root for its service whoever starts it; an entrypoint of the file's own may run it again.
         const official = officialImageDrop(image);
-        const command = commandWords(s);
-        if (official && (command.length === 0 || reachesOfficialDrop(official, command))) continue;
-        if (LINUXSERVER_IMAGE.test(imageRepository(image) ?? '')) continue;
+        const own = pair(s.node, 'entrypoint') !== undefined;
+        const command = own ? [...commandWords(s, 'entrypoint'), ...commandWords(s, 'command')] : commandWords(s, 'command');
+        if (official && ((!own && command.length === 0) || reachesOfficialDrop(official, command, !own))) continue;
+        if (!own && LINUXSERVER_IMAGE.test(imageRepository(image) ?? '')) continue;
       }
       const shown = value.fromDotEnv
         ? `user: ${raw}, ${value.text} with the values of ${s.dotenv!.path}`

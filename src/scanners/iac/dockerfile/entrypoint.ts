@@ -445,20 +445,22 @@ export function officialImageDrop(image: string): { user: string; command: RegEx
 
 /**
  * Whether a command given to an image of OFFICIAL_DROPPING reaches the drop of its
- * docker-entrypoint.sh: the service itself or options for it, or a POSIX shell's -c script
- * whose last command runs docker-entrypoint.sh with them (`bash -c "chown ... && exec
+ * docker-entrypoint.sh: through the image's entrypoint (`viaEntrypoint`), the service itself
+ * or options for it; and either way docker-entrypoint.sh run with them, directly or as the
+ * last command of a POSIX shell's -c script (`bash -c "chown ... && exec
  * docker-entrypoint.sh postgres"`): the script's setup runs as root, and the entrypoint
  * drops root for the service (without exec, the shell waits for it as root and runs nothing more).
  */
-export function reachesOfficialDrop(official: { command: RegExp }, words: readonly string[]): boolean {
+export function reachesOfficialDrop(official: { command: RegExp }, words: readonly string[], viaEntrypoint = true): boolean {
   const first = words[0];
   if (first === undefined) return false;
-  if (official.command.test(basename(first))) return true;
+  if (viaEntrypoint && official.command.test(basename(first))) return true;
+  if (basename(first) === 'docker-entrypoint.sh') return reachesOfficialDrop(official, words.slice(1));
   const script = shellCScripts(words.map((text) => ({ text, offset: 0 })))[0];
   const last = script === undefined ? undefined : commandsOf(script.text).at(-1);
   if (!last) return false;
-  const [entrypoint, service] = last.words.slice(last.words[0]?.text === 'exec' ? 1 : 0).map((w) => w.text);
-  return entrypoint !== undefined && basename(entrypoint) === 'docker-entrypoint.sh' && service !== undefined && official.command.test(basename(service));
+  const [entrypoint, ...service] = last.words.slice(last.words[0]?.text === 'exec' ? 1 : 0).map((w) => w.text);
+  return entrypoint !== undefined && basename(entrypoint) === 'docker-entrypoint.sh' && reachesOfficialDrop(official, service);
 }
 
 /**
