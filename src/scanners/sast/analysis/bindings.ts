@@ -1,6 +1,7 @@
 import type { Analyzer } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import { Binding, Scope } from './frame.js';
+import { effects } from './effects.js';
 import { EMPTY, NUMERIC, Obj, isEmptyValue, join, make, objValue, taintOnly, withStep, type Value } from './value.js';
 import { globalApi } from '../models/apis.js';
 import { readImport } from './modules.js';
@@ -33,6 +34,7 @@ export function writeBinding(an: Analyzer, b: Binding, value: Value): void {
   b.writes++;
   b.all = join(b.all, value);
   const frame = an.frame;
+  if ((b.all !== before || (b.frame !== frame && !b.capturedWrite)) && b.id <= effects.passFloor) effects.count++;
   if (b.frame === frame) {
     frame!.state.set(b, value);
     frame!.state.forget(`#${b.id}`);

@@ -6,6 +6,7 @@ import { EMPTY, fnValue, isEmptyValue, isTainted, join, make, objValue, signatur
 import { callApi, constructApi } from '../models/apis.js';
 import { defaultMethodCall } from '../models/builtins.js';
 import { isExhausted } from './budget.js';
+import { effects } from './effects.js';
 import { execBody, LOOP_PASSES } from './statements.js';
 import { assignPattern } from './bindings.js';
 import { newObj, memberKey, readProp, storeProp, elementsOf } from './objects.js';
@@ -245,6 +246,7 @@ function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], s
     m.args[i] = joined;
   }
   if (!changed) return m.result;
+  effects.count++;
   const sig = `${contextSignature(m.thisValue)}|${m.args.map(contextSignature).join('|')}`;
   if (sig === m.sig) return m.result;
   m.sig = sig;
@@ -254,6 +256,7 @@ function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], s
 }
 
 function runFunction(an: Analyzer, c: Closure, thisValue: Value, args: Value[], _site: CallSite, observer: ExitObserver | null = null): Value {
+  effects.count++;
   const node = c.node;
   const frame = new Frame(c.moduleId, c, thisValue, args, an.stack.length);
   frame.observer = observer;

@@ -3,6 +3,7 @@ import type { AstNode } from '../source/parse.js';
 import { EMPTY, Obj, fnValue, join, make, newLabel, newTaint, objValue, type ClassFn, type Closure, type Loc, type Value } from './value.js';
 import { type HandlerKind, handlerParams, nextHandlers } from '../models/frameworks.js';
 import { beginEntry, withEntryBudget } from './budget.js';
+import { effects } from './effects.js';
 import { loadModule, exportNames, readExport } from './modules.js';
 import { construct } from './closures.js';
 import { callCallable } from './calls.js';
@@ -46,6 +47,7 @@ export function enterCallables(an: Analyzer, fnV: Value, thisValue: Value, args:
     const key = f.id * 1000 + (args.some((a) => a.taint.length > 0) ? 1 : 0);
     if (an.entered.has(key)) continue;
     an.entered.add(key);
+    effects.count++;
     result = join(
       result,
       withEntryBudget(an, name, () => asEntryCall(an, f, () => callCallable(an, f, thisValue, args, { node, name: null, recvNode: null, argNodes: [] }))),

@@ -8,6 +8,11 @@ export type ImportRef = { moduleId: string; name: string } | { external: string;
 /** One variable of one analysis context. */
 let nextBindingId = 1;
 
+/** The id of the newest variable: those declared after this moment have larger ids. */
+export function lastBindingId(): number {
+  return nextBindingId - 1;
+}
+
 export class Binding {
   readonly id = nextBindingId++;
   /** Everything ever assigned (reads from closures and after callbacks wrote to it). */
@@ -120,6 +125,22 @@ export class State {
       if (mine === theirs) continue;
       if (mine === undefined || theirs === undefined || signature(mine) !== signature(theirs)) return false;
     }
+    return true;
+  }
+
+  /**
+   * Whether this state holds the very same values (by identity, not signature) as `other`
+   * for the variables with ids up to `upTo`, and the same refined paths. Variables declared
+   * later belong to scopes that a loop pass created and left: no code of this frame reads them.
+   */
+  repeats(other: State, upTo: number): boolean {
+    if (this.dead !== other.dead || this.paths.size !== other.paths.size) return false;
+    for (const [k, v] of this.paths) if (other.paths.get(k) !== v) return false;
+    const same = (b: Binding) => b.id > upTo || this.table.get(b) === other.table.get(b);
+    const keys = this.table.differingKeys(other.table);
+    if (keys) return keys.every(same);
+    for (const [b] of this.table.entries()) if (!same(b)) return false;
+    for (const [b] of other.table.entries()) if (!same(b)) return false;
     return true;
   }
 

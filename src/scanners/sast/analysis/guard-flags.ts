@@ -1,6 +1,7 @@
 import type { AstNode } from '../source/parse.js';
 import type { Analyzer } from './analyzer.js';
 import type { Binding, Scope } from './frame.js';
+import { effects } from './effects.js';
 import { mayRefine, pushChildren } from './ast-utils.js';
 
 /**
@@ -77,6 +78,8 @@ function live(an: Analyzer, node: AstNode, scope: Scope): [Binding, Flag] | null
   if (!b || b.frame !== an.frame || b.capturedWrite || expanding.has(b)) return null;
   const flag = flags.get(b);
   if (!flag || flag.writes !== b.writes || flag.deps.some(([d, w]) => d.writes !== w)) return null;
+  // Whether a flag is live depends on write counts that every loop pass moves: a pass that used one is not repeated as is.
+  effects.count++;
   return [b, flag];
 }
 

@@ -1,6 +1,7 @@
 import type { Analyzer } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import { Scope } from './frame.js';
+import { effects } from './effects.js';
 import type { SinkGroup } from './report.js';
 import { ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, asOwnKeyOf, isTainted, join, make, mapTaint, mayNameProto, objValue, type Value } from './value.js';
 import { memberOfApi, storeOnApi } from '../models/apis.js';
@@ -159,6 +160,7 @@ function findSingleDefinition(fnNode: AstNode, name: string): AstNode | undefine
 export function storeProp(an: Analyzer, base: Value, key: string | null, keyValue: Value | null, value: Value, node: AstNode, scope: Scope | null, walksPath = false, rhs: AstNode | null = null): void {
   if (value.fns.length > 0 && an.options.libraryInputs && base.taint.some((t) => t.label.kind === 'library' && !t.label.probe)) {
     an.escaped.push({ name: key ?? 'callback', value: make({ fns: value.fns }) });
+    effects.count++;
   }
   // "May be Object.prototype" follows a lookup through variables, arguments and returns (the path walks
   // `t = t[k]` that pollute), not into the heap: objects are one per allocation site, so a flag stored in

@@ -1,7 +1,8 @@
 import type { Analyzer } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import { declarationsOf } from './declarations.js';
-import { Binding, Scope, State, type JumpTarget } from './frame.js';
+import { Binding, Scope, State, lastBindingId, type JumpTarget } from './frame.js';
+import { effects } from './effects.js';
 import { ALL_CLASSES, EMPTY, join, sanitize, withStep, withoutStringFacts, type Value } from './value.js';
 import { refineAfterCall, refineByTest } from '../models/guards.js';
 import { refineResponse } from '../models/content-type.js';
@@ -209,6 +210,34 @@ function execIf(an: Analyzer, node: AstNode, scope: Scope): void {
   frame.state = afterElse;
 }
 
+interface PassStart {
+  effects: number;
+  work: number;
+  entryWork: number;
+  lastBinding: number;
+}
+
+function passStart(an: Analyzer): PassStart {
+  return { effects: effects.count, work: an.work, entryWork: an.entryWork, lastBinding: lastBindingId() };
+}
+
+/**
+ * A loop pass that had no effects (see effects.ts) and left the loop's variables as they
+ * were would be run again identically by each of the `remaining` passes: their sameAs
+ * test fails only on the new block-scoped variables every pass declares. They are
+ * skipped and charged to the budgets as if run, unless that would exhaust a budget
+ * (the passes then run and meet the budget where they did before).
+ */
+function skipRepeats(an: Analyzer, start: PassStart, remaining: number): boolean {
+  if (effects.count !== start.effects) return false;
+  const work = (an.work - start.work) * remaining;
+  const entryWork = (an.entryWork - start.entryWork) * remaining;
+  if (an.work + work > an.totalBudget || an.entryWork + entryWork > an.entryBudget) return false;
+  an.work += work;
+  an.entryWork += entryWork;
+  return true;
+}
+
 function loopTarget(label: string | null): JumpTarget {
   return { label, isLoop: true, breaks: [], continues: [] };
 }
@@ -222,14 +251,23 @@ function runLoop(an: Analyzer, target: JumpTarget, pass: () => void, testNode: A
   try {
     for (let i = 0; i < LOOP_PASSES; i++) {
       frame.state = head.clone();
-      if (testNode) refineByTest(an, testNode, scope, true);
-      pass();
+      const start = passStart(an);
+      const floor = effects.passFloor;
+      effects.passFloor = start.lastBinding;
+      try {
+        if (testNode) refineByTest(an, testNode, scope, true);
+        pass();
+      } finally {
+        effects.passFloor = floor;
+      }
       const next = head.clone();
       next.absorb(frame.state);
       for (const c of target.continues) next.absorb(c);
       target.continues.length = 0;
       if (next.sameAs(head)) break;
+      const repeated = next.repeats(head, start.lastBinding) && skipRepeats(an, start, LOOP_PASSES - 1 - i);
       head = next;
+      if (repeated) break;
     }
   } finally {
     frame.jumps.pop();

@@ -1,4 +1,5 @@
 import type { AstNode } from '../source/parse.js';
+import { effects } from './effects.js';
 
 /**
  * Abstract values of the taint analysis. A value is a set of possibilities: the taints
@@ -115,10 +116,11 @@ let nextObjId = 1;
 let nextLabel = 1;
 
 export function newLabel(id: string, kind: SourceKind, what: string): Label {
+  effects.count++;
   return { id, num: nextLabel++, kind, what };
 }
 
-/** A heap object, one per allocation site and analysis context; properties only grow (weak updates). */
+/** A heap object, one per allocation site and analysis context; properties only grow (weak updates). Changes count as effects. */
 export class Obj {
   readonly id = nextObjId++;
   readonly props = new Map<string, Value>();
@@ -126,16 +128,36 @@ export class Obj {
   dyn: Value = EMPTY;
   /** Those keys, when they carry taint (attacker-chosen property names: query operators). */
   dynKeys: Value = EMPTY;
-  proto: Obj | null = null;
+  private protoObj: Obj | null = null;
   /** The function whose property bag this is. */
   fn?: Callable;
-  /** Settled value when this object is a promise created by `new Promise`. */
-  settled?: Value;
+  private settledValue?: Value;
 
   constructor(
     readonly site: string,
     readonly isArray = false,
-  ) {}
+  ) {
+    effects.count++;
+  }
+
+  get proto(): Obj | null {
+    return this.protoObj;
+  }
+
+  set proto(p: Obj | null) {
+    if (p !== this.protoObj) effects.count++;
+    this.protoObj = p;
+  }
+
+  /** Settled value when this object is a promise created by `new Promise`. */
+  get settled(): Value | undefined {
+    return this.settledValue;
+  }
+
+  set settled(v: Value | undefined) {
+    if (v !== this.settledValue) effects.count++;
+    this.settledValue = v;
+  }
 
   /** Bumped on every change, so derived values (all()) can be cached. */
   version = 0;
@@ -153,27 +175,35 @@ export class Obj {
     const old = this.props.get(key);
     if (!old) {
       this.props.set(key, value);
-      this.version++;
+      this.changed();
       return true;
     }
     const merged = join(old, value);
     if (merged === old) return false;
     this.props.set(key, merged);
-    this.version++;
+    this.changed();
     return true;
   }
 
   /** Records an attacker-chosen key (only its taint is kept). */
   setDynKey(key: Value): void {
-    if (key.taint.length > 0) this.dynKeys = join(this.dynKeys, make({ taint: key.taint }));
+    if (key.taint.length === 0) return;
+    const merged = join(this.dynKeys, make({ taint: key.taint }));
+    if (merged !== this.dynKeys) effects.count++;
+    this.dynKeys = merged;
   }
 
   setDyn(value: Value): boolean {
     const merged = join(this.dyn, value);
     if (merged === this.dyn) return false;
     this.dyn = merged;
-    this.version++;
+    this.changed();
     return true;
+  }
+
+  private changed(): void {
+    this.version++;
+    effects.count++;
   }
 
   /** Every value stored in the object and its prototypes (reading with an unknown key); cached per version. */
@@ -192,6 +222,7 @@ export class Obj {
 
 let nextFnId = 1;
 export function newFnId(): number {
+  effects.count++;
   return nextFnId++;
 }
 
