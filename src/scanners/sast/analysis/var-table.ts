@@ -32,6 +32,8 @@ export class VarTable {
   }
 
   set(binding: Binding, value: Value): void {
+    // Writing the value it holds changes nothing, not even the order of iteration; it would copy a shared delta.
+    if (this.get(binding) === value) return;
     if (this.deltaShared) {
       this.delta = new Map(this.delta);
       this.deltaShared = false;
