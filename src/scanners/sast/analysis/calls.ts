@@ -195,7 +195,7 @@ export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Va
   // attacker key): that level is where the pollution happens, and other recursion may have used up the bound.
   const recursionBound = args.some((a) => a.proto) ? MAX_RECURSION + 1 : MAX_RECURSION;
   if ((an.active.get(c.id) ?? 0) > recursionBound) return approximateCall(an, args, effectiveThis);
-  const key = `${contextSignature(effectiveThis)}|${args.map(contextSignature).join('|')}`;
+  const key = contextKey(effectiveThis, args);
   let table = an.memo.get(c.id);
   if (!table) {
     table = new Map();
@@ -247,7 +247,7 @@ function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], s
   }
   if (!changed) return m.result;
   effects.count++;
-  const sig = `${contextSignature(m.thisValue)}|${m.args.map(contextSignature).join('|')}`;
+  const sig = contextKey(m.thisValue, m.args);
   if (sig === m.sig) return m.result;
   m.sig = sig;
   m.runs++;
@@ -341,6 +341,13 @@ function mayWalkPath(fnV: Value, args: readonly Value[]): boolean {
   const [target, ...rest] = args;
   if (!target || (target.objs.length === 0 && target.taint.length === 0)) return false;
   return rest.some((a) => a.str === undefined && isTainted(a, 'prototype'));
+}
+
+/** The memo key of a call: `this` and the arguments by contextSignature ("this|arg1|arg2"). */
+function contextKey(thisValue: Value, args: readonly Value[]): string {
+  let key = `${contextSignature(thisValue)}|`;
+  for (let i = 0; i < args.length; i++) key += i === 0 ? contextSignature(args[i]!) : `|${contextSignature(args[i]!)}`;
+  return key;
 }
 
 /** A memo key: like `signature`, plus each object's property count so a grown object is a new context. */

@@ -39,7 +39,25 @@ const MAX_NODES = 200;
 
 /** The variables an expression reads, or null when it reads `this` (member paths on it are not counted) or is too large. */
 function dependencies(root: AstNode, scope: Scope): Binding[] | null {
+  let names = namesRead.get(root);
+  if (names === undefined) {
+    names = readNames(root);
+    namesRead.set(root, names);
+  }
+  if (!names) return null;
   const out = new Set<Binding>();
+  for (const name of names) {
+    const b = scope.lookup(name);
+    if (b) out.add(b);
+  }
+  return [...out];
+}
+
+/** The names of the variables an expression reads, per expression (declarations run once per pass and context). */
+const namesRead = new WeakMap<AstNode, string[] | null>();
+
+function readNames(root: AstNode): string[] | null {
+  const out: string[] = [];
   const stack: AstNode[] = [root];
   let seen = 0;
   while (stack.length > 0) {
@@ -48,11 +66,9 @@ function dependencies(root: AstNode, scope: Scope): Binding[] | null {
     switch (n.type) {
       case 'ThisExpression':
         return null;
-      case 'Identifier': {
-        const b = scope.lookup(n.name);
-        if (b) out.add(b);
+      case 'Identifier':
+        out.push(n.name);
         continue;
-      }
       case 'MemberExpression':
         stack.push(n.object);
         if (n.computed) stack.push(n.property);
@@ -69,7 +85,7 @@ function dependencies(root: AstNode, scope: Scope): Binding[] | null {
         pushChildren(stack, n);
     }
   }
-  return [...out];
+  return out;
 }
 
 function live(an: Analyzer, node: AstNode, scope: Scope): [Binding, Flag] | null {
