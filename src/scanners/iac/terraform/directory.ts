@@ -128,6 +128,8 @@ export interface TfDirectoryScope {
   context?: object;
   /** Read as module calls make it: how every one of those calls' callers uses the module's outputs (CallerUse). */
   callerUses?: readonly CallerUse[];
+  /** Read as module calls make it: the outputs that any of those calls' callers may hand on (module-calls.ts CallContext handedOn); undefined when not known. */
+  handedOn?: ReadonlySet<string>;
   /** Read as module calls make it: the variables that every one of those calls gives a subnet group that cannot reach an internet gateway (module-calls.ts CallContext unrouted). */
   unroutedArguments?: ReadonlySet<string>;
   /** The version constraints that the `terraform` and `provider` blocks of the directory's files give a provider (provider-versions.ts). */

@@ -73,6 +73,8 @@ export interface TfInput {
   requiredVersions?: (provider: string) => readonly string[];
   /** Read as local module calls make it: how the callers of all of them use the module's outputs (directory.ts CallerUse). */
   callerUses?: readonly CallerUse[];
+  /** Read as local module calls make it: the outputs their callers may hand on (TfDirectoryScope handedOn), when known. */
+  handedOn?: ReadonlySet<string>;
   /** Read as local module calls make it: the variables that every caller gives a subnet group that cannot reach an internet gateway (TfDirectoryScope unroutedArguments). */
   unroutedArguments?: ReadonlySet<string>;
 }
@@ -145,6 +147,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   if (exported) input.exported = exported;
   if (absent.length > 0) input.absent = absent;
   if (directory?.callerUses?.length) input.callerUses = directory.callerUses;
+  if (directory?.handedOn) input.handedOn = directory.handedOn;
   if (directory?.unroutedArguments?.size) input.unroutedArguments = directory.unroutedArguments;
   // Data sources too: a policy document with for_each is read once per instance where it is applied (policy.ts).
   const plans = instancePlans([...resources, ...data], scope, warn);
@@ -382,6 +385,21 @@ export function exportedElsewhere(input: TfInput, address: string): boolean | un
 }
 
 /**
+ * Like exportedElsewhere, but read as local module calls make the module, an output that
+ * none of their callers may hand on (TfInput handedOn) does not count: the resource stays
+ * within the module and its callers' blocks that do not name that output.
+ */
+export function handedToCallers(input: TfInput, address: string): boolean | undefined {
+  if (!input.exported) return undefined;
+  const handed = input.handedOn;
+  return input.exported.some((text) => {
+    const output = /^\s*output\s+"([^"]+)"/.exec(text)?.[1];
+    if (handed && output !== undefined && !handed.has(output)) return false;
+    return mentionsIn(withLocals(text, (name) => localText(input, name)), address);
+  });
+}
+
+/**
  * Whether every caller of the module (as the local module calls it is read in make it)
  * uses an output that hands on the resource in a way `test` accepts (TfInput callerUses):
  * `target_bucket = module.logs.s3_bucket_id` where the output s3_bucket_id is the bucket's.
@@ -418,9 +436,9 @@ export function mentionPaths(input: TfInput, block: Block, instance: TfResource,
  * may hand it on (exportedElsewhere), or that cannot be told: who uses a resource, when the
  * module shows all of them.
  */
-export function usersOf(input: TfInput, instance: TfResource): Array<{ resource: TfResource; paths: string[] }> | undefined {
+export function usersOf(input: TfInput, instance: TfResource, handedOn: (input: TfInput, address: string) => boolean | undefined = exportedElsewhere): Array<{ resource: TfResource; paths: string[] }> | undefined {
   const target = written(instance);
-  if (exportedElsewhere(input, target.address) !== false) return undefined;
+  if (handedOn(input, target.address) !== false) return undefined;
   // Asked once per instance of a resource: the users of the resource as written are found once.
   let cache = USERS.get(input);
   if (!cache) USERS.set(input, (cache = new Map()));

@@ -85,6 +85,8 @@ export interface LocalCall {
   block: Block;
   /** How the caller's directory uses the call's outputs (callerUses), when it was read. */
   uses?: readonly CallerUse[];
+  /** The outputs of the call that the caller's directory names (outputMentions), when it was read. */
+  mentioned?: OutputMentions;
   /** The suppressions written on the call, for what it makes in the module (call-suppressions.ts). */
   suppressions?: readonly CallSuppression[];
   /** The arguments that pass on a subnet group of the caller's file that cannot reach an internet gateway (vpc-subnet-groups.ts). */
@@ -161,6 +163,34 @@ export function callerUses(files: ReadonlyArray<{ body: Body; text: string }>, c
   return out;
 }
 
+/** The outputs of a call that its caller's directory names: in its own output blocks, and anywhere else. */
+export interface OutputMentions {
+  outputs: ReadonlySet<string>;
+  elsewhere: ReadonlySet<string>;
+}
+
+/**
+ * Which outputs of a call (`module.<name>.<output>`, of any of its instances) the blocks of
+ * its caller's directory name, other than the call itself: undefined when one names the
+ * call as a whole (`value = module.<name>`), which hands on every output.
+ */
+export function outputMentions(files: ReadonlyArray<{ body: Body; text: string }>, call: LocalCall): OutputMentions | undefined {
+  const outputs = new Set<string>();
+  const elsewhere = new Set<string>();
+  const reference = new RegExp(`(?<![\\w.-])module\\.${call.name.replace(/[^\w-]/g, '')}(?![\\w-])(?:\\[[^\\]\\n]*\\])?(?:\\.([A-Za-z_][\\w-]*))?`, 'g');
+  for (const { body, text } of files) {
+    if (!text.includes(`module.${call.name}`)) continue;
+    for (const block of body.blocks) {
+      if (block === call.block) continue;
+      for (const m of text.slice(block.start, block.end).matchAll(reference)) {
+        if (m[1] === undefined) return undefined;
+        (block.type === 'output' ? outputs : elsewhere).add(m[1]);
+      }
+    }
+  }
+  return { outputs, elsewhere };
+}
+
 /**
  * The resource attributes of a module directory's files set to a variable as a whole
  * (`vpc_id = var.vpc_id`): by variable name, the resource types and attributes it sets.
@@ -205,6 +235,12 @@ export function declarationsOf(body: Body): Body {
   return { attributes: [], blocks: body.blocks.filter((b) => b.type === 'variable' || b.type === 'locals') };
 }
 
+/** The outputs of a call its caller may hand on: outputs of the caller reach its own callers only when it is called (`parent`). */
+function handedOn(call: LocalCall, parent: CallContext | undefined): ReadonlySet<string> | undefined {
+  if (!call.mentioned) return undefined;
+  return parent ? new Set([...call.mentioned.elsewhere, ...call.mentioned.outputs]) : call.mentioned.elsewhere;
+}
+
 /** One module call (one instance of it) that gives a context its values. */
 export interface CallOrigin {
   call: LocalCall;
@@ -227,6 +263,12 @@ export interface CallContext {
   calls: number;
   /** The uses of the module's outputs that the callers of every one of these calls make (CallerUse). */
   uses: readonly CallerUse[];
+  /**
+   * The outputs that the callers of any of these calls may hand on (OutputMentions: named outside
+   * their output blocks, or in them too when the caller is itself called), or undefined when a
+   * caller's directory was not read or names a call as a whole.
+   */
+  handedOn: ReadonlySet<string> | undefined;
   /**
    * The variables that every one of these calls gives a subnet group that cannot reach an internet
    * gateway (LocalCall unrouted, or the caller's own such variable passed on as is): their values are
@@ -340,10 +382,12 @@ export class LocalModuleCalls {
           if (same) {
             same.calls += callers;
             same.uses = same.uses.filter((u) => call.uses?.some((v) => v.block === u.block && v.attribute === u.attribute && v.output === u.output));
+            const more = handedOn(call, parent);
+            same.handedOn = same.handedOn && more ? new Set([...same.handedOn, ...more]) : undefined;
             if (same.origins.length < MAX_ORIGINS) same.origins.push(made.origin);
             continue;
           }
-          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers, uses: call.uses ?? [], unrouted: made.unrouted });
+          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers, uses: call.uses ?? [], handedOn: handedOn(call, parent), unrouted: made.unrouted });
           if (found.size > limit) {
             overflow = true;
             break calls;

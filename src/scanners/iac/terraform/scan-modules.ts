@@ -15,7 +15,7 @@ import { mayReadFiles, TerraformFiles } from './files.js';
 import type { ModuleFiles } from './hcl/evaluate.js';
 import { originSuppression, readCallSuppressions } from './call-suppressions.js';
 import { typeAt } from './suppressions.js';
-import { callerUses, declarationsOf, forwardedUses, localCalls, LocalModuleCalls, resolveLocalSource, variableWrites, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type CallOrigin, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
+import { callerUses, declarationsOf, outputMentions, forwardedUses, localCalls, LocalModuleCalls, resolveLocalSource, variableWrites, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type CallOrigin, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
 
 /** A reference to a module call's output, in a file's text. */
 const MODULE_OUTPUT = /(?<![\w.-])module\.[\w-]+(?:\[[^\]\n]*\])?\.[A-Za-z_]/;
@@ -195,6 +195,8 @@ export class TerraformModules {
         const files = [...bodies].flatMap(([path, body]) => (texts.has(path) ? [{ body, text: texts.get(path)! }] : []));
         for (const call of inDirectory) {
           const uses = callerUses(files, call);
+          const mentioned = outputMentions(files, call);
+          if (mentioned) call.mentioned = mentioned;
           // An output handed to another local module that writes it into a resource as is: a use in that resource.
           const targets = new Map<string, ReadonlyMap<string, ReadonlyArray<{ type: string; attribute: string }>> | undefined>();
           for (const use of uses) {
@@ -469,7 +471,7 @@ export class TerraformModules {
       }
     }
     if (text === null) return { text };
-    if (contexts) return { text, calls: contexts.map((context) => ({ context, terraform: { ...entry.scopes!.scopeFor(file.path, context.arguments)!, callerUses: context.uses, ...(context.unrouted.size > 0 ? { unroutedArguments: context.unrouted } : {}) } })) };
+    if (contexts) return { text, calls: contexts.map((context) => ({ context, terraform: { ...entry.scopes!.scopeFor(file.path, context.arguments)!, callerUses: context.uses, ...(context.handedOn ? { handedOn: context.handedOn } : {}), ...(context.unrouted.size > 0 ? { unroutedArguments: context.unrouted } : {}) } })) };
     const terraform = entry.scopes.scopeFor(file.path);
     return terraform ? { text, terraform } : { text };
   }

@@ -3,7 +3,8 @@ import { aclAdminPorts } from '../../aws-network-acls.js';
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Scope, type Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, handedToCallers, isFalseValue, isTrueValue, label, mentioned, referrers, resourcesOf, moduleResourcesOf, textOf, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { reachableThroughBalancers, type BalancerForwarding } from '../../aws-load-balancers.js';
 import { registryAddress } from '../modules/synthesize.js';
 import { given, known, sections, tfRule, type Section, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
@@ -155,7 +156,7 @@ const RULE_MENTIONS = new Set(['security_group_id', 'source_security_group_id', 
 const PEER_MENTIONS = new Set(['ingress.security_groups', 'egress.security_groups']);
 const LOAD_BALANCER_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb']);
 
-type GroupUsers = { kind: 'unreachable' } | { kind: 'load-balancers'; names: string[] };
+type GroupUsers = { kind: 'unreachable' } | { kind: 'load-balancers'; balancers: TfResource[] };
 const USERS = new WeakMap<TfInput, Map<TfResource, GroupUsers | undefined>>();
 
 /**
@@ -175,10 +176,10 @@ function groupUsers(input: TfInput, group: TfResource): GroupUsers | undefined {
   if (!cache) USERS.set(input, (cache = new Map()));
   if (cache.has(group)) return cache.get(group);
   const found = ((): GroupUsers | undefined => {
-    const users = group.module ? undefined : usersOf(input, group);
+    const users = group.module ? undefined : usersOf(input, group, handedToCallers);
     if (!users) return undefined;
     let unreachable = false;
-    const balancers: string[] = [];
+    const balancers: TfResource[] = [];
     for (const { resource: r, paths } of users) {
       for (const path of paths) {
         if (path === 'depends_on') continue;
@@ -187,15 +188,38 @@ function groupUsers(input: TfInput, group: TfResource): GroupUsers | undefined {
         if (r.kind === 'resource' && r.type === 'aws_lambda_function' && path === 'vpc_config.security_group_ids') unreachable = true;
         else if (r.kind === 'resource' && ((r.type === 'aws_vpc_endpoint' && path === 'security_group_ids') || (r.type === 'aws_vpc_endpoint_security_group_association' && path === 'security_group_id'))) unreachable = true;
         else if (r.kind === 'resource' && LOAD_BALANCER_TYPES.has(r.type) && path === 'security_groups') {
-          if (!balancers.includes(label(r))) balancers.push(label(r));
+          if (!balancers.some((b) => label(b) === label(r))) balancers.push(r);
         } else return undefined;
       }
     }
     if (unreachable && balancers.length === 0) return { kind: 'unreachable' };
-    return balancers.length > 0 && !unreachable ? { kind: 'load-balancers', names: balancers } : undefined;
+    return balancers.length > 0 && !unreachable ? { kind: 'load-balancers', balancers } : undefined;
   })();
   cache.set(group, found);
   return found;
+}
+
+const LB_LISTENERS = ['aws_lb_listener', 'aws_alb_listener'];
+
+/**
+ * What a load balancer of the module forwards (aws-load-balancers.ts): its type, and the
+ * ports of its listeners (aws_lb_listener resources naming it, each instance read; a classic
+ * load balancer's listener blocks) when all can be read and it is not handed on, where other
+ * listeners may be added.
+ */
+function forwardingOf(input: TfInput, lb: TfResource): BalancerForwarding {
+  const file = fileInstance(input);
+  const name = label(lb);
+  if (lb.type === 'aws_elb') {
+    const ports = sectionsIn(lb.block, 'listener', file).map((listener) => listener.get('lb_port'));
+    return { name, type: 'classic', ports: ports.every((p) => typeof p === 'number') ? (ports as number[]) : undefined };
+  }
+  const type = valueOf(input, lb.block, 'load_balancer_type') ?? 'application';
+  const kind = type === 'application' || type === 'network' ? type : undefined;
+  if (handedToCallers(input, written(lb).address) !== false) return { name, type: kind, ports: undefined };
+  const ports = referrers(input, lb, LB_LISTENERS, 'load_balancer_arn').flatMap((listener) => instancesOf(listener.block, file).map((instance) => fieldsOf(listener.block, instance).get('port')));
+  const numbers = ports.map((p) => (typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : p));
+  return { name, type: kind, ports: numbers.every((p) => typeof p === 'number') ? (numbers as number[]) : undefined };
 }
 
 /** The security group of the module whose ingress a resource writes: the group itself, or the one a rule resource's security_group_id names. */
@@ -211,7 +235,7 @@ const openToInternet: TfRule = tfRule({
   id: 'iac/tf-aws-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure. Rules written as `dynamic "ingress"` blocks or as rule resources with for_each or count are read once per element when the list or map can be read. A group of the module attached only to Lambda functions (vpc_config security_group_ids), which accept no inbound connections, or to interface VPC endpoints, whose network interfaces have private addresses only, is not reported, and one used only by load balancers (security_groups), which answer only on their listener ports, is medium when it opens every port; a group that an output or a module call names, or that anything else uses, is judged as usual.',
+    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure. Rules written as `dynamic "ingress"` blocks or as rule resources with for_each or count are read once per element when the list or map can be read. A group of the module attached only to Lambda functions (vpc_config security_group_ids), which accept no inbound connections, or to interface VPC endpoints, whose network interfaces have private addresses only, is not reported, and one used only by load balancers (security_groups), which answer only on their listener ports, is medium when it opens every port, and reported for a service port only when a listener may forward it: one of an application load balancer (which speaks only HTTP and HTTPS, so never SMB, SSH or a database protocol) or of a network or classic load balancer on that port, or any port when the listeners cannot all be read. A group that an output or a module call names (read as a local module call makes it: an output its caller names outside its own outputs), or that anything else uses, is judged as usual.',
   remediation: 'Restrict the source to known CIDRs or a security group (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager or a private network.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -230,6 +254,8 @@ const openToInternet: TfRule = tfRule({
       'variable "public_ports" {\n  default = [443, 22]\n}\n\nresource "aws_security_group" "edge" {\n  dynamic "ingress" {\n    for_each = var.public_ports\n    content {\n      from_port   = ingress.value\n      to_port     = ingress.value\n      protocol    = "tcp"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  }\n}\n',
       // A group a Lambda function uses, but that an output gives the module's callers: they may attach it anywhere.
       'resource "aws_security_group" "fn" {\n  name = "fn"\n  ingress {\n    from_port   = 27017\n    to_port     = 27017\n    protocol    = "tcp"\n    # expect\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  role          = aws_iam_role.fn.arn\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.fn.id]\n  }\n}\n\noutput "fn_security_group_id" {\n  value = aws_security_group.fn.id\n}\n',
+      // A group only a network load balancer uses, with a TCP listener on the port: it forwards it.
+      'resource "aws_security_group" "nlb" {\n  name = "nlb"\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    # expect\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lb" "nlb" {\n  load_balancer_type = "network"\n  security_groups    = [aws_security_group.nlb.id]\n}\n\nresource "aws_lb_listener" "ssh" {\n  load_balancer_arn = aws_lb.nlb.arn\n  port              = 22\n  protocol          = "TCP"\n}\n',
       'resource "aws_vpc_security_group_ingress_rule" "admin" {\n  for_each          = { ssh = 22, rdp = 3389 }\n  security_group_id = aws_security_group.admin.id\n  # expect\n  cidr_ipv4         = "0.0.0.0/0"\n  from_port         = each.value\n  to_port           = each.value\n  ip_protocol       = "tcp"\n}\n',
     ],
     negative: [
@@ -243,6 +269,8 @@ const openToInternet: TfRule = tfRule({
       'variable "remote_access" {\n  default = { ec2_ssh_key = "ops", source_security_group_ids = ["sg-0123456789abcdef0"] }\n}\nresource "aws_eks_node_group" "this" {\n  cluster_name  = "main"\n  node_role_arn = "arn:aws:iam::123456789012:role/workers"\n  subnet_ids    = ["subnet-0123456789abcdef0"]\n  dynamic "remote_access" {\n    for_each = var.remote_access != null ? [var.remote_access] : []\n    content {\n      ec2_ssh_key               = try(remote_access.value.ec2_ssh_key, null)\n      source_security_group_ids = try(remote_access.value.source_security_group_ids, null)\n    }\n  }\n}\n',
       // A group attached only to a Lambda function: nothing listens behind it.
       'resource "aws_security_group" "fn" {\n  name = "fn"\n  ingress {\n    from_port   = 27017\n    to_port     = 27017\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  role          = aws_iam_role.fn.arn\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.fn.id]\n  }\n}\n',
+      // A group only an application load balancer uses: its HTTPS listener on 445 speaks HTTPS, not SMB.
+      'resource "aws_security_group" "alb" {\n  name = "alb"\n  ingress {\n    from_port   = 443\n    to_port     = 445\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lb" "alb" {\n  security_groups = [aws_security_group.alb.id]\n}\n\nresource "aws_lb_listener" "oidc" {\n  load_balancer_arn = aws_lb.alb.arn\n  port              = 445\n  protocol          = "HTTPS"\n}\n',
       // A group attached only to interface VPC endpoints: their network interfaces have private addresses only.
       'resource "aws_security_group" "endpoints" {\n  name   = "endpoints"\n  vpc_id = aws_vpc.main.id\n  ingress {\n    from_port   = 0\n    to_port     = 8888\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_vpc_endpoint" "ssm" {\n  vpc_id             = aws_vpc.main.id\n  vpc_endpoint_type  = "Interface"\n  service_name       = "com.amazonaws.eu-west-1.ssm"\n  security_group_ids = [aws_security_group.endpoints.id]\n}\n',
       'resource "aws_security_group" "web" {\n  dynamic "ingress" {\n    for_each = [\n      { port = 443, cidrs = ["0.0.0.0/0"] },\n      { port = 22, cidrs = ["10.0.0.0/8"] },\n    ]\n    iterator = rule\n    content {\n      from_port   = rule.value.port\n      to_port     = rule.value.port\n      protocol    = "tcp"\n      cidr_blocks = rule.value.cidrs\n    }\n  }\n}\n',
@@ -256,18 +284,23 @@ const openToInternet: TfRule = tfRule({
       const users = group && groupUsers(input, group);
       // A group attached only to Lambda functions or VPC endpoints: nothing the internet can reach listens behind it.
       if (users?.kind === 'unreachable') continue;
+      const names = users?.kind === 'load-balancers' ? users.balancers.map(label) : [];
+      const many = names.length > 1;
       if (all) {
         // A group used only by load balancers: they answer on their listener ports alone.
         if (users?.kind === 'load-balancers') {
-          const many = users.names.length > 1;
-          yield { line, message: `${where} ${everyPort(resource)} from ${source}; it is used only by the load balancer${many ? 's' : ''} ${users.names.join(', ')}, which answer${many ? '' : 's'} only on listener ports, so allow just those ports.`, resource: where, severity: 'medium' };
+          yield { line, message: `${where} ${everyPort(resource)} from ${source}; it is used only by the load balancer${many ? 's' : ''} ${names.join(', ')}, which answer${many ? '' : 's'} only on listener ports, so allow just those ports.`, resource: where, severity: 'medium' };
           continue;
         }
         yield { line, message: `${where} ${everyPort(resource)} from ${source}.`, resource: where, severity: 'critical' };
         continue;
       }
-      const worst = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
-      yield { line, message: `${where} opens ${listPorts(services)} to ${source}.`, resource: where, severity: worst };
+      // Through load balancers alone, only what their listeners forward: no SMB or SSH through an application load balancer's HTTPS listener on 445 or 22.
+      const reached = users?.kind === 'load-balancers' ? reachableThroughBalancers(services, users.balancers.map((lb) => forwardingOf(input, lb))) : services;
+      if (reached.length === 0) continue;
+      const worst = reached.some((s) => s.severity === 'critical') ? 'critical' : 'high';
+      const through = users?.kind === 'load-balancers' ? `; it is used only by the load balancer${many ? 's' : ''} ${names.join(', ')}, whose listeners may forward ${reached.length > 1 ? 'them' : 'it'}` : '';
+      yield { line, message: `${where} opens ${listPorts(reached)} to ${source}${through}.`, resource: where, severity: worst };
     }
   },
 });
