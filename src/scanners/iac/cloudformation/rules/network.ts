@@ -7,7 +7,7 @@ import { describePort, sensitivePortsInRange, type ServicePort } from '../../por
 import { type Hit } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, mentions, missingLine, pairAt, prop, referencedId, resourceById, resourcesOf, type CfnRule } from '../model.js';
-import { INTERNAL_HTTP_NOTE } from '../../aws-load-balancers.js';
+import { INTERNAL_HTTP_NOTE, reachableThroughBalancers, type BalancerForwarding } from '../../aws-load-balancers.js';
 import { bool, condition, intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 
@@ -47,6 +47,25 @@ function onlyLoadBalancers(t: CfnTemplate, id: string): string[] | undefined {
     if (mentions(r.node, id)) return undefined;
   }
   return balancers.length > 0 ? balancers : undefined;
+}
+
+/**
+ * What an ELBv2 load balancer of the template forwards (aws-load-balancers.ts): its Type, and
+ * the ports of its listeners when all can be read and no Output hands it to other stacks,
+ * which may add listeners.
+ */
+function forwardingOf(t: CfnTemplate, id: string): BalancerForwarding {
+  const lb = resourceById(t, id, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+  const type = lb ? (value(t, prop(t, lb, 'Type')?.value) ?? 'application') : undefined;
+  const kind = type === 'application' || type === 'network' ? type : undefined;
+  if (!lb || mentions(t.outputs, id)) return { name: id, type: kind, ports: undefined };
+  const ports: Array<number | undefined> = [];
+  for (const listener of resourcesOf(t, 'AWS::ElasticLoadBalancingV2::Listener')) {
+    const named = referencedId(prop(t, listener, 'LoadBalancerArn')?.value);
+    // A listener whose balancer cannot be told may be this one's.
+    if (named === undefined || named === id) ports.push(portNumber(t, prop(t, listener, 'Port')?.value));
+  }
+  return { name: id, type: kind, ports: ports.every((p) => p !== undefined) ? (ports as number[]) : undefined };
 }
 
 /** Like `mentions`, but not under keys in `skip`. */
@@ -135,7 +154,7 @@ const openToInternet: CfnRule = cfnRule({
   id: 'iac/cfn-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start. A group attached only to Lambda functions, which accept no inbound connections, is not reported; one whose other members all have no address outside their VPC (EFS mount targets, DocumentDB clusters, ElastiCache, interface VPC endpoints) is low, since not the internet but only the VPC and the networks joined to it can connect; one used only by ELBv2 load balancers, which answer only on their listener ports, is medium when it opens every port; rules of other groups that name a group as their source do not count as using it.',
+    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start. A group attached only to Lambda functions, which accept no inbound connections, is not reported; one whose other members all have no address outside their VPC (EFS mount targets, DocumentDB clusters, ElastiCache, interface VPC endpoints) is low, since not the internet but only the VPC and the networks joined to it can connect; one used only by ELBv2 load balancers, which answer only on their listener ports, is medium when it opens every port, and reported for a service port only when a listener may forward it: one of an application load balancer (which speaks only HTTP and HTTPS, so never SMB, SSH or a database protocol) or of a network load balancer on that port, or any port when the listeners cannot all be read or an Output hands the balancer to other stacks; rules of other groups that name a group as their source do not count as using it.',
   remediation: 'Restrict CidrIp/CidrIpv6 to known networks or use SourceSecurityGroupId (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -145,11 +164,15 @@ const openToInternet: CfnRule = cfnRule({
       'Resources:\n  Db:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !Ref Group\n      IpProtocol: tcp\n      FromPort: 5432\n      ToPort: 5432\n      # expect\n      CidrIpv6: ::/0\n',
       'Parameters:\n  Open:\n    Type: String\n    Default: 0.0.0.0/0\nResources:\n  All:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: all\n      SecurityGroupIngress:\n        - IpProtocol: "-1"\n          # expect\n          CidrIp: !Ref Open\n',
       'Resources:\n  Legacy:\n    Type: AWS::RDS::DBSecurityGroup\n    Properties:\n      GroupDescription: db\n      DBSecurityGroupIngress:\n        # expect\n        - CIDRIP: 0.0.0.0/0\n',
+      // A group only a network load balancer uses, with a TCP listener on the port: it forwards it.
+      'Resources:\n  NlbGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: nlb\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          # expect\n          CidrIp: 0.0.0.0/0\n  Nlb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: network\n      SecurityGroups: [!Ref NlbGroup]\n  Ssh:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Nlb\n      Port: 22\n      Protocol: TCP\n',
       '{\n  "Resources": {\n    "Rdp": {\n      "Type": "AWS::EC2::SecurityGroupIngress",\n      "Properties": {"GroupId": "sg-1", "IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "CidrIp": "0.0.0.0/0"}\n    }\n  }\n}\n',
     ],
     negative: [
       'Resources:\n  Web:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 443\n          ToPort: 443\n          CidrIp: 0.0.0.0/0\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 10.1.0.0/16\n',
       'Parameters:\n  Source:\n    Type: String\nResources:\n  Ssh:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-1\n      IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22\n      CidrIp: !Ref Source\n',
+      // A group only an application load balancer uses: its HTTPS listener on 445 speaks HTTPS, not SMB.
+      'Resources:\n  AlbGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: alb\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 443\n          ToPort: 445\n          CidrIp: 0.0.0.0/0\n  Alb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      SecurityGroups: [!Ref AlbGroup]\n  Oidc:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Alb\n      Port: 445\n      Protocol: HTTPS\n',
       // A group attached only to a Lambda function: nothing listens behind it.
       'Resources:\n  FnGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: fn\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 27017\n          ToPort: 27017\n          CidrIp: 0.0.0.0/0\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      VpcConfig:\n        SecurityGroupIds: [!Ref FnGroup]\n        SubnetIds: [subnet-1]\n',
     ],
@@ -193,11 +216,14 @@ const openToInternet: CfnRule = cfnRule({
           yield { line: source.keyLine, ...everything(`every ${transport} port`, cidr), resource: where };
           continue;
         }
-        const services = sensitivePortsInRange(from, to, transport);
+        const opened = sensitivePortsInRange(from, to, transport);
+        // Through load balancers alone, only what their listeners forward: no SMB or SSH through an application load balancer's HTTPS listener on 445 or 22.
+        const services = balancers ? reachableThroughBalancers(opened, balancers.map((lb) => forwardingOf(t, lb))) : opened;
         if (services.length === 0) continue;
         const severity: Severity = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
-        const opened = `${where} opens ${services.slice(0, 4).map(describePort).join(', ')}${services.length > 4 ? ', ...' : ''} to ${cidr}`;
-        yield inside ? { line: source.keyLine, message: `${opened}${inside}`, resource: where, severity: 'low' } : { line: source.keyLine, message: `${opened}.`, resource: where, severity };
+        const opens = `${where} opens ${services.slice(0, 4).map(describePort).join(', ')}${services.length > 4 ? ', ...' : ''} to ${cidr}`;
+        const through = balancers ? `; it is used only by the load balancer${balancers.length > 1 ? 's' : ''} ${balancers.join(', ')}, whose listeners may forward ${services.length > 1 ? 'them' : 'it'}` : '';
+        yield inside ? { line: source.keyLine, message: `${opens}${inside}`, resource: where, severity: 'low' } : { line: source.keyLine, message: `${opens}${through}.`, resource: where, severity };
       }
     }
     for (const { where, node } of dbSecurityGroupSources(t)) {
