@@ -36,3 +36,9 @@ export function accessStringOpen(access: unknown): boolean | undefined {
   const state = tokens.filter((w) => w === 'on' || w === 'off').pop();
   return state === 'on' && tokens.some((w) => w.startsWith('+') || w === 'allcommands');
 }
+
+/**
+ * ElastiCache's built-in user: user id and name `default`, no password, every key and
+ * command (AWS cannot change it). A user group that lists it by that id lets every client in.
+ */
+export const BUILT_IN_DEFAULT_USER = { id: 'default', access: 'on ~* +@all' } as const;

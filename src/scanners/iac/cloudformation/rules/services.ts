@@ -1,7 +1,7 @@
 import { isYSeq, type YNode } from '../../yaml/tree.js';
 import { deprecatedRuntimeMessage, lambdaRuntimeDeprecated } from '../../aws-lambda-runtimes.js';
 import { cfnRule, entries, field, label, missingLine, pairAt, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
-import { accessStringOpen } from '../../aws-engines.js';
+import { accessStringOpen, BUILT_IN_DEFAULT_USER } from '../../aws-engines.js';
 import { bool, follow, intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { requireTrue } from './data.js';
@@ -241,26 +241,31 @@ function namedResources(t: CfnTemplate, node: YNode | null | undefined, type: st
  * an AWS::ElastiCache::UserGroup of the template that the property names: every client that
  * connects is that user. Undefined when there is none, or none can be read.
  */
-function openDefaultUser(t: CfnTemplate, node: YNode | null | undefined): { group: CfnResource; user: CfnResource; access: string } | undefined {
+function openDefaultUser(t: CfnTemplate, node: YNode | null | undefined): { group: CfnResource; user: string; access: string } | undefined {
   for (const group of namedResources(t, node, 'AWS::ElastiCache::UserGroup', 'UserGroupId')) {
-    for (const user of namedResources(t, prop(t, group, 'UserIds')?.value, 'AWS::ElastiCache::User', 'UserId')) {
+    const ids = prop(t, group, 'UserIds')?.value;
+    const listed = follow(t, ids);
+    const items = listed === UNKNOWN || !listed || !isYSeq(listed) ? [] : listed.items;
+    // AWS's built-in user, by its id (no user of the template can take it).
+    if (items.some((item) => referencedId(item) === undefined && text(t, item) === BUILT_IN_DEFAULT_USER.id)) return { group, user: `AWS's built-in user "${BUILT_IN_DEFAULT_USER.id}"`, access: BUILT_IN_DEFAULT_USER.access };
+    for (const user of namedResources(t, ids, 'AWS::ElastiCache::User', 'UserId')) {
       if (text(t, prop(t, user, 'UserName')?.value) !== 'default') continue;
       const noPassword = bool(t, prop(t, user, 'NoPasswordRequired')?.value) === true || text(t, prop(t, user, 'AuthenticationMode', 'Type')?.value) === 'no-password-required';
       const access = text(t, prop(t, user, 'AccessString')?.value);
-      if (noPassword && accessStringOpen(access)) return { group, user, access: access! };
+      if (noPassword && accessStringOpen(access)) return { group, user: label(user), access: access! };
     }
   }
   return undefined;
 }
 
-const openMessage = ({ group, user, access }: { group: CfnResource; user: CfnResource; access: string }): string =>
-  `an RBAC user group ${label(group)} that holds ${label(user)}, a default user that needs no password (AccessString "${access}"): any client that reaches the cache connects as that user without a password.`;
+const openMessage = ({ group, user, access }: { group: CfnResource; user: string; access: string }): string =>
+  `an RBAC user group ${label(group)} that holds ${user}, a default user that needs no password (AccessString "${access}"): any client that reaches the cache connects as that user without a password.`;
 
 const elasticacheNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-elasticache-no-auth',
   title: 'ElastiCache Redis or Valkey cache accepts unauthenticated clients',
   description:
-    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an AuthToken and without an RBAC user group (UserGroupIds), or a Redis OSS or Valkey serverless cache without a UserGroupId, or with an AWS::ElastiCache::UserGroup of the template whose "default" user (an AWS::ElastiCache::User of UserIds) needs no password (NoPasswordRequired: true, or AuthenticationMode Type no-password-required) and is on with commands to run (AccessString "on ~* +@all", "on ~* +@read"): every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A user group or users that cannot be read in the template count as authentication. A secondary member of a global datastore (GlobalReplicationGroupId) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and a single-node AWS::ElastiCache::CacheCluster is not judged (use a replication group).',
+    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an AuthToken and without an RBAC user group (UserGroupIds), or a Redis OSS or Valkey serverless cache without a UserGroupId, or with an AWS::ElastiCache::UserGroup of the template whose "default" user (an AWS::ElastiCache::User of UserIds) needs no password (NoPasswordRequired: true, or AuthenticationMode Type no-password-required) and is on with commands to run (AccessString "on ~* +@all", "on ~* +@read"), or that lists AWS\'s built-in user by its id "default" (no password, every command): every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A user group or users that cannot be read in the template count as authentication. A secondary member of a global datastore (GlobalReplicationGroupId) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and a single-node AWS::ElastiCache::CacheCluster is not judged (use a replication group).',
   remediation:
     'Replication group: set TransitEncryptionEnabled: true (AUTH needs it) and an AuthToken from Secrets Manager (\'{{resolve:secretsmanager:...}}\') or a NoEcho parameter, or, better, UserGroupIds with an AWS::ElastiCache::UserGroup whose users authenticate by password or IAM and whose default user is disabled ("off") or has no access. Serverless cache: UserGroupId.',
   severity: 'medium',
@@ -272,6 +277,8 @@ const elasticacheNoAuth: CfnRule = cfnRule({
       'Resources:\n  # expect\n  Sessions:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: sessions\n      Engine: valkey\n',
       // A user group whose default user needs no password: every client connects as it.
       'Resources:\n  DefaultUser:\n    Type: AWS::ElastiCache::User\n    Properties:\n      UserId: app-default\n      UserName: default\n      Engine: redis\n      AccessString: on ~* +@all\n      AuthenticationMode:\n        Type: no-password-required\n  AppUsers:\n    Type: AWS::ElastiCache::UserGroup\n    Properties:\n      UserGroupId: app-users\n      Engine: redis\n      UserIds:\n        - !Ref DefaultUser\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      # expect\n      UserGroupIds:\n        - !Ref AppUsers\n',
+      // AWS's built-in user, listed by its id: no password, every command.
+      'Resources:\n  AppUsers:\n    Type: AWS::ElastiCache::UserGroup\n    Properties:\n      UserGroupId: app-users\n      Engine: redis\n      UserIds: [default, !Ref AppUser]\n  Cache:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: cache\n      Engine: redis\n      # expect\n      UserGroupId: !Ref AppUsers\n',
       // Named by their ids, with NoPasswordRequired.
       'Resources:\n  DefaultUser:\n    Type: AWS::ElastiCache::User\n    Properties:\n      UserId: app-default\n      UserName: default\n      Engine: valkey\n      AccessString: on ~* +@read\n      NoPasswordRequired: true\n  AppUsers:\n    Type: AWS::ElastiCache::UserGroup\n    Properties:\n      UserGroupId: app-users\n      Engine: valkey\n      UserIds: [app-default]\n  Cache:\n    Type: AWS::ElastiCache::ServerlessCache\n    Properties:\n      ServerlessCacheName: cache\n      Engine: valkey\n      # expect\n      UserGroupId: app-users\n',
     ],

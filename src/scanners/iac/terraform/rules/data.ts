@@ -2,10 +2,10 @@ import { AWS_MANAGED_ALIAS, EKS_DEFAULT_ENVELOPE_NOTE, S3_KMS_ALGORITHM } from '
 import type { Hit } from '../../rule.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, instanceNamed, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, resourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, instanceNamed, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, resourcesOf, usedByCallers, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type Section, type TfRule } from './common.js';
 import { fileInstance, sectionsIn, setByDefaultOnly, settingAt, valueIn } from './instances.js';
-import { accessStringOpen, clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
+import { accessStringOpen, BUILT_IN_DEFAULT_USER, clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
 import { joinsGlobalDatastore } from './encryption.js';
 
 /** Where a value given only by a variable's default comes from: `the default of var.x` for a plain reference. */
@@ -179,34 +179,53 @@ function usersOfGroup(input: TfInput, group: TfResource): TfResource[] {
   return out;
 }
 
+interface OpenDefault {
+  group: TfResource;
+  /** The user: a resource's label, or AWS's built-in user. */
+  user: string;
+  access: string;
+}
+
 /**
  * The user named "default" that needs no password (no_password_required, or an
  * authentication_mode of type no-password-required) and whose access string lets it in,
- * among the users of the aws_elasticache_user_group(s) an expression names in the module:
- * every client that connects is that user. Undefined when there is none, or none can be read.
+ * among the users of an aws_elasticache_user_group: every client that connects is that
+ * user. AWS's built-in user, listed by its id "default", is one. Undefined when there is
+ * none, or none can be read.
  */
-function openDefaultUser(input: TfInput, expr: Expr | undefined): { group: TfResource; user: TfResource; access: string } | undefined {
-  for (const found of mentioned(input, expr)) {
-    if (found.type !== 'aws_elasticache_user_group' || found.kind !== 'resource') continue;
-    const group = instanceNamed(input, expr!, found);
-    for (const user of usersOfGroup(input, group)) {
-      if (valueOf(input, user.block, 'user_name') !== 'default') continue;
-      const noPassword = isTrueValue(valueOf(input, user.block, 'no_password_required')) || valueAt(input, user.block, ['authentication_mode', 'type']) === 'no-password-required';
-      const access = valueOf(input, user.block, 'access_string');
-      if (noPassword && accessStringOpen(access)) return { group, user, access: access as string };
-    }
+function openDefaultIn(input: TfInput, group: TfResource): OpenDefault | undefined {
+  const ids = asStrings(valueOf(input, group.block, 'user_ids')) ?? [];
+  if (ids.includes(BUILT_IN_DEFAULT_USER.id)) return { group, user: `AWS's built-in user "${BUILT_IN_DEFAULT_USER.id}"`, access: BUILT_IN_DEFAULT_USER.access };
+  for (const user of usersOfGroup(input, group)) {
+    if (valueOf(input, user.block, 'user_name') !== 'default') continue;
+    const noPassword = isTrueValue(valueOf(input, user.block, 'no_password_required')) || valueAt(input, user.block, ['authentication_mode', 'type']) === 'no-password-required';
+    const access = valueOf(input, user.block, 'access_string');
+    if (noPassword && accessStringOpen(access)) return { group, user: label(user), access: access as string };
   }
   return undefined;
 }
 
-const openMessage = ({ group, user, access }: { group: TfResource; user: TfResource; access: string }): string =>
-  `an RBAC user group ${label(group)} that holds ${label(user)}, a default user that needs no password (access string "${access}"): any client that reaches the cache connects as that user without a password.`;
+/** openDefaultIn, of the aws_elasticache_user_group(s) of the module an expression names. */
+function openDefaultUser(input: TfInput, expr: Expr | undefined): OpenDefault | undefined {
+  for (const found of mentioned(input, expr)) {
+    if (found.type !== 'aws_elasticache_user_group' || found.kind !== 'resource') continue;
+    const open = openDefaultIn(input, instanceNamed(input, expr!, found));
+    if (open) return open;
+  }
+  return undefined;
+}
+
+const openMessage = ({ group, user, access }: OpenDefault): string =>
+  `an RBAC user group ${label(group)} that holds ${user}, a default user that needs no password (access string "${access}"): any client that reaches the cache connects as that user without a password.`;
+
+/** Where a caller that gives a module's output to a cache as is makes it the cache's user group (module-calls.ts CallerUse). */
+const CACHE_USER_GROUP_USES = new Set(['aws_elasticache_serverless_cache user_group_id', 'aws_elasticache_replication_group user_group_ids']);
 
 const elasticacheNoAuth: TfRule = tfRule({
   id: 'iac/tf-aws-elasticache-no-auth',
   title: 'ElastiCache Redis or Valkey cache accepts unauthenticated clients',
   description:
-    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an auth_token (or its write-only form auth_token_wo) and without an RBAC user group (user_group_ids), or a Redis OSS or Valkey serverless cache without a user_group_id, or with a user group of the module (aws_elasticache_user_group, its user_ids or an aws_elasticache_user_group_association) whose "default" user needs no password (no_password_required, or authentication_mode type no-password-required) and is on with commands to run (access string "on ~* +@all", "on ~* +@read"): every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A user group or users that cannot be read there count as authentication. A secondary member of a global datastore (global_replication_group_id) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and an aws_elasticache_cluster cannot be given one in Terraform (use a replication group).',
+    'An ElastiCache replication group running Redis OSS or Valkey (the default engine is Redis) without an auth_token (or its write-only form auth_token_wo) and without an RBAC user group (user_group_ids), or a Redis OSS or Valkey serverless cache without a user_group_id, or with a user group of the module (aws_elasticache_user_group, its user_ids or an aws_elasticache_user_group_association) whose "default" user needs no password (no_password_required, or authentication_mode type no-password-required) and is on with commands to run (access string "on ~* +@all", "on ~* +@read"), or that lists AWS\'s built-in user by its id "default" (no password, every command): every client that reaches the cache endpoint (any instance, container or Lambda function in the VPC that its security groups admit, or a peered network) connects as the default user, reads and writes every key and can flush the data, with no password. ElastiCache has no public endpoint, so the cache is not exposed to the internet; a foothold anywhere in the network is enough. A user group of a module that the module\'s callers give a cache (its output passed as another module\'s user_group_id or user_group_ids, written into the cache as is) is reported where it is made. A user group or users that cannot be read there count as authentication. A secondary member of a global datastore (global_replication_group_id) is left to the datastore\'s primary; a Memcached cache has no AUTH to turn on, and an aws_elasticache_cluster cannot be given one in Terraform (use a replication group).',
   remediation:
     'Replication group: set transit_encryption_enabled = true (AUTH needs it) and an auth_token read from a secret store (aws_secretsmanager_secret_version, a sensitive variable), or, better, user_group_ids = [aws_elasticache_user_group.x.user_group_id] with users that authenticate by password or IAM and a default user that is disabled ("off") or has no access. Serverless cache: user_group_id. Existing groups can add a token with auth_token_update_strategy = "ROTATE".',
   severity: 'medium',
@@ -220,6 +239,8 @@ const elasticacheNoAuth: TfRule = tfRule({
       '# expect\nresource "aws_elasticache_serverless_cache" "sessions" {\n  name   = "sessions"\n  engine = "valkey"\n}\n',
       // A user group whose default user needs no password: every client connects as it.
       'resource "aws_elasticache_user" "default" {\n  user_id       = "app-default"\n  user_name     = "default"\n  access_string = "on ~* +@read"\n  engine        = "REDIS"\n  authentication_mode {\n    type = "no-password-required"\n  }\n}\nresource "aws_elasticache_user_group" "app" {\n  engine        = "REDIS"\n  user_group_id = "app"\n  user_ids      = [aws_elasticache_user.default.user_id]\n}\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  # expect\n  user_group_ids             = [aws_elasticache_user_group.app.id]\n}\nresource "aws_elasticache_serverless_cache" "sessions" {\n  name          = "sessions"\n  engine        = "redis"\n  # expect\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n}\n',
+      // AWS's built-in user, listed by its id: no password, every command.
+      'resource "aws_elasticache_user_group" "app" {\n  engine        = "REDIS"\n  user_group_id = "app"\n  user_ids      = ["default", aws_elasticache_user.app.user_id]\n}\nresource "aws_elasticache_serverless_cache" "sessions" {\n  name          = "sessions"\n  engine        = "valkey"\n  # expect\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n}\n',
       // The default user added by an association, with no_password_required.
       'resource "aws_elasticache_user" "default" {\n  user_id              = "app-default"\n  user_name            = "default"\n  access_string        = "on ~* +@all"\n  engine               = "VALKEY"\n  no_password_required = true\n}\nresource "aws_elasticache_user_group" "app" {\n  engine        = "VALKEY"\n  user_group_id = "app"\n}\nresource "aws_elasticache_user_group_association" "default" {\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n  user_id       = aws_elasticache_user.default.user_id\n}\nresource "aws_elasticache_serverless_cache" "queue" {\n  name          = "queue"\n  engine        = "valkey"\n  # expect\n  user_group_id = aws_elasticache_user_group.app.user_group_id\n}\n',
     ],
@@ -269,6 +290,14 @@ const elasticacheNoAuth: TfRule = tfRule({
         continue;
       }
       yield { line: cache.block.line, message: `${label(cache)} has no RBAC user group (user_group_id): any client that reaches the cache reads and writes every key without a password.`, resource: label(cache) };
+    }
+    // A user group that the module's callers give to a cache (another module's, through an output): reported where it is made.
+    for (const group of resourcesOf(input, 'aws_elasticache_user_group')) {
+      const uses = [...CACHE_USER_GROUP_USES].filter((key) => usedByCallers(input, written(group).address, (use) => `${use.block} ${use.attribute}` === key));
+      const open = uses.length > 0 ? openDefaultIn(input, group) : undefined;
+      if (!open) continue;
+      const line = attribute(group.block, 'user_ids')?.line ?? group.block.line;
+      yield { line, message: `${label(group)} is the user group the caller gives a cache (${uses.join(', ')}), and it holds ${open.user}, a default user that needs no password (access string "${open.access}"): any client that reaches that cache connects as that user without a password.`, resource: label(group) };
     }
   },
 });
