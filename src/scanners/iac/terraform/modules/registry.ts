@@ -719,6 +719,32 @@ export const MODULES: readonly ModuleSpec[] = [
     ],
   },
   {
+    // Memorystore for Redis: auth_enabled from 3.0.0 (false by default; earlier releases passed none,
+    // the provider's false); transit_encryption_mode from 4.0.0, "SERVER_AUTHENTICATION" by default
+    // (earlier releases passed none, the provider's DISABLED).
+    source: 'terraform-google-modules/memorystore/google',
+    resources: [
+      {
+        type: 'google_redis_instance',
+        name: 'default',
+        attributes: ['auth_enabled', 'transit_encryption_mode'],
+        defaults: { transit_encryption_mode: [{ versions: '>=4.0.0', value: 'SERVER_AUTHENTICATION' }] },
+      },
+    ],
+  },
+  {
+    // Redis Cluster (8.0.0 on): both settings passed as given, off by default as in the provider.
+    source: 'terraform-google-modules/memorystore/google',
+    submodule: 'redis-cluster',
+    resources: [{ type: 'google_redis_cluster', name: 'redis_cluster', attributes: ['authorization_mode', 'transit_encryption_mode'] }],
+  },
+  {
+    // Memorystore for Valkey (11.1.0 on): both settings passed as given, off by default as in the provider.
+    source: 'terraform-google-modules/memorystore/google',
+    submodule: 'valkey',
+    resources: [{ type: 'google_memorystore_instance', name: 'valkey_cluster', attributes: ['authorization_mode', 'transit_encryption_mode'] }],
+  },
+  {
     // Encrypted by default in every release, with the key of kms_key_arn.
     source: 'terraform-aws-modules/efs/aws',
     resources: [

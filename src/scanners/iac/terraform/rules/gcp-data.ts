@@ -439,7 +439,7 @@ function* memorystoreOff(input: TfInput, which: 'auth' | 'transit'): Generator<{
 const redisNoAuth: TfRule = tfRule({
   id: 'iac/tf-gcp-redis-no-auth',
   title: 'Memorystore Redis or Valkey instance accepts unauthenticated clients',
-  description: 'A Memorystore for Redis instance with auth_enabled unset or false (the default), or a Redis Cluster or Memorystore for Valkey instance whose authorization_mode is unset (the default) or disabled: every client that reaches the instance\'s private address (any VM, GKE pod or serverless connector in the authorized network, or a peered one) reads and writes every key without a password, and can flush the data. Memorystore has no public address, so it is not exposed to the internet; a foothold anywhere in the network is enough.',
+  description: 'A Memorystore for Redis instance with auth_enabled unset or false (the default), or a Redis Cluster or Memorystore for Valkey instance whose authorization_mode is unset (the default) or disabled (also as the terraform-google-modules/memorystore module and its redis-cluster and valkey submodules make them): every client that reaches the instance\'s private address (any VM, GKE pod or serverless connector in the authorized network, or a peered one) reads and writes every key without a password, and can flush the data. Memorystore has no public address, so it is not exposed to the internet; a foothold anywhere in the network is enough.',
   remediation: 'Set auth_enabled = true on google_redis_instance and give clients the AUTH string (read it from the auth_string attribute into Secret Manager); use authorization_mode = "AUTH_MODE_IAM_AUTH" (Redis Cluster) or "IAM_AUTH" (Valkey) with IAM-authenticated clients. Turn on transit_encryption_mode too, so that the AUTH string does not cross the network in clear text.',
   severity: 'medium',
   cwe: ['CWE-306'],
@@ -450,13 +450,15 @@ const redisNoAuth: TfRule = tfRule({
       // A module's variable left at its default.
       'variable "auth_enabled" {\n  type    = bool\n  default = false\n}\nresource "google_redis_instance" "default" {\n  name           = "cache"\n  memory_size_gb = 1\n  # expect\n  auth_enabled   = var.auth_enabled\n}\n',
       'resource "google_redis_cluster" "cache" {\n  name        = "cache"\n  shard_count = 3\n  # expect\n  authorization_mode = "AUTH_MODE_DISABLED"\n}\n',
-      '# expect\nresource "google_memorystore_instance" "cache" {\n  instance_id = "cache"\n  shard_count = 1\n  location    = "us-central1"\n}\n',
+      '# expect\nresource "google_memorystore_instance" "cache" {\n  instance_id = "cache"\n  shard_count = 1\n  location    = "us-central1"\n}\n',      // The registry module and its submodules, which pass the settings as given (off by default).
+      '# expect\nmodule "cache" {\n  source         = "terraform-google-modules/memorystore/google"\n  version        = "~> 15.0"\n  name           = "cache"\n  memory_size_gb = 1\n}\n',
+      'module "cluster" {\n  source             = "terraform-google-modules/memorystore/google//modules/redis-cluster"\n  version            = "~> 16.0"\n  name               = "cluster"\n  # expect\n  authorization_mode = "AUTH_MODE_DISABLED"\n}\n',
     ],
     negative: [
       'resource "google_redis_instance" "cache" {\n  name           = "cache"\n  memory_size_gb = 1\n  auth_enabled   = true\n}\n',
       // Given by a caller: not known here.
       'variable "auth_enabled" {\n  type = bool\n}\nresource "google_redis_instance" "default" {\n  name           = "cache"\n  memory_size_gb = 1\n  auth_enabled   = var.auth_enabled\n}\n',
-      'resource "google_redis_cluster" "cache" {\n  name               = "cache"\n  shard_count        = 3\n  authorization_mode = "AUTH_MODE_IAM_AUTH"\n}\nresource "google_memorystore_instance" "cache" {\n  instance_id        = "cache"\n  shard_count        = 1\n  location           = "us-central1"\n  authorization_mode = "IAM_AUTH"\n}\n',
+      'resource "google_redis_cluster" "cache" {\n  name               = "cache"\n  shard_count        = 3\n  authorization_mode = "AUTH_MODE_IAM_AUTH"\n}\nresource "google_memorystore_instance" "cache" {\n  instance_id        = "cache"\n  shard_count        = 1\n  location           = "us-central1"\n  authorization_mode = "IAM_AUTH"\n}\n',      'module "cache" {\n  source       = "terraform-google-modules/memorystore/google"\n  name         = "cache"\n  auth_enabled = true\n}\nmodule "valkey" {\n  source             = "terraform-google-modules/memorystore/google//modules/valkey"\n  instance_id        = "valkey"\n  authorization_mode = "IAM_AUTH"\n}\n',
     ],
   },
   *check(input) {
@@ -469,7 +471,7 @@ const redisNoAuth: TfRule = tfRule({
 const redisNoTransitEncryption: TfRule = tfRule({
   id: 'iac/tf-gcp-redis-transit-not-encrypted',
   title: 'Memorystore Redis or Valkey traffic not encrypted',
-  description: 'A Memorystore for Redis instance, Redis Cluster or Memorystore for Valkey instance with transit_encryption_mode unset (the default is DISABLED) or disabled: clients talk to the cache in clear text, and anyone who can capture traffic on the network reads the cached data and the AUTH string sent with it.',
+  description: 'A Memorystore for Redis instance, Redis Cluster or Memorystore for Valkey instance with transit_encryption_mode unset (the default is DISABLED) or disabled (also as the terraform-google-modules/memorystore module makes them: its Redis instance is encrypted by default from 4.0.0, its redis-cluster and valkey submodules are not): clients talk to the cache in clear text, and anyone who can capture traffic on the network reads the cached data and the AUTH string sent with it.',
   remediation: 'Set transit_encryption_mode = "SERVER_AUTHENTICATION" (google_redis_instance, google_memorystore_instance) or "TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION" (google_redis_cluster), and give clients the instance\'s server CA certificates. It can only be chosen when the instance is created.',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -477,13 +479,15 @@ const redisNoTransitEncryption: TfRule = tfRule({
     positive: [
       '# expect\nresource "google_redis_instance" "cache" {\n  name           = "cache"\n  memory_size_gb = 1\n  auth_enabled   = true\n}\n',
       'resource "google_redis_instance" "cache" {\n  name                    = "cache"\n  memory_size_gb          = 1\n  auth_enabled            = true\n  # expect\n  transit_encryption_mode = "DISABLED"\n}\n',
-      'resource "google_redis_cluster" "cache" {\n  name                    = "cache"\n  shard_count             = 3\n  authorization_mode      = "AUTH_MODE_IAM_AUTH"\n  # expect\n  transit_encryption_mode = "TRANSIT_ENCRYPTION_MODE_DISABLED"\n}\n',
+      'resource "google_redis_cluster" "cache" {\n  name                    = "cache"\n  shard_count             = 3\n  authorization_mode      = "AUTH_MODE_IAM_AUTH"\n  # expect\n  transit_encryption_mode = "TRANSIT_ENCRYPTION_MODE_DISABLED"\n}\n',      // The registry module before 4.0.0 passed no transit_encryption_mode.
+      '# expect\nmodule "cache" {\n  source       = "terraform-google-modules/memorystore/google"\n  version      = "3.1.0"\n  name         = "cache"\n  auth_enabled = true\n}\n',
     ],
     negative: [
       'resource "google_redis_instance" "cache" {\n  name                    = "cache"\n  memory_size_gb          = 1\n  auth_enabled            = true\n  transit_encryption_mode = "SERVER_AUTHENTICATION"\n}\n',
       // A module's variable whose default turns it on.
       'variable "transit_encryption_mode" {\n  type    = string\n  default = "SERVER_AUTHENTICATION"\n}\nresource "google_redis_instance" "default" {\n  name                    = "cache"\n  memory_size_gb          = 1\n  auth_enabled            = true\n  transit_encryption_mode = var.transit_encryption_mode\n}\n',
-      'resource "google_memorystore_instance" "cache" {\n  instance_id             = "cache"\n  shard_count             = 1\n  location                = "us-central1"\n  authorization_mode      = "IAM_AUTH"\n  transit_encryption_mode = "SERVER_AUTHENTICATION"\n}\n',
+      'resource "google_memorystore_instance" "cache" {\n  instance_id             = "cache"\n  shard_count             = 1\n  location                = "us-central1"\n  authorization_mode      = "IAM_AUTH"\n  transit_encryption_mode = "SERVER_AUTHENTICATION"\n}\n',      // From 4.0.0 the registry module encrypts by default; a call that admits earlier releases too cannot be told.
+      'module "cache" {\n  source       = "terraform-google-modules/memorystore/google"\n  version      = "~> 15.0"\n  name         = "cache"\n  auth_enabled = true\n}\nmodule "any" {\n  source       = "terraform-google-modules/memorystore/google"\n  name         = "cache"\n  auth_enabled = true\n}\n',
     ],
   },
   *check(input) {
