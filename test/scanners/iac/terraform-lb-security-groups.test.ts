@@ -63,6 +63,16 @@ describe('tf-aws-sg-open-to-internet on the groups of load balancers', () => {
     }
   });
 
+  it("keeps the port when the caller is itself called, and its caller attaches the group that the caller's output hands on", async () => {
+    const root = 'module "edge" {\n  source = "./modules/edge"\n}\n\nresource "aws_instance" "app" {\n  ami                    = "ami-0123456789abcdef0"\n  instance_type          = "t3.micro"\n  vpc_security_group_ids = [module.edge.lb_security_group_id]\n}\n';
+    const edge = call(HTTPS_443_445, HTTPS_LISTENERS).replace('"./modules/lb"', '"../lb"');
+    const findings = await found({ 'main.tf': root, 'modules/edge/main.tf': edge, ...lbModule('application') });
+    assert.deepEqual(
+      findings.map((f) => [f.location.path, f.severity]),
+      [['modules/lb/main.tf', 'critical']],
+    );
+  });
+
   it('keeps a port that a network load balancer forwards, and drops one none of its listeners takes', async () => {
     const mysql = '{\n    db = { from_port = 3306, to_port = 3306, cidr_ipv4 = "0.0.0.0/0" }\n  }';
     const forwarded = await found({ 'main.tf': call(mysql, '{\n    db = { port = 3306, protocol = "TCP" }\n  }'), ...lbModule('network') });

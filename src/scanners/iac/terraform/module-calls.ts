@@ -235,10 +235,10 @@ export function declarationsOf(body: Body): Body {
   return { attributes: [], blocks: body.blocks.filter((b) => b.type === 'variable' || b.type === 'locals') };
 }
 
-/** The outputs of a call its caller may hand on: outputs of the caller reach its own callers only when it is called (`parent`). */
-function handedOn(call: LocalCall, parent: CallContext | undefined): ReadonlySet<string> | undefined {
+/** The outputs of a call its caller may hand on: outputs of the caller reach its own callers only when it is called. */
+function handedOn(call: LocalCall, callerCalled: boolean): ReadonlySet<string> | undefined {
   if (!call.mentioned) return undefined;
-  return parent ? new Set([...call.mentioned.elsewhere, ...call.mentioned.outputs]) : call.mentioned.elsewhere;
+  return callerCalled ? new Set([...call.mentioned.elsewhere, ...call.mentioned.outputs]) : call.mentioned.elsewhere;
 }
 
 /** One module call (one instance of it) that gives a context its values. */
@@ -382,12 +382,13 @@ export class LocalModuleCalls {
           if (same) {
             same.calls += callers;
             same.uses = same.uses.filter((u) => call.uses?.some((v) => v.block === u.block && v.attribute === u.attribute && v.output === u.output));
-            const more = handedOn(call, parent);
+            // A caller read as a root because its own calls are too far up is called all the same.
+            const more = handedOn(call, this.incoming.has(call.dir));
             same.handedOn = same.handedOn && more ? new Set([...same.handedOn, ...more]) : undefined;
             if (same.origins.length < MAX_ORIGINS) same.origins.push(made.origin);
             continue;
           }
-          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers, uses: call.uses ?? [], handedOn: handedOn(call, parent), unrouted: made.unrouted });
+          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers, uses: call.uses ?? [], handedOn: handedOn(call, this.incoming.has(call.dir)), unrouted: made.unrouted });
           if (found.size > limit) {
             overflow = true;
             break calls;
