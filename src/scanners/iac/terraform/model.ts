@@ -3,7 +3,8 @@ import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import { isSet } from './hcl/value.js';
 import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { blockAddress, parseTerraformText, type CallerUse, type MadeParse, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
-import { synthesizeModules } from './modules/synthesize.js';
+import { confinedInputs, synthesizeModules } from './modules/synthesize.js';
+import { parseHcl } from './hcl/parser.js';
 import { isOverrideFile, overrideSourceOf } from './overrides.js';
 import { requiredVersions } from './provider-versions.js';
 import { MAX_INSTANCES_PER_FILE, MAX_RESOURCE_INSTANCES, blockMentionsBound, instanceBlock, instanceSuffix, planInstances, writtenExpr, type InstancePlan } from './resource-instances.js';
@@ -392,11 +393,26 @@ export function exportedElsewhere(input: TfInput, address: string): boolean | un
 export function handedToCallers(input: TfInput, address: string): boolean | undefined {
   if (!input.exported) return undefined;
   const handed = input.handedOn;
+  const resolved = (text: string) => withLocals(text, (name) => localText(input, name));
   return input.exported.some((text) => {
     const output = /^\s*output\s+"([^"]+)"/.exec(text)?.[1];
     if (handed && output !== undefined && !handed.has(output)) return false;
-    return mentionsIn(withLocals(text, (name) => localText(input, name)), address);
+    if (!mentionsIn(resolved(text), address)) return false;
+    return !/^\s*module\s/.test(text) || !onlyInConfinedInputs(text, address, resolved);
   });
+}
+
+/**
+ * Whether a registry module call (its block's text) names the address only in inputs that the
+ * module uses nowhere but where the table maps them (registry.ts confined): the resources it
+ * makes of them, which the module's own resources show, are all that it does with them.
+ */
+function onlyInConfinedInputs(text: string, address: string, resolved: (text: string) => string): boolean {
+  const block = parseHcl(text).body.blocks[0];
+  const source = block?.type === 'module' ? evaluate(attribute(block, 'source')?.expr) : undefined;
+  if (!block || typeof source !== 'string' || block.body.blocks.length > 0) return false;
+  const confined = confinedInputs(source);
+  return confined.size > 0 && block.body.attributes.every((a) => confined.has(a.name) || !mentionsIn(resolved(text.slice(a.expr.start, a.expr.end)), address));
 }
 
 /**

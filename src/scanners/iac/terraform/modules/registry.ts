@@ -132,6 +132,11 @@ export interface ModuleSpec {
   resources: ResourceSpec[];
   /** Modules that need more than a mapping of inputs (security group rules by name). */
   expand?: 'security-group-rules';
+  /**
+   * Inputs that the module uses nowhere but in the attributes `resources` map them to, in every
+   * release that has them: what such an input names reaches no other resource of the module.
+   */
+  confined?: readonly string[];
 }
 
 /** The s3-bucket module's bucket is not a directory bucket (an input of 4.6.0 on, false by default). */
@@ -420,13 +425,15 @@ export const MODULES: readonly ModuleSpec[] = [
   },
   {
     source: 'terraform-aws-modules/alb/aws',
+    // security_groups goes to aws_lb.this alone (5.0.0 on; 9.0.0 on, after the module's own group).
+    confined: ['security_groups'],
     resources: [
       {
         type: 'aws_lb',
         name: 'this',
         // create (9.0.0 on), create_lb (5.x-8.x), create_alb (3.6.0-4.x), all true by default.
         when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'create_lb', is: 'true', otherwise: true }, { input: 'create_alb', is: 'true', otherwise: true }],
-        attributes: ['load_balancer_type', 'drop_invalid_header_fields', 'internal'],
+        attributes: ['load_balancer_type', 'drop_invalid_header_fields', 'internal', 'security_groups'],
         // From 5.0.0 access logs come from the `access_logs` object, enabled unless it says
         // otherwise (5.x-8.x: only when it names a bucket, else `enabled` defaults to false;
         // 9.x requires the bucket). Before, logging went by release: 1.x logged

@@ -55,6 +55,13 @@ export function registryAddress(source: string): { address: string; submodule?: 
   return undefined;
 }
 
+/** The inputs of a module source that the table's module uses only where it maps them (ModuleSpec confined). */
+export function confinedInputs(source: string): ReadonlySet<string> {
+  const address = registryAddress(source);
+  const spec = address && MODULES.find((m) => m.source === address.address && m.submodule === address.submodule);
+  return new Set(spec?.confined ?? []);
+}
+
 /** The module blocks of a body that call a module of the table. */
 export function moduleCalls(body: Body, scope: Scope): ModuleCall[] {
   const calls: ModuleCall[] = [];
