@@ -64,11 +64,14 @@ describe('tf-aws-sg-open-to-internet: who uses the group', () => {
     assert.deepEqual((await found({ 'm/main.tf': group('fn', 'ssh') + lambda('fn') + instance })).map((f) => [f.at, f.severity]), [['m/main.tf:7', 'high']]);
   });
 
-  it('lowers a group used only by load balancers that opens every port to medium, naming them; a sensitive port stays', async () => {
+  it('lowers a group used only by load balancers that opens every port to medium, naming them; a sensitive port stays when a listener may forward it', async () => {
     const all = await found({ 'm/main.tf': group('lb', 'all') + balancer('public', 'lb') + balancer('admin', 'lb') });
     assert.deepEqual(all.map((f) => [f.at, f.severity]), [['m/main.tf:7', 'medium']]);
     assert.match(all[0]!.message, /used only by the load balancers aws_lb\.public, aws_lb\.admin, which answer only on listener ports/);
-    assert.deepEqual((await found({ 'm/main.tf': group('lb', 'ssh') + balancer('public', 'lb') })).map((f) => [f.at, f.severity]), [['m/main.tf:7', 'high']]);
+    // An application load balancer speaks only HTTP(S) on its listeners: no SSH through it. A network load balancer whose listeners are not seen may forward it.
+    assert.deepEqual(await found({ 'm/main.tf': group('lb', 'ssh') + balancer('public', 'lb') }), []);
+    const network = balancer('public', 'lb').replace('  subnets ', '  load_balancer_type = "network"\n  subnets ');
+    assert.deepEqual((await found({ 'm/main.tf': group('lb', 'ssh') + network })).map((f) => [f.at, f.severity]), [['m/main.tf:7', 'high']]);
     // A load balancer and a Lambda function: neither judgement holds.
     assert.deepEqual((await found({ 'm/main.tf': group('lb', 'all') + balancer('public', 'lb') + lambda('lb') })).map((f) => f.severity), ['critical']);
   });

@@ -65,7 +65,8 @@ function forwardingOf(t: CfnTemplate, id: string): BalancerForwarding {
     // A listener whose balancer cannot be told may be this one's.
     if (named === undefined || named === id) ports.push(portNumber(t, prop(t, listener, 'Port')?.value));
   }
-  return { name: id, type: kind, ports: ports.every((p) => p !== undefined) ? (ports as number[]) : undefined };
+  // No listener in the template may be one a nested stack or another template makes: not "forwards nothing".
+  return { name: id, type: kind, ports: ports.length > 0 && ports.every((p) => p !== undefined) ? (ports as number[]) : undefined };
 }
 
 /** Like `mentions`, but not under keys in `skip`. */
@@ -164,6 +165,8 @@ const openToInternet: CfnRule = cfnRule({
       'Resources:\n  Db:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !Ref Group\n      IpProtocol: tcp\n      FromPort: 5432\n      ToPort: 5432\n      # expect\n      CidrIpv6: ::/0\n',
       'Parameters:\n  Open:\n    Type: String\n    Default: 0.0.0.0/0\nResources:\n  All:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: all\n      SecurityGroupIngress:\n        - IpProtocol: "-1"\n          # expect\n          CidrIp: !Ref Open\n',
       'Resources:\n  Legacy:\n    Type: AWS::RDS::DBSecurityGroup\n    Properties:\n      GroupDescription: db\n      DBSecurityGroupIngress:\n        # expect\n        - CIDRIP: 0.0.0.0/0\n',
+      // A network load balancer whose listeners the template does not make (a nested stack may): it may forward the port.
+      'Resources:\n  NlbGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: nlb\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 5432\n          ToPort: 5432\n          # expect\n          CidrIp: 0.0.0.0/0\n  Nlb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: network\n      SecurityGroups: [!Ref NlbGroup]\n',
       // A group only a network load balancer uses, with a TCP listener on the port: it forwards it.
       'Resources:\n  NlbGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: nlb\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          # expect\n          CidrIp: 0.0.0.0/0\n  Nlb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: network\n      SecurityGroups: [!Ref NlbGroup]\n  Ssh:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Nlb\n      Port: 22\n      Protocol: TCP\n',
       '{\n  "Resources": {\n    "Rdp": {\n      "Type": "AWS::EC2::SecurityGroupIngress",\n      "Properties": {"GroupId": "sg-1", "IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "CidrIp": "0.0.0.0/0"}\n    }\n  }\n}\n',

@@ -212,14 +212,15 @@ function forwardingOf(input: TfInput, lb: TfResource): BalancerForwarding {
   const name = label(lb);
   if (lb.type === 'aws_elb') {
     const ports = sectionsIn(lb.block, 'listener', file).map((listener) => listener.get('lb_port'));
-    return { name, type: 'classic', ports: ports.every((p) => typeof p === 'number') ? (ports as number[]) : undefined };
+    return { name, type: 'classic', ports: ports.length > 0 && ports.every((p) => typeof p === 'number') ? (ports as number[]) : undefined };
   }
   const type = valueOf(input, lb.block, 'load_balancer_type') ?? 'application';
   const kind = type === 'application' || type === 'network' ? type : undefined;
   if (handedToCallers(input, written(lb).address) !== false) return { name, type: kind, ports: undefined };
   const ports = referrers(input, lb, LB_LISTENERS, 'load_balancer_arn').flatMap((listener) => instancesOf(listener.block, file).map((instance) => fieldsOf(listener.block, instance).get('port')));
   const numbers = ports.map((p) => (typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : p));
-  return { name, type: kind, ports: numbers.every((p) => typeof p === 'number') ? (numbers as number[]) : undefined };
+  // No listener found may be one made where this file cannot see it: not "forwards nothing".
+  return { name, type: kind, ports: numbers.length > 0 && numbers.every((p) => typeof p === 'number') ? (numbers as number[]) : undefined };
 }
 
 /** The security group of the module whose ingress a resource writes: the group itself, or the one a rule resource's security_group_id names. */
