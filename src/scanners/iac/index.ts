@@ -91,7 +91,7 @@ export const iacScanner: Scanner = {
     const staged = ctx.git ? { git: ctx.git, warn: (message: string, path?: string) => ctx.warn({ message, ...(path !== undefined ? { path } : {}) }) } : undefined;
     // A scan of staged files, even when none of the iac files is staged (a script alone): readers of other files read the index.
     const stagedScan = staged && (ctx.options?.staged || ctx.files.some((file) => file.fromIndex)) ? staged : undefined;
-    // The package.json beside .github/ (setup-node v5 and later turn their cache on from its packageManager): read from the working tree, not in a scan of staged files.
+    // The package.json beside .github/ (setup-node v5 and later turn their cache on from its packageManager) and the scripts steps source: read from the working tree, not in a scan of staged files.
     if (!stagedScan) githubCallers.readRepositoryFilesWith(createRootReader(ctx.root, MAX_PACKAGE_JSON));
     // The .env file of a compose file's folder: Compose fills the file's ${VAR} from it (the image names of its builds too).
     const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);

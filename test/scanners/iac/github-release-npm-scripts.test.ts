@@ -47,3 +47,16 @@ test('a package.json script is not followed where it may be another package\'s, 
   // No package.json: the script is not known.
   assert.deepEqual(await poisoning({ [WF]: onMain('      - run: npm run release\n') }), []);
 });
+
+test('a package.json script that runs release-it publishes, unless it rehearses or turns both publications off', async () => {
+  const scripts = manifest({
+    release: 'release-it',
+    'release:ci': 'npm run build && release-it --ci',
+    build: 'tsc',
+    'release:dry': 'release-it --ci --dry-run',
+    'release:tag': 'release-it --ci --no-npm.publish --no-github.release',
+    'release:next': 'release-it --release-version',
+  });
+  for (const run of ['npm run release', 'pnpm release:ci', 'yarn run release:ci']) assert.deepEqual(await poisoning({ 'package.json': scripts, [WF]: onMain(`      - run: ${run}\n`) }), [`${WF}:13`], run);
+  for (const run of ['npm run release:dry', 'npm run release:tag', 'yarn release:next', 'npm run release -- --dry-run']) assert.deepEqual(await poisoning({ 'package.json': scripts, [WF]: onMain(`      - run: ${run}\n`) }), [], run);
+});

@@ -56,6 +56,8 @@ export class GithubCallers implements InputCallers {
   /** Reads a file of the scan's root that the walk does not hand to the iac scanner (package.json); absent in a scan of staged files. */
   private rootReader: ((relative: string) => string | undefined) | undefined;
   private readonly manifests = new Map<string, Record<string, unknown> | null | undefined>();
+  /** The repository files read so far by repositoryFile (scripts that steps source), by path from the scan root. */
+  private readonly files = new Map<string, string | undefined>();
   private readonly stack: Array<{ key: string; shaped: boolean }> = [];
   private budget = 0;
 
@@ -108,6 +110,13 @@ export class GithubCallers implements InputCallers {
       this.manifests.set(path, parsed);
     }
     return this.manifests.get(path);
+  }
+
+  repositoryFile(wf: Workflow, path: string): string | undefined {
+    if (!this.rootReader || this.prefix !== '' || wf.path === undefined) return undefined;
+    const at = `${repositoryRoot(wf.path)}${path}`;
+    if (!this.files.has(at)) this.files.set(at, this.rootReader(at));
+    return this.files.get(at);
   }
 
   /** The parse context of a file of the scan, with the scan's zizmor configuration when it has one. */

@@ -59,6 +59,8 @@ export interface InputCallers {
    * outside the scan, a scan of staged files, a file that is no JSON object).
    */
   packageJson?(workflow: Workflow): Record<string, unknown> | null | undefined;
+  /** A file of the workflow's repository by its path from the repository root (a script a step sources); undefined when absent or not known, as for packageJson. */
+  repositoryFile?(workflow: Workflow, path: string): string | undefined;
 }
 
 /**
@@ -500,43 +502,42 @@ export function runParts(wf: Workflow, step: Step): ScriptPart[] {
  * other than a POSIX one, a Windows runner's default PowerShell) gives none.
  */
 export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
-  const out: ScriptRunSite[] = [];
+  const usedBy = wf.composite ? wf.callers?.usedBy?.(wf) : undefined;
+  return wf.jobs.flatMap((job) => job.steps.flatMap((step) => stepScriptRuns(wf, step).map((site) => (usedBy?.length ? { ...site, usedBy } : site))));
+}
+
+/** The local scripts one step's `run:` runs (githubScriptRuns), without the users of its composite action. */
+export function stepScriptRuns(wf: Workflow, step: Step): ScriptRunSite[] {
+  if (!step.run || typeof step.run.value !== 'string') return [];
   // From the repository root: in a scan of the .github folder, its actions are still under .github/.
   const action = wf.composite ? actionFolder(wf.path === undefined ? undefined : (wf.prefix ?? '') + wf.path) : undefined;
   const actionDir = action?.dir;
   const rootUnknown = action?.rootUnknown === true;
-  const usedBy = wf.composite ? wf.callers?.usedBy?.(wf) : undefined;
-  for (const job of wf.jobs) {
-    const windows = onWindows(job);
-    for (const step of job.steps) {
-      if (!step.run || typeof step.run.value !== 'string') continue;
-      const shell = runSetting(wf, step, 'shell');
-      if (shell === undefined ? windows : !/^(?:bash|sh|zsh)\b/.test(shell)) continue;
-      const workdir = runSetting(wf, step, 'working-directory');
-      // An action outside .github/ starts in its callers' workspace, not known; only its own folder is.
-      const dir = workdir === undefined ? (rootUnknown ? undefined : '') : workingDirectory(workdir, actionDir, rootUnknown);
-      if (dir === undefined && !rootUnknown) continue;
-      const checkouts = rootUnknown ? undefined : checkoutsBefore(step);
-      const who = wf.composite ? `action step "${text(get(step.node, 'name')) ?? text(get(step.node, 'id')) ?? `step ${step.index + 1}`}"` : stepLabel(step);
-      const env = stepPathEnvironment(wf, step);
-      for (const call of localScriptCalls(expressionsAsVariables(step.run.value), { dir }, { ...(actionDir !== undefined ? { actionDir } : {}), rootUnknown, ...(env.size > 0 ? { env } : {}) })) {
-        const path = inRepository(call.path, checkouts);
-        const cwd = call.cwd === undefined ? undefined : inRepository(call.cwd, checkouts);
-        if (path !== undefined)
-          out.push({
-            path,
-            cwd,
-            how: call.how,
-            ...(call.make ? { make: { ...call.make, dir: inRepository(call.make.dir, checkouts) ?? call.make.dir } } : {}),
-            ...(env.size > 0 ? { env } : {}),
-            who,
-            line: lineOfOffset(wf, step.run, call.offset, step.runLine!),
-            ...(usedBy?.length ? { usedBy } : {}),
-            ...(actionDir !== undefined ? { actionDir } : {}),
-            ...(rootUnknown ? { rootUnknown } : {}),
-          });
-      }
-    }
+  const shell = runSetting(wf, step, 'shell');
+  if (shell === undefined ? onWindows(step.job) : !/^(?:bash|sh|zsh)\b/.test(shell)) return [];
+  const workdir = runSetting(wf, step, 'working-directory');
+  // An action outside .github/ starts in its callers' workspace, not known; only its own folder is.
+  const dir = workdir === undefined ? (rootUnknown ? undefined : '') : workingDirectory(workdir, actionDir, rootUnknown);
+  if (dir === undefined && !rootUnknown) return [];
+  const checkouts = rootUnknown ? undefined : checkoutsBefore(step);
+  const who = wf.composite ? `action step "${text(get(step.node, 'name')) ?? text(get(step.node, 'id')) ?? `step ${step.index + 1}`}"` : stepLabel(step);
+  const env = stepPathEnvironment(wf, step);
+  const out: ScriptRunSite[] = [];
+  for (const call of localScriptCalls(expressionsAsVariables(step.run.value), { dir }, { ...(actionDir !== undefined ? { actionDir } : {}), rootUnknown, ...(env.size > 0 ? { env } : {}) })) {
+    const path = inRepository(call.path, checkouts);
+    const cwd = call.cwd === undefined ? undefined : inRepository(call.cwd, checkouts);
+    if (path !== undefined)
+      out.push({
+        path,
+        cwd,
+        how: call.how,
+        ...(call.make ? { make: { ...call.make, dir: inRepository(call.make.dir, checkouts) ?? call.make.dir } } : {}),
+        ...(env.size > 0 ? { env } : {}),
+        who,
+        line: lineOfOffset(wf, step.run, call.offset, step.runLine!),
+        ...(actionDir !== undefined ? { actionDir } : {}),
+        ...(rootUnknown ? { rootUnknown } : {}),
+      });
   }
   return out;
 }

@@ -1,10 +1,12 @@
 import { pinProblem } from '../image.js';
 import { detailNote, inside, type Hit } from '../rule.js';
 import { basename, commandsOf, effectiveWords } from '../shell.js';
+import { bodyWithArguments, shellFunctions } from '../shell-functions.js';
+import { localScriptCalls } from '../local-scripts.js';
 import { checkOutputs, isReportPath, uploadsToBucket } from '../bucket-uploads.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
-import { isAction, jobLabel, lineOfOffset, parseUses, runShell, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
+import { isAction, jobLabel, lineOfOffset, parseUses, runShell, stepLabel, stepScriptRuns, withValue, type Job, type Step, type Workflow } from './model.js';
 import { evaluate, inputIsOn, parseExpression, type EventFacts } from './expression.js';
 import { workflow, workflowRule } from './rule-kit.js';
 import { neededJobs } from './flow.js';
@@ -143,7 +145,54 @@ function publishes(wf: Workflow, step: Step, depth = 0): boolean {
   const jobReports = () => (reports ??= checkOutputs(step.job.steps.flatMap((s) => (typeof s.run?.value === 'string' ? [s.run.value] : []))));
   // The package.json scripts a line runs (`npm run release`) are those of the repository's root, where the step starts.
   const scripts = runShell(wf, step).cwd === '' ? packageScripts(wf.callers?.packageJson?.(wf)) : undefined;
-  return scriptPublishes(step.run.value, jobReports, scripts);
+  const sourced = sourcedBy(wf, step);
+  return scriptPublishes(step.run.value, jobReports, scripts, 0, sourced.functions) || sourced.commands.some((text) => scriptPublishes(text, jobReports, undefined, 0, sourced.functions));
+}
+
+/** How many scripts deep `source` is followed (a sourced script that sources another), and how many scripts one step's sourcing reads at most. */
+const MAX_SOURCE_DEPTH = 2;
+const MAX_SOURCED = 8;
+
+/** What the local scripts a step sources leave in its shell: the functions they define, and their own commands (which run when sourced). */
+interface Sourced {
+  functions: ReadonlyMap<string, string>;
+  commands: readonly string[];
+}
+
+const sourcedScripts = new WeakMap<Step, Sourced>();
+
+/**
+ * The local scripts of the repository a step sources (`source ci/util.sh`, `. ./ci/env.sh`),
+ * and those they source in turn ({@link MAX_SOURCE_DEPTH} deep): read, never run, through the
+ * reader of the repository's files, which keeps to the scan root.
+ */
+function sourcedBy(wf: Workflow, step: Step): Sourced {
+  const known = sourcedScripts.get(step);
+  if (known) return known;
+  const functions = new Map<string, string>();
+  const commands: string[] = [];
+  sourcedScripts.set(step, { functions, commands });
+  const callers = wf.callers;
+  if (!callers?.repositoryFile || typeof step.run?.value !== 'string' || !/(?:^|[\s;&|(])(?:source|\.)\s/.test(step.run.value)) return { functions, commands };
+  const queue = stepScriptRuns(wf, step)
+    .filter((site) => site.how === 'source' && !site.rootUnknown)
+    .map((site) => ({ path: site.path, cwd: site.cwd, depth: 1 }));
+  const seen = new Set<string>();
+  while (queue.length > 0 && seen.size < MAX_SOURCED) {
+    const { path, cwd, depth } = queue.shift()!;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const source = callers.repositoryFile(wf, path);
+    if (source === undefined) continue;
+    const read = shellFunctions(source);
+    for (const [name, body] of read.functions) functions.set(name, body);
+    commands.push(read.rest);
+    if (depth >= MAX_SOURCE_DEPTH) continue;
+    const slash = path.lastIndexOf('/');
+    for (const call of localScriptCalls(read.rest, { dir: cwd }, { scriptDir: slash < 0 ? '' : path.slice(0, slash) }))
+      if (call.how === 'source') queue.push({ path: call.path, cwd: call.cwd, depth: depth + 1 });
+  }
+  return { functions, commands };
 }
 
 /**
@@ -152,15 +201,28 @@ function publishes(wf: Workflow, step: Step, depth = 0): boolean {
  * `scripts` holds the package.json's and nothing before it in the script leaves the root
  * (`cd`; an option of the package manager such as --workspace or --filter is left out too).
  */
-function scriptPublishes(script: string, jobReports: () => ReadonlySet<string>, scripts: Readonly<Record<string, string>> | undefined, depth = 0): boolean {
+function scriptPublishes(script: string, jobReports: () => ReadonlySet<string>, scripts: Readonly<Record<string, string>> | undefined, depth = 0, functions: ReadonlyMap<string, string> = NO_FUNCTIONS): boolean {
   for (const line of script.replace(/\\\r?\n/g, ' ').split('\n')) {
     // From a `cd` on, the scripts run are another folder's.
     if (/(?:^|[\s;&|(])(?:cd|pushd)\s/.test(line)) scripts = undefined;
     if (PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !createsReleaseWithoutFiles(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, '')))) return true;
     if (uploadsToBucket(line, jobReports)) return true;
-    if (commandsRun(line, scripts, depth).some((words) => runsSemanticRelease(words) || (scripts !== undefined && depth < MAX_SCRIPT_DEPTH && runsPublishingScript(words, jobReports, scripts, depth)))) return true;
+    if (commandsRun(line, scripts, depth).some((words) => runsReleaseTool(words) || (scripts !== undefined && depth < MAX_SCRIPT_DEPTH && runsPublishingScript(words, jobReports, scripts, depth)))) return true;
+    if (callsPublishingFunction(line, jobReports, functions, depth)) return true;
   }
   return false;
+}
+
+const NO_FUNCTIONS: ReadonlyMap<string, string> = new Map();
+
+/** Whether a line calls a shell function (of a sourced script) whose body, with the call's arguments, publishes; {@link MAX_SCRIPT_DEPTH} calls deep. */
+function callsPublishingFunction(line: string, jobReports: () => ReadonlySet<string>, functions: ReadonlyMap<string, string>, depth: number): boolean {
+  if (functions.size === 0 || depth >= MAX_SCRIPT_DEPTH || ![...functions.keys()].some((name) => line.includes(name))) return false;
+  return commandsOf(line).some((command) => {
+    const [name, ...args] = effectiveWords(command).map((w) => w.text);
+    const body = name === undefined ? undefined : functions.get(name);
+    return body !== undefined && scriptPublishes(bodyWithArguments(body, args), jobReports, undefined, depth + 1, functions);
+  });
 }
 
 /** How many package.json scripts deep a publishing command is looked for (`release` runs `npm run publish:npm`). */
@@ -173,25 +235,47 @@ function packageScripts(manifest: Record<string, unknown> | null | undefined): R
   return Object.fromEntries(Object.entries(scripts as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
-/** The commands of a line as words, if the line names semantic-release or a package manager at all (most do not). */
+/** The commands of a line as words, if the line names a release tool or a package manager at all (most do not). */
 function commandsRun(line: string, scripts: Readonly<Record<string, string>> | undefined, depth: number): string[][] {
-  if (!/semantic-release/.test(line) && (scripts === undefined || depth >= MAX_SCRIPT_DEPTH || !/\b(?:npm|pnpm|yarn|bun)\b/.test(line))) return [];
+  if (!RELEASE_TOOL_NAME.test(line) && (scripts === undefined || depth >= MAX_SCRIPT_DEPTH || !/\b(?:npm|pnpm|yarn|bun)\b/.test(line))) return [];
   return commandsOf(line).map((command) => effectiveWords(command).map((w) => w.text));
 }
 
 /** Package managers' options that take the next word as their value, before the command (`npx -p pkg`, `pnpm -C dir`). */
 const RUNNER_VALUE_OPTION = /^(?:-p|--package|-C|--dir|--cwd|--filter|-F|--workspace|-w|--prefix|-c|--call)$/;
 
+/** release-it's options that turn one of its publications off: `--no-npm.publish`, `--npm.publish=false`, `--no-npm` (the whole plugin). */
+function releaseItTurnsOff(args: readonly string[], plugin: string, option: string): boolean {
+  return args.some((w) => w === `--no-${plugin}.${option}` || w === `--${plugin}.${option}=false` || w === `--no-${plugin}` || w === `--${plugin}=false`);
+}
+
 /**
- * Whether a command runs semantic-release, which publishes the release (to npm, as a GitHub
- * release): `semantic-release`, `npx semantic-release@24`, `pnpm exec semantic-release`,
- * `yarn semantic-release`, `npm run semantic-release`; not with --dry-run (-d), and not an
- * install of it (`npm install -D semantic-release`).
+ * Release tools that publish by themselves, and whether they do with the arguments given.
+ * semantic-release publishes the release (to npm, as a GitHub release) unless --dry-run (-d).
+ * release-it publishes to npm by default (npm.publish), and as a GitHub or GitLab release
+ * where its configuration says so: nothing with --dry-run (-d), nor when it only prints
+ * (--release-version, --changelog, --help, --version), nor with both npm.publish and
+ * github.release turned off on the command line (`--no-npm.publish --no-github.release`)
+ * and no --gitlab.release.
  */
-function runsSemanticRelease(words: string[]): boolean {
+const RELEASE_TOOLS: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
+  'semantic-release': (args) => !args.some((w) => w === '-d' || w === '--dry-run' || w === '--dry-run=true'),
+  'release-it': (args) =>
+    !args.some((w) => /^(?:-d|--dry-run(?:=true)?|-h|--help|-v|--version|--release-version|--changelog)$/.test(w)) &&
+    (!releaseItTurnsOff(args, 'npm', 'publish') || !releaseItTurnsOff(args, 'github', 'release') || args.some((w) => w === '--gitlab.release' || w === '--gitlab.release=true')),
+};
+const RELEASE_TOOL_NAME = /\b(?:semantic-release|release-it)\b/;
+
+/**
+ * Whether a command runs a release tool that publishes ({@link RELEASE_TOOLS}): `semantic-release`,
+ * `npx semantic-release@24`, `pnpm exec release-it`, `yarn release-it`, `npm run semantic-release`;
+ * not an install of it (`npm install -D release-it`).
+ */
+function runsReleaseTool(words: string[]): boolean {
   const program = basename(words[0] ?? '');
   let k = 1;
-  if (program !== 'semantic-release') {
+  let tool = program;
+  if (!Object.hasOwn(RELEASE_TOOLS, program)) {
     const skip = () => {
       while (k < words.length && words[k]!.startsWith('-') && words[k] !== '--') k += !words[k]!.includes('=') && RUNNER_VALUE_OPTION.test(words[k]!) ? 2 : 1;
       if (words[k] === '--') k++;
@@ -204,10 +288,11 @@ function runsSemanticRelease(words: string[]): boolean {
         skip();
       } else if (program === 'npm' || program === 'bun') return false;
     } else if (program !== 'npx' && program !== 'pnpx' && program !== 'bunx') return false;
-    if ((words[k] ?? '').replace(/(?<=.)@[^/]*$/, '') !== 'semantic-release') return false;
+    tool = (words[k] ?? '').replace(/(?<=.)@[^/]*$/, '');
+    if (!Object.hasOwn(RELEASE_TOOLS, tool)) return false;
     k++;
   }
-  return !words.slice(k).some((w) => w === '-d' || w === '--dry-run' || w === '--dry-run=true');
+  return RELEASE_TOOLS[tool]!(words.slice(k));
 }
 
 /**
@@ -678,7 +763,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. semantic-release publishes (`npx semantic-release`, `pnpm semantic-release`, `yarn semantic-release`, cycjimmy/semantic-release-action; not with --dry-run or `dry_run: true`), and so does a script of the repository\'s package.json that runs a publishing command (`npm run release`, `yarn release`, `pnpm release`), read when the step starts at the repository\'s root with no `cd`, --workspace or --filter before it. A shell function the script defines counts where its body publishes. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. semantic-release publishes (`npx semantic-release`, `pnpm semantic-release`, `yarn semantic-release`, cycjimmy/semantic-release-action; not with --dry-run or `dry_run: true`), and so does release-it (`npx release-it --ci`, `pnpm exec release-it`; not with --dry-run, --release-version or --changelog, nor with `--no-npm.publish --no-github.release`), and so does a script of the repository\'s package.json that runs a publishing command (`npm run release`, `yarn release`, `pnpm release`), read when the step starts at the repository\'s root with no `cd`, --workspace or --filter before it. A shell function the script defines counts where its body publishes, and so does a call of a function that a local script the step sources defines (`source ci/util.sh; uploader dist/app.tgz downloads`, the call\'s arguments put in the body; sourced scripts are read two deep, never run), or a publishing command such a script runs itself. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -701,6 +786,9 @@ export const cachePoisoning = workflowRule({
       // semantic-release publishes the release (to npm, as a GitHub release) from main, run by npx or by its action.
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci\n      - run: npx --yes semantic-release@24\n', '\n  push:\n    branches: [main]'),
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: yarn\n      - run: yarn install --frozen-lockfile && yarn semantic-release\n', '\n  push:\n    branches: [main]'),
+      // release-it publishes to npm by default, run directly or by a package manager.
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: pnpm\n      - run: pnpm install --frozen-lockfile\n      - run: pnpm exec release-it --ci --increment=patch\n', '\n  push:\n    branches: [main]'),
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci\n      # A GitHub release is still published by release-it with npm publishing off.\n      - run: npx release-it@17 --ci --no-npm.publish\n', '\n  push:\n    branches: [main]'),
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci\n      - uses: cycjimmy/semantic-release-action@16ca923e6ccbb50770c415a0ccd43709a8c5f7a4 # v4.2.2\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n', '\n  push:\n    branches: [main]'),
       // The build job's artifact is what the release job uploads: its cache reaches the release.
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e-build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: dist-${{ runner.os }}\n          path: dist/\n  release:\n    needs: e2e-build\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: dist-*\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist-*/*\n",
@@ -731,6 +819,8 @@ export const cachePoisoning = workflowRule({
     ],
     negative: [
       // semantic-release as a dry run, or installed but not run; its action with dry_run: nothing is published.
+      // release-it rehearsing, only printing the next version, or with both of its publications off publishes nothing.
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: |\n          npm install -D release-it\n          npx release-it --ci --dry-run\n          yarn release-it -d\n          npx release-it --release-version\n          npx release-it --ci --no-npm.publish --no-github.release\n          pnpm exec release-it --npm.publish=false --github.release=false\n', '\n  push:\n    branches: [main]'),
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: |\n          npm install --no-save semantic-release @semantic-release/git\n          npx semantic-release --dry-run\n          pnpm exec semantic-release -d\n          echo "semantic-release runs in the release job"\n      - uses: cycjimmy/semantic-release-action@16ca923e6ccbb50770c415a0ccd43709a8c5f7a4 # v4.2.2\n        with:\n          dry_run: true\n', '\n  push:\n    branches: [main]'),
       // End-to-end tests and their coverage report ship nothing: the coverage artifact only reaches a check job, the release takes another one.
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: coverage-e2e-${{ matrix.mode }}\n          path: cover/\n  coverage:\n    needs: e2e\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: coverage-e2e-*\n      - run: go tool covdata textfmt -i=cover -o coverage.txt\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: dist\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist/*\n",
