@@ -60,3 +60,20 @@ test('a package.json script that runs release-it publishes, unless it rehearses 
   for (const run of ['npm run release', 'pnpm release:ci', 'yarn run release:ci']) assert.deepEqual(await poisoning({ 'package.json': scripts, [WF]: onMain(`      - run: ${run}\n`) }), [`${WF}:13`], run);
   for (const run of ['npm run release:dry', 'npm run release:tag', 'yarn release:next', 'npm run release -- --dry-run']) assert.deepEqual(await poisoning({ 'package.json': scripts, [WF]: onMain(`      - run: ${run}\n`) }), [], run);
 });
+
+test('release-it at the repository root publishes what its configuration there turns on', async () => {
+  const run = onMain('      - run: npx release-it --ci\n');
+  const privatePackage = JSON.stringify({ name: 'app', version: '1.0.0', private: true });
+  // A private package is not published to npm, and no GitHub release is configured.
+  assert.deepEqual(await poisoning({ 'package.json': privatePackage, [WF]: run }), []);
+  assert.deepEqual(await poisoning({ 'package.json': JSON.stringify({ name: 'app', 'release-it': { npm: { publish: false } } }), [WF]: run }), []);
+  assert.deepEqual(await poisoning({ 'package.json': manifest({}), '.release-it.json': JSON.stringify({ npm: false, git: { tag: true } }), [WF]: run }), []);
+  // A GitHub release configured, or turned on by the command line.
+  assert.deepEqual(await poisoning({ 'package.json': privatePackage, '.release-it.json': JSON.stringify({ github: { release: true } }), [WF]: run }), [`${WF}:13`]);
+  assert.deepEqual(await poisoning({ 'package.json': privatePackage, [WF]: onMain('      - run: npx release-it --ci --github.release\n') }), [`${WF}:13`]);
+  // npm publishing by default; a configuration in code or another file, or another folder's, is not known.
+  assert.deepEqual(await poisoning({ 'package.json': manifest({}), [WF]: run }), [`${WF}:13`]);
+  assert.deepEqual(await poisoning({ 'package.json': privatePackage, '.release-it.ts': 'export default {};\n', [WF]: run }), [`${WF}:13`]);
+  assert.deepEqual(await poisoning({ 'package.json': privatePackage, [WF]: onMain('      - run: npx release-it --ci --config ci/release-it.json\n') }), [`${WF}:13`]);
+  assert.deepEqual(await poisoning({ 'package.json': privatePackage, [WF]: onMain('      - run: cd packages/lib && npx release-it --ci\n') }), [`${WF}:13`]);
+});

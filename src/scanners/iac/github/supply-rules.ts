@@ -162,9 +162,62 @@ function publishes(wf: Workflow, step: Step, depth = 0): boolean {
   let reports: Set<string> | undefined;
   const jobReports = () => (reports ??= checkOutputs(step.job.steps.flatMap((s) => (typeof s.run?.value === 'string' ? [s.run.value] : []))));
   // The package.json scripts a line runs (`npm run release`) are those of the repository's root, where the step starts.
-  const scripts = runShell(wf, step).cwd === '' ? packageScripts(wf.callers?.packageJson?.(wf)) : undefined;
+  const root = runShell(wf, step).cwd === '' ? repositoryRootOf(wf) : undefined;
   const sourced = sourcedBy(wf, step);
-  return scriptPublishes(step.run.value, jobReports, scripts, 0, sourced.functions) || sourced.commands.some((text) => scriptPublishes(text, jobReports, undefined, 0, sourced.functions));
+  return scriptPublishes(step.run.value, jobReports, root, 0, sourced.functions) || sourced.commands.some((text) => scriptPublishes(text, jobReports, undefined, 0, sourced.functions));
+}
+
+/** What a script run at the repository's root reads there: the package.json's scripts, and release-it's configuration (read when release-it runs). */
+interface RepositoryRoot {
+  scripts: Readonly<Record<string, string>> | undefined;
+  releaseIt: () => ReleaseItConfig;
+}
+
+function repositoryRootOf(wf: Workflow): RepositoryRoot {
+  const manifest = wf.callers?.packageJson?.(wf);
+  let config: ReleaseItConfig | undefined;
+  return { scripts: packageScripts(manifest), releaseIt: () => (config ??= releaseItConfig(wf, manifest)) };
+}
+
+/** What release-it's configuration turns on, where the repository's files say (undefined: not known, as for a configuration in code). */
+interface ReleaseItConfig {
+  npm?: boolean;
+  github?: boolean;
+  gitlab?: boolean;
+}
+
+/** release-it's configuration files that are not JSON: one of them present, what it sets is not known. */
+const RELEASE_IT_CODE_CONFIGS = ['.release-it.js', '.release-it.cjs', '.release-it.mjs', '.release-it.ts', '.release-it.yaml', '.release-it.yml', '.release-it.toml'];
+
+/**
+ * release-it's configuration at the repository's root: `.release-it.json`, else the `release-it`
+ * key of package.json (whose `private: true`, or absence, also keeps release-it from publishing to npm).
+ * Its defaults are npm.publish on and github.release and gitlab.release off.
+ */
+function releaseItConfig(wf: Workflow, manifest: Record<string, unknown> | null | undefined): ReleaseItConfig {
+  const read = (path: string) => wf.callers?.repositoryFile?.(wf, path);
+  if (manifest === undefined || RELEASE_IT_CODE_CONFIGS.some((path) => read(path) !== undefined)) return {};
+  let config: unknown = manifest?.['release-it'];
+  const file = read('.release-it.json');
+  if (file !== undefined) {
+    try {
+      config = JSON.parse(file);
+    } catch {
+      return {};
+    }
+  }
+  if (config !== undefined && (config === null || typeof config !== 'object' || Array.isArray(config))) return {};
+  const section = (name: string): unknown => (config as Record<string, unknown> | undefined)?.[name];
+  const option = (name: string, key: string): unknown => {
+    const value = section(name);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  };
+  return {
+    // Without a package.json release-it's npm plugin does nothing.
+    npm: manifest !== null && manifest['private'] !== true && section('npm') !== false && option('npm', 'publish') !== false,
+    github: section('github') !== false && option('github', 'release') === true,
+    gitlab: section('gitlab') !== false && option('gitlab', 'release') === true,
+  };
 }
 
 /** How many scripts deep `source` is followed (a sourced script that sources another), and how many scripts one step's sourcing reads at most. */
@@ -219,13 +272,14 @@ function sourcedBy(wf: Workflow, step: Step): Sourced {
  * `scripts` holds the package.json's and nothing before it in the script leaves the root
  * (`cd`; an option of the package manager such as --workspace or --filter is left out too).
  */
-function scriptPublishes(script: string, jobReports: () => ReadonlySet<string>, scripts: Readonly<Record<string, string>> | undefined, depth = 0, functions: ReadonlyMap<string, string> = NO_FUNCTIONS): boolean {
+function scriptPublishes(script: string, jobReports: () => ReadonlySet<string>, root: RepositoryRoot | undefined, depth = 0, functions: ReadonlyMap<string, string> = NO_FUNCTIONS): boolean {
   for (const line of script.replace(/\\\r?\n/g, ' ').split('\n')) {
-    // From a `cd` on, the scripts run are another folder's.
-    if (/(?:^|[\s;&|(])(?:cd|pushd)\s/.test(line)) scripts = undefined;
+    // From a `cd` on, the scripts run and the configuration read are another folder's.
+    if (/(?:^|[\s;&|(])(?:cd|pushd)\s/.test(line)) root = undefined;
+    const scripts = root?.scripts;
     if (PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !uploadsToTestIndexOnly(line) && !createsReleaseWithoutFiles(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, '')))) return true;
     if (uploadsToBucket(line, jobReports)) return true;
-    if (commandsRun(line, scripts, depth).some((words) => runsReleaseTool(words) || (scripts !== undefined && depth < MAX_SCRIPT_DEPTH && runsPublishingScript(words, jobReports, scripts, depth)))) return true;
+    if (commandsRun(line, scripts, depth).some((words) => runsReleaseTool(words, root) || (root?.scripts !== undefined && depth < MAX_SCRIPT_DEPTH && runsPublishingScript(words, jobReports, root, depth)))) return true;
     if (callsPublishingFunction(line, jobReports, functions, depth)) return true;
   }
   return false;
@@ -262,25 +316,40 @@ function commandsRun(line: string, scripts: Readonly<Record<string, string>> | u
 /** Package managers' options that take the next word as their value, before the command (`npx -p pkg`, `pnpm -C dir`). */
 const RUNNER_VALUE_OPTION = /^(?:-p|--package|-C|--dir|--cwd|--filter|-F|--workspace|-w|--prefix|-c|--call)$/;
 
-/** release-it's options that turn one of its publications off: `--no-npm.publish`, `--npm.publish=false`, `--no-npm` (the whole plugin). */
-function releaseItTurnsOff(args: readonly string[], plugin: string, option: string): boolean {
-  return args.some((w) => w === `--no-${plugin}.${option}` || w === `--${plugin}.${option}=false` || w === `--no-${plugin}` || w === `--${plugin}=false`);
+/**
+ * What release-it's command line says of one of its publications (`npm.publish`, `github.release`):
+ * on (`--github.release`), off (`--no-npm.publish`, `--npm.publish=false`, `--no-npm` for the
+ * whole plugin), or undefined when it leaves it to the configuration.
+ */
+function releaseItOption(args: readonly string[], plugin: string, option: string): boolean | undefined {
+  let said: boolean | undefined;
+  for (const w of args) {
+    if (w === `--no-${plugin}.${option}` || w === `--${plugin}.${option}=false` || w === `--no-${plugin}` || w === `--${plugin}=false`) said = false;
+    else if (w === `--${plugin}.${option}` || w === `--${plugin}.${option}=true`) said = true;
+  }
+  return said;
 }
 
 /**
- * Release tools that publish by themselves, and whether they do with the arguments given.
+ * Release tools that publish by themselves, and whether they do with the arguments given
+ * (and, for release-it, the configuration at the repository's root when it runs there).
  * semantic-release publishes the release (to npm, as a GitHub release) unless --dry-run (-d).
- * release-it publishes to npm by default (npm.publish), and as a GitHub or GitLab release
- * where its configuration says so: nothing with --dry-run (-d), nor when it only prints
- * (--release-version, --changelog, --help, --version), nor with both npm.publish and
- * github.release turned off on the command line (`--no-npm.publish --no-github.release`)
- * and no --gitlab.release.
+ * release-it publishes to npm by default (npm.publish; not for a `private` package), and as a
+ * GitHub or GitLab release where its configuration says so: nothing with --dry-run (-d), nor
+ * when it only prints (--release-version, --changelog, --help, --version), nor with every
+ * publication off, on the command line (`--no-npm.publish --no-github.release`) or in a
+ * configuration read (`"npm": {"publish": false}`). Where the configuration is not known,
+ * a GitHub release is taken to be on.
  */
-const RELEASE_TOOLS: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
+const RELEASE_TOOLS: Readonly<Record<string, (args: readonly string[], root: RepositoryRoot | undefined) => boolean>> = {
   'semantic-release': (args) => !args.some((w) => w === '-d' || w === '--dry-run' || w === '--dry-run=true'),
-  'release-it': (args) =>
-    !args.some((w) => /^(?:-d|--dry-run(?:=true)?|-h|--help|-v|--version|--release-version|--changelog)$/.test(w)) &&
-    (!releaseItTurnsOff(args, 'npm', 'publish') || !releaseItTurnsOff(args, 'github', 'release') || args.some((w) => w === '--gitlab.release' || w === '--gitlab.release=true')),
+  'release-it': (args, root) => {
+    if (args.some((w) => /^(?:-d|--dry-run(?:=true)?|-h|--help|-v|--version|--release-version|--changelog)$/.test(w))) return false;
+    // Another configuration file than the root's (`--config`, `-c`): not read.
+    const config = args.some((w) => /^(?:-c|--config)(?:=|$)/.test(w)) ? {} : (root?.releaseIt() ?? {});
+    const on = (plugin: string, option: string, configured: boolean | undefined, unknown: boolean) => releaseItOption(args, plugin, option) ?? configured ?? unknown;
+    return on('npm', 'publish', config.npm, true) || on('github', 'release', config.github, config.npm === undefined) || on('gitlab', 'release', config.gitlab, false);
+  },
 };
 const RELEASE_TOOL_NAME = /\b(?:semantic-release|release-it)\b/;
 
@@ -289,7 +358,7 @@ const RELEASE_TOOL_NAME = /\b(?:semantic-release|release-it)\b/;
  * `npx semantic-release@24`, `pnpm exec release-it`, `yarn release-it`, `npm run semantic-release`;
  * not an install of it (`npm install -D release-it`).
  */
-function runsReleaseTool(words: string[]): boolean {
+function runsReleaseTool(words: string[], root: RepositoryRoot | undefined): boolean {
   const program = basename(words[0] ?? '');
   let k = 1;
   let tool = program;
@@ -310,7 +379,7 @@ function runsReleaseTool(words: string[]): boolean {
     if (!Object.hasOwn(RELEASE_TOOLS, tool)) return false;
     k++;
   }
-  return RELEASE_TOOLS[tool]!(words.slice(k));
+  return RELEASE_TOOLS[tool]!(words.slice(k), root);
 }
 
 /**
@@ -318,14 +387,15 @@ function runsReleaseTool(words: string[]): boolean {
  * `pnpm [run] X`, `yarn [run] X`, `bun run X`, with no option before the script's name
  * (--workspace, --filter, --prefix, -C may name another package's scripts).
  */
-function runsPublishingScript(words: string[], jobReports: () => ReadonlySet<string>, scripts: Readonly<Record<string, string>>, depth: number): boolean {
+function runsPublishingScript(words: string[], jobReports: () => ReadonlySet<string>, root: RepositoryRoot, depth: number): boolean {
+  const scripts = root.scripts!;
   const program = basename(words[0] ?? '');
   if (program !== 'npm' && program !== 'pnpm' && program !== 'yarn' && program !== 'bun') return false;
   const runs = words[1] === 'run' || (program === 'npm' && words[1] === 'run-script');
   if (!runs && (program === 'npm' || program === 'bun')) return false;
   const name = words[runs ? 2 : 1];
   if (name === undefined || name.startsWith('-') || !Object.hasOwn(scripts, name) || words.includes('--dry-run')) return false;
-  return scriptPublishes(scripts[name]!, jobReports, scripts, depth + 1);
+  return scriptPublishes(scripts[name]!, jobReports, root, depth + 1);
 }
 
 /** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests (e2e, e2etest), doctests, coverage, validation, vulnerability scans... */
@@ -781,7 +851,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. semantic-release publishes (`npx semantic-release`, `pnpm semantic-release`, `yarn semantic-release`, cycjimmy/semantic-release-action; not with --dry-run or `dry_run: true`), and so does release-it (`npx release-it --ci`, `pnpm exec release-it`; not with --dry-run, --release-version or --changelog, nor with `--no-npm.publish --no-github.release`), and so does a script of the repository\'s package.json that runs a publishing command (`npm run release`, `yarn release`, `pnpm release`), read when the step starts at the repository\'s root with no `cd`, --workspace or --filter before it. A shell function the script defines counts where its body publishes, and so does a call of a function that a local script the step sources defines (`source ci/util.sh; uploader dist/app.tgz downloads`, the call\'s arguments put in the body; sourced scripts are read two deep, never run), or a publishing command such a script runs itself. Nor does an upload to TestPyPI (pypa/gh-action-pypi-publish with a test.pypi.org `repository-url`, `twine upload -r testpypi`, `uv publish --publish-url https://test.pypi.org/legacy/`), a rehearsal nobody installs from, nor `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. semantic-release publishes (`npx semantic-release`, `pnpm semantic-release`, `yarn semantic-release`, cycjimmy/semantic-release-action; not with --dry-run or `dry_run: true`), and so does release-it (`npx release-it --ci`, `pnpm exec release-it`; not with --dry-run, --release-version or --changelog, nor with every publication off: npm publishing, GitHub and GitLab releases, as its command line says (`--no-npm.publish --no-github.release`) or, run at the repository\'s root, its configuration there (.release-it.json or package.json\'s `release-it`; a `private` package is not published to npm)), and so does a script of the repository\'s package.json that runs a publishing command (`npm run release`, `yarn release`, `pnpm release`), read when the step starts at the repository\'s root with no `cd`, --workspace or --filter before it. A shell function the script defines counts where its body publishes, and so does a call of a function that a local script the step sources defines (`source ci/util.sh; uploader dist/app.tgz downloads`, the call\'s arguments put in the body; sourced scripts are read two deep, never run), or a publishing command such a script runs itself. Nor does an upload to TestPyPI (pypa/gh-action-pypi-publish with a test.pypi.org `repository-url`, `twine upload -r testpypi`, `uv publish --publish-url https://test.pypi.org/legacy/`), a rehearsal nobody installs from, nor `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
