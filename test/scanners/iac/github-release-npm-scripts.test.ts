@@ -77,3 +77,13 @@ test('release-it at the repository root publishes what its configuration there t
   assert.deepEqual(await poisoning({ 'package.json': privatePackage, [WF]: onMain('      - run: npx release-it --ci --config ci/release-it.json\n') }), [`${WF}:13`]);
   assert.deepEqual(await poisoning({ 'package.json': privatePackage, [WF]: onMain('      - run: cd packages/lib && npx release-it --ci\n') }), [`${WF}:13`]);
 });
+
+test('the arguments a package.json script is run with reach its release tool', async () => {
+  // Configured to publish a GitHub release only, which the job's arguments turn off: it prepares a release pull request.
+  const files = { 'package.json': JSON.stringify({ name: 'lib', scripts: { release: 'release-it' }, 'release-it': { npm: { publish: false }, github: { release: true } } }) };
+  for (const run of ['npm run release -- --ci --no-git.push --no-github $BETA_ARG', 'pnpm release --ci --no-github', 'yarn release -- --no-github.release'])
+    assert.deepEqual(await poisoning({ ...files, [WF]: onMain(`      - run: ${run}\n`) }), [], run);
+  // Options of npm itself, before `--`, are not the script's; a rehearsal of semantic-release through its script.
+  assert.deepEqual(await poisoning({ ...files, [WF]: onMain('      - run: npm run release --no-github\n') }), [`${WF}:13`]);
+  assert.deepEqual(await poisoning({ 'package.json': manifest({ release: 'semantic-release' }), [WF]: onMain('      - run: npm run release -- -d\n') }), []);
+});
