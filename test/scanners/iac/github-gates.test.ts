@@ -21,6 +21,14 @@ test('gates: a job a fork reaches only through a maintainer-set label (itself or
   ]);
 });
 
+test('gates: a label the pull request must carry is set by a maintainer: high, not critical; a label it must not carry is no gate', () => {
+  assert.deepEqual(scan('pull-request-label-gated.yml'), [
+    ['dangerous-trigger', 3, 'high'],
+    ['untrusted-checkout', 17, 'high'],
+    ['untrusted-checkout', 26, 'critical'],
+  ]);
+});
+
 test('gates: an if: that admits only the repository\'s own branches makes the artifact download medium', () => {
   assert.deepEqual(scan('same-repo-only.yml'), [['dangerous-trigger', 3, 'medium']]);
 });

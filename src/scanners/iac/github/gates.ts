@@ -100,12 +100,19 @@ function conditionGate(condition: string, trigger: string | undefined): Gate['ki
   if (evaluate(tree, { ...facts, [AUTHOR]: trigger === undefined || PULL_REQUEST_EVENTS.has(trigger) ? OUTSIDER_LOGIN : null }) === false) return 'author';
   // A label no outsider can add: with no label of the event's, the condition fails.
   if (evaluate(tree, { ...facts, 'github.event.label.name': '\u0000' }) === false) return 'maintainer';
+  // A label the pull request carries (`contains(github.event.pull_request.labels.*.name, 'safe')`): only a maintainer can have put it there.
+  const unlabelled = bare.replace(PULL_REQUEST_LABEL, 'false');
+  const withoutLabels = unlabelled === bare ? undefined : parseExpression(forFork(unlabelled));
+  if (withoutLabels && evaluate(withoutLabels, facts) === false) return 'maintainer';
   // An outsider's author_association; a test that lets it through (`!= 'MEMBER'`) is no gate.
   const outsider = evaluate(tree, { ...facts, ...OUTSIDER });
   if (outsider === false) return 'maintainer';
   if (outsider !== 'unknown' && /author_association/i.test(bare)) return 'open';
   return undefined;
 }
+
+/** A test that the pull request carries a given label. */
+const PULL_REQUEST_LABEL = /\bcontains\(\s*github\.event\.pull_request\.labels\.\*\.name\s*,\s*(?:'[^']*'|"[^"]*")\s*\)/gi;
 
 /** An `if:` that runs the job even when a job it needs was skipped. */
 const STATUS_OVERRIDE = /\b(?:always|failure|cancelled)\s*\(/i;
