@@ -292,6 +292,9 @@ describe('Helm renderer: failures are warnings with a file, a line and a reason'
     assert.equal(warnings('a: {{ .Values.x ')[0]!.line, 1);
     assert.match(warnings('{{ end }}')[0]!.message, /unexpected \{\{end\}\}/);
     assert.match(warnings('{{ "unterminated }}')[0]!.message, /unterminated quoted string/);
+    // The line of the token, in an action that spans lines.
+    assert.deepEqual(warnings('a: 1\n{{ list\n  "ok"\n  "bad \\q" }}\n'), [{ line: 4, message: 'Helm template not parsed: unknown escape sequence \\q' }]);
+    assert.deepEqual(warnings('{{ list\n  1\n  ) }}'), [{ line: 3, message: 'Helm template not parsed: unexpected right paren' }]);
   });
 
   it('reports fail and the values file that does not parse', () => {

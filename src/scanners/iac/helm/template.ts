@@ -83,7 +83,10 @@ type Token =
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', '"': '"', "'": "'" };
 
-function unquote(raw: string, line: number): string {
+/** A quoted string's value; the string is at `at` in the template, whose line an error names. */
+function unquote(raw: string, lines: LineIndex, at: number): string {
+  // Most strings of a chart hold no escape: their text as it is, not built a character at a time.
+  if (!raw.includes('\\')) return raw.slice(1, -1);
   let out = '';
   for (let i = 1; i < raw.length - 1; i++) {
     const c = raw[i]!;
@@ -96,16 +99,16 @@ function unquote(raw: string, line: number): string {
     else if (e === 'x' || e === 'u' || e === 'U') {
       const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
       const hex = raw.slice(i + 1, i + 1 + len);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw new TemplateSyntaxError(`bad escape \\${e} in string`, line);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw new TemplateSyntaxError(`bad escape \\${e} in string`, lines.lineAt(at));
       const code = parseInt(hex, 16);
       out += e === 'x' ? String.fromCharCode(code) : String.fromCodePoint(Math.min(code, 0x10ffff));
       i += len;
     } else if (/[0-7]/.test(e)) {
       const oct = raw.slice(i, i + 3);
-      if (!/^[0-7]{3}$/.test(oct)) throw new TemplateSyntaxError('bad octal escape in string', line);
+      if (!/^[0-7]{3}$/.test(oct)) throw new TemplateSyntaxError('bad octal escape in string', lines.lineAt(at));
       out += String.fromCharCode(parseInt(oct, 8));
       i += 2;
-    } else throw new TemplateSyntaxError(`unknown escape sequence \\${e}`, line);
+    } else throw new TemplateSyntaxError(`unknown escape sequence \\${e}`, lines.lineAt(at));
   }
   return out;
 }
@@ -293,10 +296,9 @@ function lexAction(src: string, start: number, line: number, lines: LineIndex): 
       return { tokens, end: i + 2, rightTrim: false };
     }
     const at = i;
-    const here = lines.lineAt(i);
     if (c === '(' || c === ')' || c === '|' || c === ',' || c === '=') {
       if (c === '(') depth++;
-      if (c === ')' && --depth < 0) throw new TemplateSyntaxError('unexpected right paren', here);
+      if (c === ')' && --depth < 0) throw new TemplateSyntaxError('unexpected right paren', lines.lineAt(at));
       tokens.push({ k: c, at, space });
       i++;
     } else if (c === ':' && src[i + 1] === '=') {
@@ -306,19 +308,19 @@ function lexAction(src: string, start: number, line: number, lines: LineIndex): 
       let j = i + 1;
       if (c === '`') {
         j = src.indexOf('`', j);
-        if (j < 0) throw new TemplateSyntaxError('unterminated raw quoted string', here);
+        if (j < 0) throw new TemplateSyntaxError('unterminated raw quoted string', lines.lineAt(at));
         tokens.push({ k: 'const', value: src.slice(i + 1, j), at, space });
       } else {
         while (j < src.length && src[j] !== c) {
-          if (src[j] === '\n') throw new TemplateSyntaxError('unterminated quoted string', here);
+          if (src[j] === '\n') throw new TemplateSyntaxError('unterminated quoted string', lines.lineAt(at));
           if (src[j] === '\\') j++;
           j++;
         }
-        if (j >= src.length) throw new TemplateSyntaxError('unterminated quoted string', here);
-        const text = unquote(src.slice(i, j + 1), here);
+        if (j >= src.length) throw new TemplateSyntaxError('unterminated quoted string', lines.lineAt(at));
+        const text = unquote(src.slice(i, j + 1), lines, at);
         if (c === "'") {
           const cp = text.codePointAt(0);
-          if (cp === undefined || [...text].length !== 1) throw new TemplateSyntaxError('malformed character constant', here);
+          if (cp === undefined || [...text].length !== 1) throw new TemplateSyntaxError('malformed character constant', lines.lineAt(at));
           tokens.push({ k: 'const', value: new GoInt(cp), at, space });
         } else tokens.push({ k: 'const', value: text, at, space });
       }
@@ -341,7 +343,7 @@ function lexAction(src: string, start: number, line: number, lines: LineIndex): 
       if (c === '.' && names.length === 0) {
         if (/\d/.test(src[i + 1] ?? '')) {
           const m = NUMBER.exec(src.slice(i))!;
-          tokens.push({ k: 'const', value: numberValue(m[0], here), at, space });
+          tokens.push({ k: 'const', value: numberValue(m[0], lines.lineAt(at)), at, space });
           i += m[0].length;
           space = false;
           continue;
@@ -360,8 +362,8 @@ function lexAction(src: string, start: number, line: number, lines: LineIndex): 
       }
     } else if (/[0-9+-]/.test(c)) {
       const m = NUMBER.exec(src.slice(i, i + 64));
-      if (!m || m[0] === '' || m[0] === '+' || m[0] === '-') throw new TemplateSyntaxError(`unexpected ${JSON.stringify(c)} in command`, here);
-      tokens.push({ k: 'const', value: numberValue(m[0], here), at, space });
+      if (!m || m[0] === '' || m[0] === '+' || m[0] === '-') throw new TemplateSyntaxError(`unexpected ${JSON.stringify(c)} in command`, lines.lineAt(at));
+      tokens.push({ k: 'const', value: numberValue(m[0], lines.lineAt(at)), at, space });
       i += m[0].length;
     } else if (isAlnum(c)) {
       let j = i;
@@ -371,7 +373,7 @@ function lexAction(src: string, start: number, line: number, lines: LineIndex): 
       else if (word === 'nil') tokens.push({ k: 'ident', name: 'nil', at, space });
       else tokens.push({ k: 'ident', name: word, at, space });
       i = j;
-    } else throw new TemplateSyntaxError(`unexpected ${JSON.stringify(c)} in command`, here);
+    } else throw new TemplateSyntaxError(`unexpected ${JSON.stringify(c)} in command`, lines.lineAt(at));
     space = false;
   }
 }
@@ -400,6 +402,8 @@ function describe(token: Token): string {
   return token.k === 'ident' ? token.name : token.k === 'const' ? 'constant' : token.k;
 }
 
+const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue']);
+
 function pipeline(tokens: Token[], start: number, line: number, depth: number): [Pipe, number] {
   if (depth > MAX_NESTING) throw new TemplateSyntaxError(`parentheses nested deeper than ${MAX_NESTING}`, line);
   const cmds: Cmd[] = [];
@@ -425,7 +429,7 @@ function pipeline(tokens: Token[], start: number, line: number, depth: number): 
       else if (token.k === 'var') args.push({ t: 'var', name: token.name, names: token.names });
       else if (token.k === 'const') args.push({ t: 'const', value: token.value });
       else if (token.k === 'ident') {
-        if (['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue'].includes(token.name))
+        if (KEYWORDS.has(token.name))
           throw new TemplateSyntaxError(`unexpected keyword ${token.name} in command`, line);
         args.push(token.name === 'nil' ? { t: 'nil' } : { t: 'ident', name: token.name });
       } else throw new TemplateSyntaxError(`unexpected ${describe(token)} in command`, line);
