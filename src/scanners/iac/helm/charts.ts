@@ -302,6 +302,8 @@ export class HelmCharts {
   private libraryChars = 0;
   private libraryReads = 0;
   private readonly chartDirs: ReadonlySet<string>;
+  /** What each Chart.yaml text (of a chart without requirements.yaml) says: read for the scan's library index, then for each chart's dependencies. */
+  private readonly infos = new Map<string, ChartInfo | undefined>();
 
   private constructor(
     /** Every chart directory of the scan. */
@@ -731,7 +733,7 @@ export class HelmCharts {
       return m ? [joinPath(dir, m[1]!.replace(/\/$/, ''))] : [];
     });
     const mentions = (file: string, text: string) => /\.Files\b/.test(text) && /(?:^|\/)templates\//.test(file);
-    const helperMentions = [...texts].some(([file, text]) => mentions(file, text) && /(?:^|\/)_[^/]*$|\.tpl$/i.test(file));
+    const helperMentions = [...texts].some(([file, text]) => /(?:^|\/)_[^/]*$|\.tpl$/i.test(file) && mentions(file, text));
     let total = 0;
     for (const chart of charts.sort()) {
       const templates = joinPath(chart, 'templates/');
@@ -789,12 +791,19 @@ export class HelmCharts {
     return files;
   }
 
+  /** chartInfo, parsed once per Chart.yaml text. */
+  private chartInfo(chartYaml: string | undefined, requirements: string | undefined): ChartInfo | undefined {
+    if (chartYaml === undefined || requirements !== undefined) return chartInfo(chartYaml, requirements);
+    if (!this.infos.has(chartYaml)) this.infos.set(chartYaml, chartInfo(chartYaml, undefined));
+    return this.infos.get(chartYaml);
+  }
+
   /** The charts of the scan by name (directory, version, and whether it is a library chart). */
   private libraryCharts(): Promise<Map<string, Array<{ dir: string; version: string; library: boolean }>>> {
     this.libraryIndex ??= (async () => {
       const index = new Map<string, Array<{ dir: string; version: string; library: boolean }>>();
       for (const dir of this.charts) {
-        const info = chartInfo(await this.source.read(joinPath(dir, 'Chart.yaml')), undefined);
+        const info = this.chartInfo(await this.source.read(joinPath(dir, 'Chart.yaml')), undefined);
         if (info?.name) index.set(info.name, [...(index.get(info.name) ?? []), { dir, version: info.version, library: info.library }]);
       }
       return index;
@@ -818,7 +827,7 @@ export class HelmCharts {
     const unpacked = new Set<string>();
     const wanted: Array<{ from: string; name: string; version: string; repository: string }> = [];
     for (const chart of declaring) {
-      const info = chartInfo(texts.get(joinPath(chart, 'Chart.yaml')), texts.get(joinPath(chart, 'requirements.yaml')));
+      const info = this.chartInfo(texts.get(joinPath(chart, 'Chart.yaml')), texts.get(joinPath(chart, 'requirements.yaml')));
       if (!info) continue;
       if (chart !== dir) unpacked.add(info.name);
       for (const dep of info.dependencies) wanted.push({ from: chart, ...dep });

@@ -157,6 +157,9 @@ interface Frame {
 /** Longest string given to tpl whose parse is kept for the next call. */
 const MAX_CACHED_TPL = 64 * 1024;
 
+/** The arguments of a command that has none after its head. */
+const NO_ARGS: readonly Arg[] = [];
+
 /** No value piped into a command. */
 const NONE = Symbol('none');
 type Final = Value | typeof NONE;
@@ -345,7 +348,8 @@ export class Engine {
 
   private command(cmd: Cmd, dot: Value, frame: Frame, final: Final): Value {
     this.step();
-    const [head, ...rest] = cmd.args as [Arg, ...Arg[]];
+    const head = cmd.args[0]!;
+    const rest = cmd.args.length === 1 ? NO_ARGS : cmd.args.slice(1);
     if (head.t === 'ident') return this.function(head.name, rest, dot, frame, final, cmd.line);
     const chained = head.t === 'field' || ((head.t === 'var' || head.t === 'pipe') && head.names.length > 0);
     if (!chained) {
@@ -371,7 +375,12 @@ export class Engine {
     if (!fn) this.fail(`function "${name}" is not supported by secloop's Helm renderer`, line, frame);
     const args = rest.map((arg) => this.arg(arg, dot, frame, line));
     if (final !== NONE) args.push(final);
-    const value = this.invoke(`calling ${name}`, () => fn(args, this.ctx), line, frame);
+    let value: Value;
+    try {
+      value = fn(args, this.ctx);
+    } catch (error) {
+      this.failedCall(error, `calling ${name}`, line, frame);
+    }
     // Every result is bounded as the output is: calls that each double their input (quote of quote of ...) grow exponentially before anything is written.
     const size = typeof value === 'string' ? value.length : value instanceof Mapped ? value.s.length : 0;
     if (size > this.limits.maxOutput) throw new RenderError(`${name} gave a result longer than ${this.limits.maxOutput} characters`, [{ file: frame.file, line }], true);
@@ -383,13 +392,18 @@ export class Engine {
     try {
       return call();
     } catch (error) {
-      if (error instanceof RenderError) {
-        error.at.push({ file: frame.file, line });
-        throw error;
-      }
-      if (error instanceof TemplateError) this.fail(`error ${what}: ${error.message}`, line, frame);
+      this.failedCall(error, what, line, frame);
+    }
+  }
+
+  /** What a call made at `line` threw, thrown again: a RenderError with this call added to its chain, a TemplateError as Go reports it. */
+  private failedCall(error: unknown, what: string, line: number, frame: Frame): never {
+    if (error instanceof RenderError) {
+      error.at.push({ file: frame.file, line });
       throw error;
     }
+    if (error instanceof TemplateError) this.fail(`error ${what}: ${error.message}`, line, frame);
+    throw error;
   }
 
   /**
@@ -401,7 +415,8 @@ export class Engine {
   private fields(receiver: Value, names: readonly string[], args: readonly Arg[], dot: Value, frame: Frame, final: Final, line: number): Value {
     if (receiver === null && names.length > 0) return null;
     let value = receiver;
-    names.forEach((name, i) => {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       const last = i === names.length - 1;
       const hasArgs = last && (args.length > 0 || final !== NONE);
       if (value instanceof GoObject) {
@@ -415,12 +430,12 @@ export class Engine {
             if (error instanceof TemplateError) this.fail(`error calling ${name}: ${error.message}`, line, frame);
             throw error;
           }
-          return;
+          continue;
         }
         if (!value.fields.has(name)) this.fail(`can't evaluate field ${name} in type ${value.type}`, line, frame);
         if (hasArgs) this.fail(`${name} is not a method but has arguments`, line, frame);
         value = value.fields.get(name)!;
-        return;
+        continue;
       }
       if (isDict(value)) {
         if (hasArgs) this.fail(`${name} is not a method but has arguments`, line, frame);
@@ -431,11 +446,11 @@ export class Engine {
           const origin = from && 'keys' in from ? from.keys.get(name) : undefined;
           if (origin && this.lookups.length < 16) this.lookups.push({ value, origin });
         }
-        return;
+        continue;
       }
       if (value === null) this.fail(`nil pointer evaluating interface {}.${name}`, line, frame);
       this.fail(`can't evaluate field ${name} in type ${typeName(value)}`, line, frame);
-    });
+    }
     return value;
   }
 
