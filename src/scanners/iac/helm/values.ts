@@ -360,8 +360,8 @@ function yamlScalar(s: string): string {
 
 /** yaml.v2's key order: letters before other characters, runs of digits by value. */
 export function compareKeys(a: string, b: string): number {
-  // Plain lower-case ASCII keys (most of them) compare as strings do.
-  if (/^[a-z]*$/.test(a) && /^[a-z]*$/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  // Keys of ASCII letters alone (most of them, camelCase too) compare as strings do: every character is a letter.
+  if (/^[A-Za-z]*$/.test(a) && /^[A-Za-z]*$/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const ar = [...a];
   const br = [...b];
   const letter = (c: string) => /\p{L}/u.test(c);
