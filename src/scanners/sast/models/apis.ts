@@ -216,6 +216,7 @@ const NAMED_STORES: Readonly<Record<string, { type: string; kind: string }>> = {
   'mongo.db.collection': { type: 'mongo.collection', kind: 'mongo' },
   'mongo.client.collection': { type: 'mongo.collection', kind: 'mongo' },
   'mongoose.connection.collection': { type: 'mongo.collection', kind: 'mongo' },
+  'marsdb.Collection': { type: 'mongo.collection', kind: 'mongo' },
   'mongoose.model': { type: 'mongoose.model', kind: 'model' },
   'sequelize.db.define': { type: 'sequelize.model', kind: 'model' },
 };
@@ -239,7 +240,7 @@ const CALLBACK_VALUES: Readonly<Record<string, string[]>> = {
 /** Modules whose functions return data the attacker does not control (file contents, command output, query rows). */
 const CLEAN_MODULES = new Set([
   'fs', 'child_process', 'crypto', 'os', 'dns', 'net', 'tls', 'zlib', 'vm', 'http', 'https', 'http2', 'mysql', 'pg', 'pgp', 'sqlite3', 'sqlite',
-  'bsqlite', 'mongodb', 'mongo', 'mongoose', 'axios', 'got', 'node-fetch', 'request', 'needle', 'superagent', 'undici', 'shelljs', 'execa',
+  'bsqlite', 'mongodb', 'mongo', 'mongoose', 'marsdb', 'axios', 'got', 'node-fetch', 'request', 'needle', 'superagent', 'undici', 'shelljs', 'execa',
   'cross-spawn', 'express', 'koa', 'fastify', 'hapi', 'ws', 'socketio', 'socket.io', 'sequelize', 'knex', 'prisma', 'libxmljs', 'console',
   'node-serialize', 'js-yaml', 'timers', 'stream', 'events', 'readline', 'worker_threads', 'cluster', 'assert', 'bcrypt', 'bcryptjs', 'jsonwebtoken',
   'child-process-promise', 'exec-sh', 'node-cmd', 'glob', 'rimraf', 'mkdirp',
