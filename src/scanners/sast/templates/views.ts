@@ -1,6 +1,6 @@
 import path from 'node:path/posix';
 import type { Analyzer, CallSite } from '../analysis/analyzer.js';
-import { isTainted, join, taintOnly, type Value } from '../analysis/value.js';
+import { isTainted, join, make, taintOnly, type Value } from '../analysis/value.js';
 
 /**
  * Server-side templates: which locals a view prints without escaping. ejs `<%- x %>`,
@@ -255,6 +255,7 @@ export function renderSink(an: Analyzer, args: readonly Value[], site: CallSite)
   if (view === undefined || !locals) return;
   const start = findTemplate(an.templates, view);
   if (!start) return;
+  layoutOption(an, start, locals, site);
   const autoescapeOff = an.templateAutoescapeOff();
   for (const file of viewsOf(an.templates, start)) {
     const text = an.templates.get(file) ?? '';
@@ -266,6 +267,17 @@ export function renderSink(an: Analyzer, args: readonly Value[], site: CallSite)
       an.sink('xss', value, site.node, `${an.text(site.node.callee, 40)}()`, `printed unescaped as '${printed}' at ${file}:${output.line}`);
     }
   }
+}
+
+/**
+ * Locals that are a request object, whole or spread (`res.render(view, { ...req.body })`), also
+ * set the engine's options: handlebars (hbs, express-handlebars) reads the file named by `layout`.
+ */
+function layoutOption(an: Analyzer, view: string, locals: Value, site: CallSite): void {
+  if (dialectOf(view) !== 'hbs') return;
+  const whole = locals.taint.filter((t) => t.raw && t.label.kind === 'web');
+  if (whole.length === 0) return;
+  an.sink('path', make({ taint: whole }), site.node, `${an.text(site.node.callee, 40)}()`, "it becomes the view's options, whose `layout` names the file the engine reads");
 }
 
 /**
