@@ -154,7 +154,12 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
   if (named) return named;
 
   const sourceCall = own(SOURCE_CALLS, id);
-  if (sourceCall) return an.source(site.node, an.text(site.node, 50), sourceCall.raw);
+  if (sourceCall) {
+    const input = an.source(site.node, an.text(site.node, 50), sourceCall.raw);
+    // The Referer is the page the browser came from: sending the user back there (Express 5's
+    // replacement for redirect('back')) takes them nowhere they were not already.
+    return /^referr?er$/i.test(args[0]?.str ?? '') ? sanitize(input, classMask('redirect')) : input;
+  }
 
   const kind = own(REGISTRATIONS, id);
   if (kind) {
@@ -423,7 +428,8 @@ function checkSink(c: ApiCall, spec: SinkSpec): void {
     let v = c.args[i];
     if (!v) continue;
     if (spec.check === 'filter' || spec.check === 'where') {
-      checkFilter(c, spec.check === 'where' ? c.an.readProp(withoutTaint(v), 'where', null, null) : v, label);
+      if (spec.check === 'where') checkFilter(c, c.an.readProp(withoutTaint(v), 'where', null, null), label, false);
+      else checkFilter(c, v, label, true);
       continue;
     }
     if (spec.argsWhen?.includes(i) && !spec.args.includes(i)) v = join(v, c.an.elementsOf(v, false, c.site.argNodes[i] ?? null));
@@ -451,10 +457,11 @@ function sinkNode(c: ApiCall, _arg: AstNode): AstNode {
  * `$regex` (a pattern: `.*` matches every document), or a key chosen by input (it can name
  * an operator).
  */
-function checkFilter(c: ApiCall, filter: Value, label: string): void {
+function checkFilter(c: ApiCall, filter: Value, label: string, mongo: boolean): void {
   const found: Array<{ value: Value; note?: string }> = [];
   const visit = (v: Value, depth: number, key: string | null) => {
     if (key === '$where' && isTainted(v, 'nosql')) found.push({ value: v, note: 'it reaches $where, JavaScript the database runs' });
+    if (mongo && key !== null && LITERAL_OPERANDS.has(key)) return;
     if (key === '$regex') {
       const pattern = v.taint.filter((t) => (t.clean & classMask('nosql', 'regex')) === 0);
       if (pattern.length > 0) found.push({ value: make({ taint: pattern }), note: 'it is a $regex pattern' });
@@ -471,6 +478,9 @@ function checkFilter(c: ApiCall, filter: Value, label: string): void {
   visit(filter, 0, null);
   for (const { value, note } of found) c.an.sink('nosql', value, c.site.node, label, note);
 }
+
+/** MongoDB comparison operators whose operand is a value, never a filter: {$eq: {"$ne": null}} matches that object literally. */
+const LITERAL_OPERANDS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin']);
 
 /** Sinks that need more than an argument position: Location headers, writeHead header objects. */
 function checkSpecialSinks(c: ApiCall): void {
