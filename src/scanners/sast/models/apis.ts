@@ -276,11 +276,22 @@ function cleanResult(id: string): Value {
   return EMPTY;
 }
 
+/** Route middleware that validates the request against a schema: validate(schema), celebrate({ body }). */
+const SCHEMA_VALIDATOR = /^(validate|validateRequest|validateBody|validateQuery|validateParams|validateSchema|validation|validator|celebrate)$/i;
+
+function validatesRequest(node: AstNode | undefined): boolean {
+  if (node?.type !== 'CallExpression') return false;
+  const callee = node.callee.type === 'MemberExpression' && !node.callee.computed ? node.callee.property : node.callee;
+  return callee.type === 'Identifier' && SCHEMA_VALIDATOR.test(callee.name);
+}
+
 function registerHandlers(c: ApiCall, kind: HandlerKind): void {
-  for (const arg of c.args) {
+  for (const [i, arg] of c.args.entries()) {
     if (arg.fns.length > 0) c.an.enterHandler(kind, arg, c.site.node);
     // Arrays of middleware: app.get('/x', [auth, handler])
     for (const o of arg.objs) if (o.isArray) for (const v of o.props.values()) if (v.fns.length > 0) c.an.enterHandler(kind, v, c.site.node);
+    // Handlers after a schema validation middleware get input of the schema's shape, not any object.
+    if (kind === 'express' && validatesRequest(c.site.argNodes[i])) kind = 'express-validated';
   }
 }
 

@@ -8,7 +8,7 @@ import { own } from './table.js';
  * are attacker-controlled, and which calls register handlers.
  */
 export type HandlerKind =
-  | 'express' | 'express-param' | 'http' | 'koa' | 'fastify' | 'hapi' | 'ws-connection' | 'ws-message'
+  | 'express' | 'express-validated' | 'express-param' | 'http' | 'koa' | 'fastify' | 'hapi' | 'ws-connection' | 'ws-message'
   | 'socketio-connection' | 'socketio-event' | 'next-route' | 'next-api' | 'server-action' | 'request-body';
 
 /** A request member that carries input. `raw`: may be an object (JSON/qs), not only a string. */
@@ -29,6 +29,11 @@ export const SOURCE_MEMBERS: Readonly<Record<string, Readonly<Record<string, Sou
     query: s(true), body: s(true), params: s(), cookies: s(true), signedCookies: s(true), files: s(true), file: s(true), headers: s(),
     url: s(), originalUrl: s(), path: s(), baseUrl: s(), hostname: s(), host: s(), subdomains: s(), rawBody: s(), '*': s(),
   },
+  // The request of a route whose schema validation middleware ran first: body, query and params have the schema's shape.
+  'express.vreq': {
+    query: s(), body: s(), params: s(), cookies: s(true), signedCookies: s(true), files: s(true), file: s(true), headers: s(),
+    url: s(), originalUrl: s(), path: s(), baseUrl: s(), hostname: s(), host: s(), subdomains: s(), rawBody: s(), '*': s(),
+  },
   'http.req': { url: s(), headers: s(), rawHeaders: s(), trailers: s(), '*': s() },
   'koa.ctx': {
     query: s(true), params: s(), querystring: s(), url: s(), originalUrl: s(), href: s(), path: s(), headers: s(), header: s(), host: s(),
@@ -47,6 +52,7 @@ export const SOURCE_MEMBERS: Readonly<Record<string, Readonly<Record<string, Sou
 /** Method calls on request objects that return input: req.get('x'), ctx.cookies.get('x'), request.json(). */
 export const SOURCE_CALLS: Readonly<Record<string, SourceMember>> = {
   'express.req.get': s(), 'express.req.header': s(), 'express.req.param': s(true),
+  'express.vreq.get': s(), 'express.vreq.header': s(), 'express.vreq.param': s(),
   'koa.ctx.get': s(), 'koa.request.get': s(), 'koa.cookies.get': s(),
   'next.request.json': s(true), 'next.request.text': s(), 'next.request.formData': s(true), 'next.request.arrayBuffer': s(), 'next.request.blob': s(),
 };
@@ -57,6 +63,7 @@ export const TYPE_MEMBERS: Readonly<Record<string, Readonly<Record<string, strin
   'mod:path': { posix: 'mod:path', win32: 'mod:path' },
   'mod:child_process': {},
   'express.req': { res: 'express.res', socket: 'net.socket', connection: 'net.socket' },
+  'express.vreq': { res: 'express.res', socket: 'net.socket', connection: 'net.socket' },
   'express.res': { req: 'express.req' },
   'koa.ctx': { app: 'koa.app' },
   'fastify.reply': { raw: 'http.res', request: 'fastify.request' },
@@ -202,6 +209,10 @@ export function handlerParams(an: Analyzer, kind: HandlerKind, params: readonly 
       return params.length >= 4
         ? [EMPTY, apiValue('express.req'), apiValue('express.res'), EMPTY]
         : [apiValue('express.req'), apiValue('express.res'), EMPTY];
+    case 'express-validated':
+      return params.length >= 4
+        ? [EMPTY, apiValue('express.vreq'), apiValue('express.res'), EMPTY]
+        : [apiValue('express.vreq'), apiValue('express.res'), EMPTY];
     case 'express-param':
       return [apiValue('express.req'), apiValue('express.res'), EMPTY, src(3, 'route parameter', false)];
     case 'next-api':
