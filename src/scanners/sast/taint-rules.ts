@@ -40,8 +40,8 @@ export const TAINT_RULES: readonly TaintRule[] = [
     severity: 'critical',
     harm: 'is evaluated as JavaScript',
     description:
-      'Untrusted input reaches eval, the Function constructor, the vm module or a string timer. The attacker runs arbitrary JavaScript in the process (vm is not a security boundary).',
-    remediation: 'Do not evaluate input. Parse data with JSON.parse, map names to functions with an allow-listed object, and pass functions (not strings) to timers.',
+      'Untrusted input reaches eval, the Function constructor, the vm module, a string timer, or the source of a template that an engine compiles to JavaScript (ejs, pug, nunjucks, doT, lodash templates: server-side template injection). The attacker runs arbitrary JavaScript in the process (vm is not a security boundary).',
+    remediation: 'Do not evaluate input. Parse data with JSON.parse, map names to functions with an allow-listed object, pass functions (not strings) to timers, and keep templates constant: pass input as template data, never as template source.',
   },
   {
     cls: 'path',

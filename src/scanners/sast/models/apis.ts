@@ -449,7 +449,7 @@ function checkSink(c: ApiCall, spec: SinkSpec): void {
     if (spec.cls === 'xss' && c.thisValue.plain) continue;
     if (spec.when === 'htmlString' && !v.html) continue;
     if (spec.when === 'notObject' && (v.objs.length > 0 || v.numeric)) continue;
-    if (!holds && spec.callerChoice?.includes(i) && passedThrough(v)) v = withoutLibraryTaint(v);
+    if ((!spec.when || !holds) && spec.callerChoice?.includes(i) && passedThrough(v)) v = withoutLibraryTaint(v);
     const checked = checkedValue(c, spec, v);
     if (!checked) continue;
     const node = c.site.argNodes[i] ?? c.site.node;

@@ -156,6 +156,8 @@ export const CALL_RETURNS: Readonly<Record<string, string>> = {
   'mongo.db.collection': 'mongo.collection',
   'mongoose.model': 'mongoose.model',
   'mongoose.connection.collection': 'mongo.collection',
+  'nunjucks.configure': 'nunjucks.env',
+  'nunjucks.Environment': 'nunjucks.env',
   // MarsDB (Meteor's minimongo for Node) collections take MongoDB filters, `$where` strings included.
   'marsdb.Collection': 'mongo.collection',
   ws: 'ws.server',

@@ -28,9 +28,10 @@ export interface SinkSpec {
   /** All arguments from this position on. */
   restFrom?: number;
   /**
-   * Arguments that, when a library's caller passes them through whole and `when` does not
-   * hold, are the function's contract rather than an injection: the program that spawn or
-   * execFile runs without a shell is the one its caller named, and no shell parses it.
+   * Arguments that, when a library's caller passes them through whole (and `when`, if any, does
+   * not hold), are the function's contract rather than an injection: the program that spawn or
+   * execFile runs without a shell is the one its caller named, and no shell parses it; the
+   * template a rendering helper compiles is the one its caller wrote.
    */
   callerChoice?: readonly number[];
   /**
@@ -69,7 +70,17 @@ export const SINKS: readonly SinkSpec[] = [
   { cls: 'code', apis: ['global.eval'], args: [0], label: 'eval()' },
   { cls: 'code', apis: ['global.Function'], args: [], restFrom: 0, label: 'Function()' },
   { cls: 'code', apis: ['vm.runInNewContext', 'vm.runInContext', 'vm.runInThisContext', 'vm.compileFunction', 'vm.Script', 'vm.SourceTextModule', 'vm2.VM.run', 'vm2.NodeVM.run'], args: [0] },
-  { cls: 'code', apis: ['lodash.template'], args: [0] },
+  { cls: 'code', apis: ['lodash.template', 'underscore.template'], args: [0] },
+  // Template source (not data): these engines compile templates to JavaScript, and their expressions reach it (SSTI).
+  {
+    cls: 'code',
+    apis: [
+      'nunjucks.renderString', 'nunjucks.compile', 'nunjucks.Template', 'nunjucks.env.renderString', 'ejs.render', 'ejs.compile',
+      'pug.render', 'pug.compile', 'pug.compileClient', 'jade.render', 'jade.compile', 'dot.template', 'dot.compile',
+    ],
+    args: [0],
+    callerChoice: [0],
+  },
   // mathjs before 3.17 let expressions reach the Function constructor.
   { cls: 'code', apis: ['mathjs.eval', 'mathjs.evaluate'], args: [0], when: 'vulnerableVersion' },
   // gray-matter runs `---js` front matter with eval unless its JavaScript engine is replaced.
