@@ -175,6 +175,11 @@ function refineComparison(an: Analyzer, node: AstNode, scope: Scope, truth: bool
         else if (DANGEROUS_KEYS.has(constantString(other) ?? '')) an.refine(name, scope, op.length === 3 ? cleanPrototypeOfStrings : cleanPrototype);
         return;
       }
+      // x === root, where root holds no input: x is that value (a resolved path equal to its base directory).
+      if (name && holds && op.length === 3 && trusted(an, other, scope)) {
+        an.refine(name, scope, cleanAll);
+        return;
+      }
       // typeof x === 'number' / 'boolean'
       const u = unwrap(side);
       if (u.type === 'UnaryExpression' && u.operator === 'typeof' && holds) {
