@@ -7,8 +7,8 @@ import { CLASS_BIT, join, make, possibleStrings, strValue } from '../../../src/s
 
 describe('sast sanitiser and guard heuristics', () => {
   it('treats anchored allow-list patterns as restrictive', () => {
-    for (const p of ['^[a-z0-9_-]+$', '^\\d{1,6}$', '^[A-Za-z]+(\\.[a-z]+)?$', '^\\w+$']) assert.ok(restrictiveRegex(p), p);
-    for (const p of ['[a-z]+', '^[a-z]+', '^.*$', '^[^/]+$', '^(a|b)$', '^[\\w\\s]+$', '^[a-z/]+$']) assert.ok(!restrictiveRegex(p), p);
+    for (const p of ['^[a-z0-9_-]+$', '^\\d{1,6}$', '^[A-Za-z]+(\\.[a-z]+)?$', '^\\w+$', '^(a|b)$', '^(@[\\w-]+\\/)?pkg-(one|two)-[\\w-]+$']) assert.ok(restrictiveRegex(p), p);
+    for (const p of ['[a-z]+', '^[a-z]+', '^.*$', '^[^/]+$', '^a|.*$', '^(a)|(.*)$', '^[\\w\\s]+$', '^[a-z|]+$']) assert.ok(!restrictiveRegex(p), p);
   });
 
   it('knows which whitelist replacements clean which classes', () => {

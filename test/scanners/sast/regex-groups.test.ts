@@ -36,4 +36,9 @@ test('a passing /^…$/.test() cleans what its characters cannot express', () =>
   assert.ok(!cleans(testedClean('^[\\w.-]+$'), 'path'));
   assert.ok(!cleans(testedClean('^\\w+$'), 'prototype'));
   assert.equal(testedClean('^[a-z]+'), 0);
+  const scoped = testedClean('^(@[\\w-]+\\/)?pkg-(one|two)-[\\w-]+$');
+  assert.ok(cleans(scoped, 'command'));
+  assert.ok(!cleans(scoped, 'path'), 'a slash still climbs directories');
+  assert.ok(!cleans(scoped, 'ssrf'));
+  assert.equal(testedClean('^a|[\\s\\S]*$'), 0, 'a top-level alternative escapes an anchor');
 });

@@ -412,8 +412,24 @@ function refineOwnKey(an: Analyzer, objectNode: AstNode, keyNode: AstNode, scope
 export function testedClean(pattern: string): number {
   if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return 0;
   const body = pattern.slice(1, -1);
-  if (/(^|[^\\])\|/.test(body)) return 0;
+  // An alternative at the top level escapes one of the anchors (^a|b$); inside a group both anchors hold.
+  if (topLevelAlternation(body)) return 0;
   return captureCleaning(`(${body})`)?.[1] ?? 0;
+}
+
+function topLevelAlternation(body: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '\\') i++;
+    else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 /** An allow-list pattern: its test proves something about every character. */

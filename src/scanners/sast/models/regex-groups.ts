@@ -21,12 +21,16 @@ const SAFE_FOR: Readonly<Record<CharKind, number>> = {
   dash: classMask('command', 'code', 'path', 'sql', 'xss', 'redirect', 'ssrf', 'header', 'log', 'xxe'),
   dollar: classMask('code', 'path', 'xss', 'redirect', 'ssrf', 'header', 'log'),
   dot: classMask('command', 'code', 'sql', 'xss', 'redirect', 'header', 'log', 'xxe'),
+  // `/` and `@` (package names, "@scope/name"): nothing to a shell or in HTML text; a slash still
+  // climbs directories and both reshape URLs ("//host", "user@host").
+  slash: classMask('command', 'xss', 'header', 'log', 'xxe'),
+  at: classMask('command', 'path', 'xss', 'header', 'log', 'xxe'),
   other: 0,
 };
 
 const MAX_PATTERN = 2000;
 
-type CharKind = 'word' | 'dash' | 'dollar' | 'dot' | 'other';
+type CharKind = 'word' | 'dash' | 'dollar' | 'dot' | 'slash' | 'at' | 'other';
 
 /** The kinds of characters a character class admits (undefined: anything, e.g. a negated class). */
 function classKinds(body: string): Set<CharKind> | undefined {
@@ -60,6 +64,8 @@ function kindOf(ch: string): CharKind {
   if (ch === '-') return 'dash';
   if (ch === '$') return 'dollar';
   if (ch === '.') return 'dot';
+  if (ch === '/') return 'slash';
+  if (ch === '@') return 'at';
   return 'other';
 }
 
