@@ -1,3 +1,4 @@
+import { isBuildScriptFile } from './image-builds.js';
 import type { Platform } from './rule.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { isPlanJson } from './terraform/json-syntax.js';
@@ -41,6 +42,8 @@ export function wantsPath(path: string): boolean {
     isDockerfileName(path) ||
     // Read as context only: what a Dockerfile that copies one would ship (dockerfile/build-context.ts).
     isBuildConfigFile(path) ||
+    // Read as context only: the images a Makefile or shell script builds (image-builds.ts).
+    isBuildScriptFile(path) ||
     // Read as context only: the images Tilt builds and the manifests it deploys (kubernetes/built-images.ts).
     /(?:^|\/)Tiltfile$/.test(path) ||
     // kustomize's third file name, beside kustomization.yaml and kustomization.yml.

@@ -22,6 +22,7 @@ import { partialServices, readCompose } from './compose/model.js';
 import { readDotEnvs } from './compose/dotenv-files.js';
 import { committedSecretFiles, mayReadSecretFiles } from './compose/secret-files.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
+import { builtImageKey, imagesBuiltByScripts, isBuildScriptFile } from './image-builds.js';
 import { NestedStacks } from './cloudformation/nested-stacks.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
 import { MAX_CONTEXT_LISTING, MAX_CONTEXT_SCRIPT, readDockerfileTree } from './dockerfile/tree.js';
@@ -72,9 +73,9 @@ export const iacScanner: Scanner = {
     });
     // The texts the pre-passes read are held (bounded) for the loop below, so that a file is read once.
     const texts = new IacTexts(ctx.files);
-    texts.keepOnly((path) => !isBuildConfigFile(path) && !isTiltfile(path) && charts.chartOf(path) === undefined);
+    texts.keepOnly((path) => !isBuildConfigFile(path) && !isBuildScriptFile(path) && !isTiltfile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
-    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
+    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isBuildScriptFile(path) || isTiltfile(path);
     // The parses of the YAML files the passes below read, held for the loop's analysis of the files it reads (yaml/parses.ts; fluxcd/flux2: 376 YAML parses before, 235 now).
     const scanPaths = new Set(ctx.files.map((file) => file.path));
     const yamlParses = new YamlParses((path) => scanPaths.has(path) && !contextOnly(path) && charts.chartOf(path) === undefined);
@@ -96,6 +97,12 @@ export const iacScanner: Scanner = {
     // The .env file of a compose file's folder: Compose fills the file's ${VAR} from it (the image names of its builds too).
     const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);
     const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged, loadYaml, dotenvs);
+    // The images the repository builds itself (a compose service's build, `docker build -t web` in a Makefile, script or CI file): a compose file that runs one by that name pulls nothing.
+    const composeBuiltImages = builds.length > 0 || ctx.files.some((file) => classify(file.path, '') === 'compose') ? await imagesBuiltByScripts(ctx.files, read, (message, path) => ctx.warn({ path, message })) : new Map<string, string>();
+    for (const build of builds) for (const image of build.images) {
+      const key = builtImageKey(image);
+      if (key !== undefined && !composeBuiltImages.has(key)) composeBuiltImages.set(key, `${build.compose} (service ${build.service})`);
+    }
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
     const hasDockerfiles = ctx.files.some((file) => isDockerfileName(file.path));
     const configFiles = hasDockerfiles ? await readConfigFiles(ctx.files, read, staged) : new Map<string, string>();
@@ -211,7 +218,8 @@ export const iacScanner: Scanner = {
       // A compose file that may read secrets from files: which of them git holds.
       const committedFiles = !terraform && mayReadSecretFiles(text) && classify(file.path, text) === 'compose' ? await committedSecretFiles(file.path, text, ctx.git, (message) => ctx.warn({ path: file.path, message })) : undefined;
       const withDotenv = dotenv && text.includes('$');
-      const compose = withDotenv || committedFiles ? { compose: { ...(withDotenv ? { dotenv } : {}), ...(committedFiles ? { committedFiles } : {}) } } : {};
+      const builtHere = composeBuiltImages.size > 0 ? composeBuiltImages : undefined;
+      const compose = withDotenv || committedFiles || builtHere ? { compose: { ...(withDotenv ? { dotenv } : {}), ...(committedFiles ? { committedFiles } : {}), ...(builtHere ? { builtImages: builtHere } : {}) } } : {};
       const passed = terraform ? undefined : nestedStacks.passedTo(file.path);
       const cloudformation = passed ? { cloudformation: { passed } } : {};
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab, ...compose, ...cloudformation, ...(terraformParse ? { terraformParse } : {}) });

@@ -184,9 +184,10 @@ export interface ParseContext {
   /**
    * A compose file: the `.env` file of its directory, whose values Compose fills its `${VAR}` with (compose/dotenv.ts),
    * and the files its `secrets:` read that git's index holds, by path from the scan root, with their size in bytes
-   * (compose/secret-files.ts).
+   * (compose/secret-files.ts); the images the repository builds itself, by repository and tag (image-builds.ts builtImageKey),
+   * with where each is built.
    */
-  compose?: { dotenv?: DotEnv; committedFiles?: ReadonlyMap<string, number> };
+  compose?: { dotenv?: DotEnv; committedFiles?: ReadonlyMap<string, number>; builtImages?: ReadonlyMap<string, string> };
   /**
    * A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point;
    * for the file of a child pipeline, the trigger jobs that start it (`trigger: include:`), each with its file and the other files of its pipeline;

@@ -20,6 +20,8 @@ export interface ComposeInput {
   /** The compose file's path from the scan root, and the secret files git holds (ParseContext.compose.committedFiles). */
   path?: string;
   committedFiles?: ReadonlyMap<string, number>;
+  /** The images the repository builds itself, by repository and tag (ParseContext.compose.builtImages), with where each is built. */
+  builtImages?: ReadonlyMap<string, string>;
   /** Why the file is for local development, tests or CI only (its name, folder or opening comment), when it is. */
   devOnly?: string;
   /** The file is a Docker Swarm stack (docker-stack.yml): its published ports go through the routing mesh of every node. */
@@ -141,11 +143,13 @@ export function readCompose(source: string, warn: (line: number, message: string
   const devOnly = context?.path !== undefined ? devOnlyReason(context.path, source) : undefined;
   const swarmStack = context?.path !== undefined && isSwarmStackName(context.path);
   const committedFiles = context?.compose?.committedFiles;
+  const builtImages = context?.compose?.builtImages;
   return {
     services,
     secretFiles,
     ...(context?.path !== undefined ? { path: context.path } : {}),
     ...(committedFiles ? { committedFiles } : {}),
+    ...(builtImages ? { builtImages } : {}),
     ...(devOnly !== undefined ? { devOnly } : {}),
     ...(swarmStack ? { swarmStack } : {}),
   };

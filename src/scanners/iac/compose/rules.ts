@@ -12,6 +12,7 @@ import { interpolate } from './dotenv.js';
 import { officialImageDrop, reachesOfficialDrop } from '../dockerfile/entrypoint.js';
 import { parseShell } from '../shell.js';
 import { imageRepository } from '../dockerfile/model.js';
+import { builtImageKey } from '../image-builds.js';
 
 type ComposeRule = IacRule<ComposeInput>;
 
@@ -810,13 +811,15 @@ const committedSecretFile = composeRule({
 const imageLatest = composeRule({
   id: 'iac/compose-image-latest',
   title: "Image uses 'latest', a moving tag or no tag",
-  description: "The service image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently. A variable's default (`app:${VERSION:-latest}`) is what compose pulls when the variable is not set, and is judged so.",
+  description: "The service image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently. A variable's default (`app:${VERSION:-latest}`) is what compose pulls when the variable is not set, and is judged so. An image the repository builds itself under the same name and tag is not pulled from a registry and not reported: the `image:` of another compose service that has a `build:`, or a `docker build -t NAME` (also buildx, podman, nerdctl, buildah) written out in a Makefile, shell script or CI file of the scan.",
   remediation: 'Pin a version tag and digest: image: mysql:8.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
     positive: ['services:\n  db:\n    # expect\n    image: mysql:latest\n', 'services:\n  cache:\n    # expect\n    image: redis\n', 'services:\n  api:\n    # expect\n    image: registry.example.org/shop/api:nightly\n',
       'services:\n  api:\n    # expect\n    image: registry.example.org/shop/api:${API_VERSION:-latest}\n',
+      // Another tag than the one the file builds is pulled.
+      'services:\n  api:\n    image: acme/shop:dev\n    build: .\n  worker:\n    # expect\n    image: acme/shop\n',
     ],
     negative: [
       'services:\n  db:\n    image: mysql:8.4.2\n',
@@ -825,15 +828,21 @@ const imageLatest = composeRule({
       'services:\n  web:\n    build: .\n',
       'services:\n  web:\n    image: ${IMAGE}\n',
       'services:\n  worker:\n    image: acme/worker\n    build:\n      context: .\n',
+      // The image another service of the file builds.
+      'services:\n  api:\n    image: acme/shop\n    build: .\n  worker:\n    image: acme/shop\n    command: ["worker"]\n',
     ],
   },
   *check(input) {
+    // Next to build:, image: is the name compose gives the image it builds, not one it pulls; another service that runs that image runs the build.
+    const builtInFile = new Set(input.services.filter((s) => pair(s.node, 'build')).flatMap((s) => builtImageKey(serviceImage(s)?.ref ?? '') ?? []));
     for (const s of input.services) {
-      // Next to build:, image: is the name compose gives the image it builds, not one it pulls.
       if (pair(s.node, 'build')) continue;
       const p = pair(s.node, 'image');
       const image = serviceImage(s);
       const problem = image ? pinProblem(image.ref) : undefined;
+      // An image the repository builds itself under that name and tag (another service's build, `docker build -t web` in its Makefile) is not pulled.
+      const builtHere = image ? builtImageKey(image.ref) : undefined;
+      if (builtHere !== undefined && (builtInFile.has(builtHere) || input.builtImages?.has(builtHere))) continue;
       if (p && image && problem) yield { line: p.keyLine, message: `${label(s)} uses ${image.shown}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: label(s), image: image.ref };
     }
   },

@@ -1,0 +1,87 @@
+import type { WorkspaceFile } from '../../workspace/files.js';
+import { imageRepository } from './dockerfile/model.js';
+import { parseImage } from './image.js';
+import { commandsOf } from './shell.js';
+import type { ReadText } from './texts.js';
+
+/**
+ * Images the repository builds itself from its Makefiles, shell scripts and CI files: the
+ * names `docker build -t web ...` (also `docker buildx build`, `docker image build`,
+ * `podman build`, `nerdctl build`, `buildah bud`) gives them. A compose service that runs
+ * such an image by that name and tag runs what the repository has just built, not
+ * something pulled from a registry (nginx-proxy's tests run `image: web`, which its Makefile
+ * builds). Only a name written out counts (`-t $(IMAGE)` is not known); nothing is run.
+ */
+
+/** The files read for builds: Makefiles, shell scripts, GitHub workflows, GitLab CI files, Jenkinsfiles. */
+const MAKEFILE = /^(?:gnu)?makefile$|\.mk$/i;
+const SCRIPT = /\.(?:sh|bash)$/i;
+const CI_FILE = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(?:^|[/.])gitlab-ci\.ya?ml$|(?:^|\/)Jenkinsfile$/i;
+
+const basenameOf = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/** A file that may build an image the compose files run, read for its `docker build -t` only. */
+export function isImageBuildFile(path: string): boolean {
+  return MAKEFILE.test(basenameOf(path)) || SCRIPT.test(path) || CI_FILE.test(path);
+}
+
+/** A Makefile or shell script: read as context only (isImageBuildFile's CI files are analysed as themselves). */
+export function isBuildScriptFile(path: string): boolean {
+  return MAKEFILE.test(basenameOf(path)) || SCRIPT.test(path);
+}
+
+const BUILD = /\b(?:docker|podman|nerdctl)\s+(?:(?:buildx|image)\s+)?build\b|\bbuildah\s+(?:bud|build)\b/;
+
+/** Characters of one file read, and of all of them. */
+const MAX_FILE = 1024 * 1024;
+const MAX_CHARS = 16 * 1024 * 1024;
+
+/** The image names the build commands of a text tag, as written (`web`, `acme/app:test`); a line continued with `\` is one. */
+export function buildTags(text: string): string[] {
+  const tags: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i]}`;
+    if (/^\s*#/.test(line)) continue;
+    const build = BUILD.exec(line);
+    if (!build) continue;
+    const words = commandsOf(line.slice(build.index))[0]?.words ?? [];
+    for (let k = 0; k < words.length; k++) {
+      const word = words[k]!.text;
+      const tag = word === '-t' || word === '--tag' ? words[++k]?.text : /^(?:--tag=|-t)(.+)$/.exec(word)?.[1];
+      if (tag !== undefined && tag !== '' && !parseImage(tag).templated && !tag.startsWith('-')) tags.push(tag);
+    }
+  }
+  return tags;
+}
+
+/** An image reference as the key of what it names: repository and tag (`web:latest` for `web`); undefined while a variable or a digest is in it. */
+export function builtImageKey(reference: string): string | undefined {
+  const parsed = parseImage(reference);
+  const repository = imageRepository(reference);
+  if (parsed.templated || parsed.digest || repository === undefined) return undefined;
+  return `${repository}:${(parsed.tag ?? 'latest').toLowerCase()}`;
+}
+
+/** The images (builtImageKey) the scan's Makefiles, scripts and CI files build with a name of their own. */
+export async function imagesBuiltByScripts(files: readonly WorkspaceFile[], read: ReadText, warn: (message: string, path: string) => void): Promise<Map<string, string>> {
+  const built = new Map<string, string>();
+  let budget = MAX_CHARS;
+  for (const file of files) {
+    if (!isImageBuildFile(file.path) || (file.size !== undefined && file.size > MAX_FILE)) continue;
+    if (budget <= 0) {
+      warn(`the scan's Makefiles, scripts and CI files hold more than ${MAX_CHARS / 1024 / 1024} MB: from this one on the images they build are not known, and compose images of those names are judged as pulled`, file.path);
+      break;
+    }
+    const text = await read(file);
+    if (text === null || text.length > MAX_FILE) continue;
+    budget -= text.length;
+    if (!BUILD.test(text)) continue;
+    for (const tag of buildTags(text)) {
+      const key = builtImageKey(tag);
+      if (key !== undefined && !built.has(key)) built.set(key, file.path);
+    }
+  }
+  return built;
+}

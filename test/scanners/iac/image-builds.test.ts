@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildTags, builtImageKey } from '../../../src/scanners/iac/image-builds.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
+
+const LATEST = 'iac/compose-image-latest';
+
+describe('images the repository builds itself', () => {
+  it('reads the tags of build commands, written out only', () => {
+    const text = [
+      'web:',
+      '\t@docker build --pull -t web test/requirements/web',
+      'app:',
+      '\tdocker buildx build --platform linux/amd64 \\',
+      '\t\t--tag=acme/app:test .',
+      '\tpodman build -t$(IMAGE) .',
+      '\tdocker build --tag "registry.example.org/team/tool:1.2" -f tools/Dockerfile .',
+      '# docker build -t commented .',
+      '\tdocker run -t web',
+    ].join('\n');
+    assert.deepEqual(buildTags(text), ['web', 'acme/app:test', 'registry.example.org/team/tool:1.2']);
+  });
+
+  it('keys an image by repository and tag', () => {
+    assert.equal(builtImageKey('web'), 'web:latest');
+    assert.equal(builtImageKey('docker.io/library/web:latest'), 'web:latest');
+    assert.equal(builtImageKey('acme/app:Test'), 'acme/app:test');
+    assert.equal(builtImageKey('acme/app:${TAG}'), undefined);
+    assert.equal(builtImageKey('acme/app@sha256:' + 'a'.repeat(64)), undefined);
+  });
+
+  it('does not report a compose image that a Makefile, script or workflow of the scan builds under that name and tag', async () => {
+    const result = await scanIacTree({
+      Makefile: 'build-web:\n\tdocker build --pull -t web test/web\n',
+      'ci/images.sh': '#!/bin/sh\nset -e\ndocker build -t acme/tester:ci test/tester\n',
+      '.github/workflows/test.yml': 'on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: docker build -t acme/proxy:test .\n',
+      'test/docker-compose.yml': [
+        'services:',
+        '  web1:',
+        '    image: web',
+        '  tester:',
+        '    image: acme/tester:ci',
+        '  proxy:',
+        '    image: acme/proxy:test',
+        // Another tag of a built image, and an image nothing builds: pulled.
+        '  released:',
+        '    image: acme/proxy',
+        '  cache:',
+        '    image: redis',
+        '',
+      ].join('\n'),
+    });
+    const flagged = result.findings.filter((f) => f.ruleId === LATEST).map((f) => f.message.split(' ')[1]);
+    assert.deepEqual(flagged.sort(), ['cache', 'released']);
+  });
+
+  it('does not report the image a service of another compose file builds', async () => {
+    const result = await scanIacTree({
+      'app/Dockerfile': 'FROM scratch\n',
+      'docker-compose.yml': 'services:\n  app:\n    build: ./app\n    image: acme/app\n',
+      'docker-compose.worker.yml': 'services:\n  worker:\n    image: acme/app\n  other:\n    image: acme/other\n',
+    });
+    const flagged = result.findings.filter((f) => f.ruleId === LATEST).map((f) => f.message.split(' ')[1]);
+    assert.deepEqual(flagged, ['other']);
+  });
+});
