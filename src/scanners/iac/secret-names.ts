@@ -47,6 +47,8 @@ const TOOL_NEXT = new Set(['detection', 'detector', 'detectors', 'detect', 'scan
 /** Words beside `pass` that make it passing variables through (`ENVIRONMENT_PASS`, `PASS_ENV`). */
 const PASS_THROUGH_NEIGHBOURS = new Set(['env', 'envs', 'environment', 'environments', 'variables', 'vars']);
 const NOT_A_SECRET_FIRST = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'min', 'max']);
+/** Words right before a secret word that make the name a switch about it (`REQUIRE_SECRET` inside a longer name). */
+const SWITCH_BEFORE = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'requires', 'required']);
 
 /**
  * Well-known settings whose names sound secret but hold none: etcd's auth token setting
@@ -67,6 +69,8 @@ export function isSecretName(name: string): boolean {
     if (i === 0 && !isLast && WHOLE_TOKENS.has(token)) continue;
     // `CIBW_ENVIRONMENT_PASS_LINUX`, tox's `PASS_ENV`: the environment variables passed through, not a password.
     if (token === 'pass' && (PASS_THROUGH_NEIGHBOURS.has(tokens[i - 1] ?? '') || PASS_THROUGH_NEIGHBOURS.has(tokens[i + 1] ?? '') || /^(?:through|thru)$/.test(tokens[i + 1] ?? ''))) continue;
+    // `WEBHOOK_REQUIRE_SECRET`, `SMTP_USE_PASSWORD`: a switch for the secret, as when the name opens with it.
+    if (i > 0 && SWITCH_BEFORE.has(tokens[i - 1]!)) continue;
     const secretWord = WHOLE_TOKENS.has(token) || SECRET_TOKEN_END.test(token);
     const qualifiedKey = (token === 'key' || token === 'keys') && i > 0 && KEY_QUALIFIERS.has(tokens[i - 1]!);
     if (!secretWord && !qualifiedKey) continue;
@@ -272,5 +276,28 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   if (name !== undefined && /^(?:credentials?|creds)$/.test(nameTokens(name).at(-1) ?? '') && /^[a-z]+(?:[_.-][a-z]+)+$/.test(v)) return false;
   // Prose where the secret goes (`secretData: very sensitive data`): it describes the setting, as the secrets scanner judges it.
   if (isSentence(v)) return false;
+  if (name !== undefined && isKeyIdentifier(v, name)) return false;
   return true;
+}
+
+/** Names of an OpenPGP key (gpg, pgp) and of a signing key that is not a shared secret (a JWT's, an HMAC's, a webhook's or a session's is). */
+const OPENPGP_WORDS = new Set(['gpg', 'pgp', 'gnupg', 'openpgp']);
+const SHARED_SIGNING_WORDS = new Set(['jwt', 'hmac', 'webhook', 'session', 'cookie', 'token', 'tokens', 'secret', 'django', 'flask', 'rails']);
+
+/**
+ * A value that names an OpenPGP key rather than holding it: a key ID (8 or 16 hex digits,
+ * `0x` perhaps before them) under a name that says gpg/pgp or signing (git's commit signing
+ * key is given by ID, `git.commit-signing-key: 3AA5C34371567BD2`), or a fingerprint (40 hex
+ * digits, perhaps in groups of four) under a gpg/pgp name or written in those groups. The
+ * private key itself is armored text or a file; a shared secret for signing (a JWT's, an
+ * HMAC's) is not named so.
+ */
+function isKeyIdentifier(value: string, name: string): boolean {
+  const tokens = nameTokens(name);
+  const openpgp = tokens.some((t) => OPENPGP_WORDS.has(t));
+  const signing = tokens.some((t) => t === 'signing' || t === 'signingkey') && !tokens.some((t) => SHARED_SIGNING_WORDS.has(t));
+  if (!openpgp && !signing) return false;
+  if (/^(?:0x)?(?:[0-9a-f]{8}|[0-9a-f]{16})$/i.test(value)) return true;
+  if (/^[0-9a-f]{4}(?: {1,2}[0-9a-f]{4}){9}$/i.test(value)) return true;
+  return openpgp && /^(?:0x)?[0-9a-f]{40}$/i.test(value);
 }

@@ -120,3 +120,22 @@ it('leaves out the literal secrets of a manifest or a compose file that a commen
   const compose = 'services:\n  agent:\n    image: registry.example.org/agent:1.2.0\n    environment:\n      ACCESS_KEY: 8312341g-5678-abcd  # replace with your access key\n      COLLECTOR_TOKEN: 9c1f4e7a2b8d3f60\n';
   assert.deepEqual(said('compose.yaml', compose, 'iac/compose-secret-in-environment'), [6]);
 });
+
+it('reads a switch named for a secret as no secret name', () => {
+  for (const name of ['WEBHOOK_REQUIRE_SECRET', 'SMTP_USE_PASSWORD', 'API_ENABLE_TOKEN', 'REQUIRE_SECRET']) assert.ok(!isSecretName(name), name);
+  for (const name of ['WEBHOOK_SECRET', 'WEBHOOK_VERIFY_TOKEN', 'SMTP_PASSWORD']) assert.ok(isSecretName(name), name);
+});
+
+it('reads the ID or fingerprint of an OpenPGP key as no secret value', () => {
+  // A plain boolean: the type guard would narrow the value away after a negative assertion.
+  const literal = (value: string, name: string): boolean => isLiteralSecretValue(value, name);
+  const id = ['3AA5', 'C343', '7156', '7BD2'].join('');
+  const fingerprint = Array.from({ length: 10 }, (_, i) => `${'ABCD'.slice(i % 4)}${'0123'.slice(0, i % 4)}`).join(' ');
+  assert.ok(!literal(id, 'git.commit-signing-key'));
+  assert.ok(!literal(`0x${id.slice(8)}`, 'GPG_KEY'));
+  assert.ok(!literal(fingerprint, 'SIGNING_KEY'));
+  assert.ok(!literal(id.repeat(2) + id.slice(0, 8), 'GPG_PRIVATE_KEY_ID'));
+  // A shared secret for signing is one however it looks; 40 hex digits under a bare signing name may be one too.
+  for (const name of ['JWT_SIGNING_KEY', 'WEBHOOK_SIGNING_SECRET', 'API_KEY']) assert.ok(literal(id, name), name);
+  assert.ok(literal(id.repeat(2) + id.slice(0, 8), 'SIGNING_KEY'));
+});

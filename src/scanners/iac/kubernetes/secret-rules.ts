@@ -274,11 +274,19 @@ function isSecretSetting(name: string): boolean {
 const SCRIPT_KEY = /\.(?:sh|bash|zsh|ksh|py|rb|pl|js|mjs|cjs|ts|ps1|lua|php)$/i;
 const isScript = (key: string, value: unknown): boolean => SCRIPT_KEY.test(key) || (typeof value === 'string' && value.trimStart().startsWith('#!'));
 
+/** The value a ConfigMap of the file (by name, in the namespace when both say one) holds under `key`; undefined when the file has none for it. */
+function configMapValue(objects: readonly KubeObject[], name: string | undefined, namespace: string | undefined, key: string | undefined): { key: string; value: unknown } | undefined {
+  if (name === undefined || key === undefined) return undefined;
+  const map = objects.find((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1' && o.name === name && (o.namespace === undefined || namespace === undefined || o.namespace === namespace));
+  const entry = map ? pair(get(map.root, 'data'), key) : undefined;
+  return entry ? { key, value: isYScalar(entry.value) ? entry.value.value : undefined } : undefined;
+}
+
 const secretInConfigMap = kubeRule({
   id: 'iac/k8s-secret-in-configmap',
   title: 'Secret kept in a ConfigMap',
   description:
-    "A ConfigMap holds a setting named like a credential (a password, a token, an API key) with a literal value, or a container takes an environment variable named like one from a ConfigMap (valueFrom.configMapKeyRef). ConfigMaps are meant for non-confidential settings: they are never encrypted at rest by the API server's EncryptionConfiguration as Secrets can be, Kubernetes's own view ClusterRole and most read-only roles and dashboards read them (they exclude Secrets), and their values are printed by kubectl describe and shown in diffs. A literal value is also committed to the repository (high); a reference says the credential is kept in a ConfigMap wherever its value is written (medium). A script kept under a key named for the credential it handles (configure_secret.sh, or a value that opens with #!) is code, not a value, and is not reported; template values ({{ .Values.x }}, ${VAR}), placeholders, paths to a mounted file, and variables a front-end build makes public (NEXT_PUBLIC_*, VITE_*) are not reported.",
+    "A ConfigMap holds a setting named like a credential (a password, a token, an API key) with a literal value, or a container takes an environment variable named like one from a ConfigMap (valueFrom.configMapKeyRef). ConfigMaps are meant for non-confidential settings: they are never encrypted at rest by the API server's EncryptionConfiguration as Secrets can be, Kubernetes's own view ClusterRole and most read-only roles and dashboards read them (they exclude Secrets), and their values are printed by kubectl describe and shown in diffs. A literal value is also committed to the repository (high); a reference says the credential is kept in a ConfigMap wherever its value is written (medium). A script kept under a key named for the credential it handles (configure_secret.sh, or a value that opens with #!) is code, not a value, and is not reported; template values ({{ .Values.x }}, ${VAR}), placeholders, paths to a mounted file, the ID or fingerprint of an OpenPGP key under a gpg/pgp or signing name (git's commit signing key is given by ID), switches named for a secret (WEBHOOK_REQUIRE_SECRET), and variables a front-end build makes public (NEXT_PUBLIC_*, VITE_*) are not reported. A reference to a ConfigMap of the same file that gives the key a value is judged by that value.",
   remediation: 'Move the credential into a Secret (created from a secret store, or committed encrypted with Sealed Secrets or SOPS) and reference it with valueFrom.secretKeyRef or a secret volume.',
   severity: 'high',
   cwe: ['CWE-312'],
@@ -288,6 +296,8 @@ const secretInConfigMap = kubeRule({
       // A password with spaces in it, and a passphrase of random words: no sentence.
       configMap('data:\n  # expect\n  DB_PASSWORD: Vq7r T2mX k9Lp\n  # expect\n  secretData: "correct horse battery staple"\n'),
       podWithEnv('    - name: LOG_LEVEL\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: log-level\n    - name: SESSION_SECRET\n      valueFrom:\n        # expect\n        configMapKeyRef:\n          name: settings\n          key: session\n'),
+      // A JWT's signing key is a shared secret, short or not; the ConfigMap of the file holds it.
+      `${configMap('data:\n  # expect\n  jwt-signing-key: 3AA5C34371567BD2\n')}---\n${podWithEnv('    - name: JWT_SIGNING_KEY\n      valueFrom:\n        # expect\n        configMapKeyRef:\n          name: settings\n          key: jwt-signing-key\n')}`,
     ],
     negative: [
       configMap('data:\n  DB_PASSWORD: "{{ .Values.db.password }}"\n  API_TOKEN: ${API_TOKEN}\n  DB_PASSWORD_FILE: /run/secrets/db\n  SMTP_PASSWORD: ""\n  ADMIN_PASSWORD: your-admin-password\n  TOKEN_TTL: "3600"\n  NEXT_PUBLIC_MAPS_API_KEY: AIzaSyA-example-only\n  SECRET_NAMESPACE: kube-system\n'),
@@ -295,6 +305,8 @@ const secretInConfigMap = kubeRule({
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  DB_PASSWORD: Vq7rT2mXk9Lp\n',
       // Prose where the secret goes, as tests and docs write it.
       configMap('data:\n  secretData: "very sensitive data"\n  API_TOKEN: this is not a real token\n'),
+      // The ConfigMap of the file holds where the key is, or which one: a path, an OpenPGP key ID; a switch named for the secret.
+      `${configMap('data:\n  git.commit-signing-key: 3AA5C34371567BD2\n  git.ssh-signing-key: /app/config/ssh/signing_key\n')}---\n${podWithEnv('    - name: GIT_COMMIT_SIGNING_KEY\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: git.commit-signing-key\n    - name: GIT_SSH_SIGNING_KEY\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: git.ssh-signing-key\n    - name: WEBHOOK_REQUIRE_SECRET\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: webhook.require-secret\n')}`,
       // A script that puts the credential in place at start (sock-shop's alertmanager), named for it.
       configMap('data:\n  configure_secret.sh: |-\n    sed -i -e s,API_URL_SECRET,"$SLACK_HOOK_URL",g /etc/app/config.yml\n    exec /bin/app\n  rotate_token: |\n    #!/bin/sh\n    exec refresh --out /run/token\n'),
     ],
@@ -316,6 +328,9 @@ const secretInConfigMap = kubeRule({
         const ref = pair(get(variable, 'valueFrom'), 'configMapKeyRef');
         if (!name || !ref || !isSecretSetting(name)) continue;
         const map = text(get(ref.value, 'name'));
+        // The ConfigMap is in the file and gives the key a value: that value says whether it is a credential (a path, a key ID is not).
+        const held = configMapValue(input.objects, map, c.pod.object.namespace, text(get(ref.value, 'key')));
+        if (held !== undefined && (!isLiteralSecretValue(held.value, held.key) || isPlaceholder(held.value) || isScript(held.key, held.value))) continue;
         yield { line: ref.keyLine, message: `${containerLabel(c)} takes ${name} from ConfigMap ${map ?? '(unnamed)'}: a credential kept in a ConfigMap instead of a Secret.`, resource: containerLabel(c), severity: 'medium' };
       }
     }
