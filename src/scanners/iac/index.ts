@@ -63,6 +63,12 @@ export const iacScanner: Scanner = {
   wants: wantsPath,
   rules: ruleDocs,
   async *scan(ctx) {
+    // Makefiles and shell scripts are read for the images they build (image-builds.ts), and by nothing else of the scan.
+    const buildScripts = ctx.files.filter((file) => isBuildScriptFile(file.path));
+    if (buildScripts.length > 0) {
+      ctx.progress.tick(buildScripts.length);
+      ctx = { ...ctx, files: ctx.files.filter((file) => !isBuildScriptFile(file.path)) };
+    }
     // The charts first: the texts of their files are read by the charts alone, so the shared store holds none of them.
     const charts = await HelmCharts.find(ctx.files, {
       root: ctx.root,
@@ -73,9 +79,9 @@ export const iacScanner: Scanner = {
     });
     // The texts the pre-passes read are held (bounded) for the loop below, so that a file is read once.
     const texts = new IacTexts(ctx.files);
-    texts.keepOnly((path) => !isBuildConfigFile(path) && !isBuildScriptFile(path) && !isTiltfile(path) && charts.chartOf(path) === undefined);
+    texts.keepOnly((path) => !isBuildConfigFile(path) && !isTiltfile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
-    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isBuildScriptFile(path) || isTiltfile(path);
+    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
     // The parses of the YAML files the passes below read, held for the loop's analysis of the files it reads (yaml/parses.ts; fluxcd/flux2: 376 YAML parses before, 235 now).
     const scanPaths = new Set(ctx.files.map((file) => file.path));
     const yamlParses = new YamlParses((path) => scanPaths.has(path) && !contextOnly(path) && charts.chartOf(path) === undefined);
@@ -98,7 +104,7 @@ export const iacScanner: Scanner = {
     const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);
     const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged, loadYaml, dotenvs);
     // The images the repository builds itself (a compose service's build, `docker build -t web` in a Makefile, script or CI file): a compose file that runs one by that name pulls nothing.
-    const composeBuiltImages = builds.length > 0 || ctx.files.some((file) => classify(file.path, '') === 'compose') ? await imagesBuiltByScripts(ctx.files, read, (message, path) => ctx.warn({ path, message })) : new Map<string, string>();
+    const composeBuiltImages = builds.length > 0 || ctx.files.some((file) => classify(file.path, '') === 'compose') ? await imagesBuiltByScripts([...ctx.files, ...buildScripts], (file) => (isBuildScriptFile(file.path) ? file.text().catch(() => null) : read(file)), (message, path) => ctx.warn({ path, message })) : new Map<string, string>();
     for (const build of builds) for (const image of build.images) {
       const key = builtImageKey(image);
       if (key !== undefined && !composeBuiltImages.has(key)) composeBuiltImages.set(key, `${build.compose} (service ${build.service})`);
