@@ -3,11 +3,14 @@ import { imageRepository } from './dockerfile/model.js';
 import { parseImage } from './image.js';
 import { commandsOf } from './shell.js';
 import type { ReadText } from './texts.js';
+import { loadYamlCached } from './yaml/cache.js';
+import { get, isYMap, items, text as scalarText, type YamlLoadResult } from './yaml/tree.js';
 
 /**
  * Images the repository builds itself from its Makefiles, shell scripts and CI files: the
  * names `docker build -t web ...` (also `docker buildx build`, `docker image build`,
- * `podman build`, `nerdctl build`, `buildah bud`) gives them. A compose service that runs
+ * `podman build`, `nerdctl build`, `buildah bud`) gives them, or the `tags` of a GitHub
+ * workflow's docker/build-push-action step. A compose service that runs
  * such an image by that name and tag runs what the repository has just built, not
  * something pulled from a registry (nginx-proxy's tests run `image: web`, which its Makefile
  * builds). Only a name written out counts (`-t $(IMAGE)` is not known); nothing is run.
@@ -56,6 +59,26 @@ export function buildTags(text: string): string[] {
   return tags;
 }
 
+const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
+
+/** The tags of a GitHub workflow's docker/build-push-action steps (`tags: web` or a list, by newlines or commas), as written. */
+export function buildPushActionTags(source: string, load: (source: string) => YamlLoadResult = loadYamlCached): string[] {
+  if (!source.includes('docker/build-push-action')) return [];
+  const tags: string[] = [];
+  for (const doc of load(source).documents) {
+    const jobs = get(doc.root, 'jobs');
+    for (const job of isYMap(jobs) ? jobs.pairs : []) {
+      for (const step of items(get(job.value, 'steps'))) {
+        if (!scalarText(get(step, 'uses'))?.startsWith('docker/build-push-action@')) continue;
+        const written = get(step, 'with', 'tags');
+        const values = isYMap(written) ? [] : [scalarText(written), ...items(written).map((item) => scalarText(item))];
+        for (const value of values) for (const tag of value?.split(/[,\n]/) ?? []) if (tag.trim() !== '' && !parseImage(tag.trim()).templated) tags.push(tag.trim());
+      }
+    }
+  }
+  return tags;
+}
+
 /** An image reference as the key of what it names: repository and tag (`web:latest` for `web`); undefined while a variable or a digest is in it. */
 export function builtImageKey(reference: string): string | undefined {
   const parsed = parseImage(reference);
@@ -64,8 +87,16 @@ export function builtImageKey(reference: string): string | undefined {
   return `${repository}:${(parsed.tag ?? 'latest').toLowerCase()}`;
 }
 
-/** The images (builtImageKey) the scan's Makefiles, scripts and CI files build with a name of their own. */
-export async function imagesBuiltByScripts(files: readonly WorkspaceFile[], read: ReadText, warn: (message: string, path: string) => void): Promise<Map<string, string>> {
+/**
+ * The images (builtImageKey) the scan's Makefiles, scripts and CI files build with a name of their own, with the file that builds each.
+ * `load`: how a workflow is parsed (the scan's parses, which the loop analyses it with).
+ */
+export async function imagesBuiltByScripts(
+  files: readonly WorkspaceFile[],
+  read: ReadText,
+  warn: (message: string, path: string) => void,
+  load: (path: string, source: string) => YamlLoadResult = (_, source) => loadYamlCached(source),
+): Promise<Map<string, string>> {
   const built = new Map<string, string>();
   let budget = MAX_CHARS;
   for (const file of files) {
@@ -77,8 +108,8 @@ export async function imagesBuiltByScripts(files: readonly WorkspaceFile[], read
     const text = await read(file);
     if (text === null || text.length > MAX_FILE) continue;
     budget -= text.length;
-    if (!BUILD.test(text)) continue;
-    for (const tag of buildTags(text)) {
+    const tags = [...(BUILD.test(text) ? buildTags(text) : []), ...(WORKFLOW.test(file.path) ? buildPushActionTags(text, (source) => load(file.path, source)) : [])];
+    for (const tag of tags) {
       const key = builtImageKey(tag);
       if (key !== undefined && !built.has(key)) built.set(key, file.path);
     }

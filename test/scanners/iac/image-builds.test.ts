@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTags, builtImageKey } from '../../../src/scanners/iac/image-builds.js';
+import { buildPushActionTags, buildTags, builtImageKey } from '../../../src/scanners/iac/image-builds.js';
 import { scanIacTree } from '../../helpers/iac-scan.js';
 
 const LATEST = 'iac/compose-image-latest';
@@ -21,6 +21,30 @@ describe('images the repository builds itself', () => {
     assert.deepEqual(buildTags(text), ['web', 'acme/app:test', 'registry.example.org/team/tool:1.2']);
   });
 
+  it("reads the tags of a workflow's docker/build-push-action steps, written out only", () => {
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-24.04',
+      '    steps:',
+      '      - uses: docker/build-push-action@0000000000000000000000000000000000000000 # v6',
+      '        with:',
+      '          load: true',
+      '          tags: |',
+      '            acme/app:test',
+      '            ${{ env.IMAGE }}:${{ github.sha }}',
+      '      - uses: docker/build-push-action@0000000000000000000000000000000000000000 # v6',
+      '        with:',
+      '          tags: acme/worker:ci,acme/worker:e2e',
+      '      - uses: example/other-action@0000000000000000000000000000000000000000 # v1',
+      '        with:',
+      '          tags: acme/other',
+      '',
+    ].join('\n');
+    assert.deepEqual(buildPushActionTags(workflow), ['acme/app:test', 'acme/worker:ci', 'acme/worker:e2e']);
+  });
+
   it('keys an image by repository and tag', () => {
     assert.equal(builtImageKey('web'), 'web:latest');
     assert.equal(builtImageKey('docker.io/library/web:latest'), 'web:latest');
@@ -34,8 +58,11 @@ describe('images the repository builds itself', () => {
       Makefile: 'build-web:\n\tdocker build --pull -t web test/web\n',
       'ci/images.sh': '#!/bin/sh\nset -e\ndocker build -t acme/tester:ci test/tester\n',
       '.github/workflows/test.yml': 'on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: docker build -t acme/proxy:test .\n',
+      '.github/workflows/e2e.yml': 'on: push\npermissions: {}\njobs:\n  e2e:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: docker/build-push-action@0000000000000000000000000000000000000000 # v6\n        with:\n          load: true\n          tags: acme/e2e:nightly\n',
       'test/docker-compose.yml': [
         'services:',
+        '  e2e:',
+        '    image: acme/e2e:nightly',
         '  web1:',
         '    image: web',
         '  tester:',

@@ -811,7 +811,7 @@ const committedSecretFile = composeRule({
 const imageLatest = composeRule({
   id: 'iac/compose-image-latest',
   title: "Image uses 'latest', a moving tag or no tag",
-  description: "The service image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently. A variable's default (`app:${VERSION:-latest}`) is what compose pulls when the variable is not set, and is judged so. An image the repository builds itself under the same name and tag is not pulled from a registry and not reported: the `image:` of another compose service that has a `build:`, or a `docker build -t NAME` (also buildx, podman, nerdctl, buildah) written out in a Makefile, shell script or CI file of the scan.",
+  description: "The service image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently. A variable's default (`app:${VERSION:-latest}`) is what compose pulls when the variable is not set, and is judged so. An image the repository builds itself under the same name and tag is not pulled from a registry and not reported: the `image:` of another compose service that has a `build:`, or a `docker build -t NAME` (also buildx, podman, nerdctl, buildah) written out in a Makefile, shell script or CI file of the scan, or the `tags` of a workflow's docker/build-push-action step.",
   remediation: 'Pin a version tag and digest: image: mysql:8.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
