@@ -39,14 +39,38 @@ const BUILD = /\b(?:docker|podman|nerdctl)\s+(?:(?:buildx|image)\s+)?build\b|\bb
 const MAX_FILE = 1024 * 1024;
 const MAX_CHARS = 16 * 1024 * 1024;
 
-/** The image names the build commands of a text tag, as written (`web`, `acme/app:test`); a line continued with `\` is one. */
-export function buildTags(text: string): string[] {
+/** A Makefile's plain assignment at the start of a line: `IMAGE = web`, `IMAGE := web`, `IMAGE ?= web`. */
+const MAKE_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:::?|\?)?=\s*(.*?)\s*$/;
+
+/**
+ * The variables a Makefile sets once, to a value written out (`IMAGE ?= web`: its default),
+ * for `docker build -t $(IMAGE)`; one set twice, or to what holds a reference, is not known.
+ */
+function makeVariables(lines: readonly string[]): Map<string, string> {
+  const values = new Map<string, string | undefined>();
+  for (const line of lines) {
+    const assignment = MAKE_ASSIGNMENT.exec(line);
+    if (!assignment) continue;
+    const [, name, value] = assignment;
+    values.set(name!, values.has(name!) || value!.includes('$') || value === '' ? undefined : value);
+  }
+  return new Map([...values].flatMap(([name, value]) => (value === undefined ? [] : [[name, value] as [string, string]])));
+}
+
+/**
+ * The image names the build commands of a text tag, as written (`web`, `acme/app:test`); a
+ * line continued with `\` is one. `makefile`: the text is a Makefile, whose variables set
+ * once to a value written out fill `$(NAME)` and `${NAME}` (`$(CONTAINER_TOOL) build -t $(IMG)`).
+ */
+export function buildTags(text: string, makefile = false): string[] {
   const tags: string[] = [];
   const lines = text.split(/\r?\n/);
+  const variables = makefile ? makeVariables(lines) : new Map<string, string>();
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
     while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i]}`;
     if (/^\s*#/.test(line)) continue;
+    if (variables.size > 0) line = line.replace(/\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/g, (ref, name: string) => variables.get(name) ?? ref);
     const build = BUILD.exec(line);
     if (!build) continue;
     const words = commandsOf(line.slice(build.index))[0]?.words ?? [];
@@ -108,7 +132,8 @@ export async function imagesBuiltByScripts(
     const text = await read(file);
     if (text === null || text.length > MAX_FILE) continue;
     budget -= text.length;
-    const tags = [...(BUILD.test(text) ? buildTags(text) : []), ...(WORKFLOW.test(file.path) ? buildPushActionTags(text, (source) => load(file.path, source)) : [])];
+    const makefile = MAKEFILE.test(basenameOf(file.path));
+    const tags = [...(BUILD.test(text) || makefile ? buildTags(text, makefile) : []), ...(WORKFLOW.test(file.path) ? buildPushActionTags(text, (source) => load(file.path, source)) : [])];
     for (const tag of tags) {
       const key = builtImageKey(tag);
       if (key !== undefined && !built.has(key)) built.set(key, file.path);

@@ -21,6 +21,21 @@ describe('images the repository builds itself', () => {
     assert.deepEqual(buildTags(text), ['web', 'acme/app:test', 'registry.example.org/team/tool:1.2']);
   });
 
+  it("fills a Makefile's variables set once to a value written out", () => {
+    const makefile = [
+      'CONTAINER_TOOL ?= docker',
+      'IMG ?= acme/controller:latest',
+      'TAG := $(shell git describe)',
+      'TWICE = a',
+      'TWICE = b',
+      'docker-build:',
+      '\t$(CONTAINER_TOOL) build -t ${IMG} .',
+      '\tdocker build -t acme/app:$(TAG) -t acme/$(TWICE) .',
+    ].join('\n');
+    assert.deepEqual(buildTags(makefile, true), ['acme/controller:latest']);
+    assert.deepEqual(buildTags(makefile), []);
+  });
+
   it("reads the tags of a workflow's docker/build-push-action steps, written out only", () => {
     const workflow = [
       'on: push',
