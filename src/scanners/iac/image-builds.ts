@@ -2,6 +2,7 @@ import type { WorkspaceFile } from '../../workspace/files.js';
 import { imageRepository } from './dockerfile/model.js';
 import { parseImage } from './image.js';
 import { commandsOf } from './shell.js';
+import { unstagedIndexFiles, type StagedIndex } from './staged-index.js';
 import type { ReadText } from './texts.js';
 import { loadYamlCached } from './yaml/cache.js';
 import { get, isYMap, items, text as scalarText, type YamlLoadResult } from './yaml/tree.js';
@@ -38,6 +39,8 @@ const BUILD = /\b(?:docker|podman|nerdctl)\s+(?:(?:buildx|image)\s+)?build\b|\bb
 /** Characters of one file read, and of all of them. */
 const MAX_FILE = 1024 * 1024;
 const MAX_CHARS = 16 * 1024 * 1024;
+/** Files of the index read beside staged files, at most. */
+const MAX_STAGED_FILES = 200;
 
 /** A Makefile's plain assignment at the start of a line: `IMAGE = web`, `IMAGE := web`, `IMAGE ?= web`. */
 const MAKE_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:::?|\?)?=\s*(.*?)\s*$/;
@@ -113,15 +116,25 @@ export function builtImageKey(reference: string): string | undefined {
 
 /**
  * The images (builtImageKey) the scan's Makefiles, scripts and CI files build with a name of their own, with the file that builds each.
- * `load`: how a workflow is parsed (the scan's parses, which the loop analyses it with).
+ * `load`: how a workflow is parsed (the scan's parses, which the loop analyses it with); `staged`: in a scan of
+ * staged files, the index, whose files beside them are read too.
  */
 export async function imagesBuiltByScripts(
   files: readonly WorkspaceFile[],
   read: ReadText,
   warn: (message: string, path: string) => void,
   load: (path: string, source: string) => YamlLoadResult = (_, source) => loadYamlCached(source),
+  staged?: StagedIndex,
 ): Promise<Map<string, string>> {
   const built = new Map<string, string>();
+  const note = (path: string, text: string) => {
+    const makefile = MAKEFILE.test(basenameOf(path));
+    const tags = [...(BUILD.test(text) || makefile ? buildTags(text, makefile) : []), ...(WORKFLOW.test(path) ? buildPushActionTags(text, (source) => load(path, source)) : [])];
+    for (const tag of tags) {
+      const key = builtImageKey(tag);
+      if (key !== undefined && !built.has(key)) built.set(key, path);
+    }
+  };
   let budget = MAX_CHARS;
   for (const file of files) {
     if (!isImageBuildFile(file.path) || (file.size !== undefined && file.size > MAX_FILE)) continue;
@@ -132,12 +145,17 @@ export async function imagesBuiltByScripts(
     const text = await read(file);
     if (text === null || text.length > MAX_FILE) continue;
     budget -= text.length;
-    const makefile = MAKEFILE.test(basenameOf(file.path));
-    const tags = [...(BUILD.test(text) || makefile ? buildTags(text, makefile) : []), ...(WORKFLOW.test(file.path) ? buildPushActionTags(text, (source) => load(file.path, source)) : [])];
-    for (const tag of tags) {
-      const key = builtImageKey(tag);
-      if (key !== undefined && !built.has(key)) built.set(key, file.path);
-    }
+    note(file.path, text);
+  }
+  // A commit that stages a compose file is judged with the Makefiles, scripts and workflows that will be committed beside it.
+  if (staged && files.some((file) => file.fromIndex)) {
+    const others = await unstagedIndexFiles(files, staged, {
+      pathspecs: [':(glob)**/Makefile', ':(glob)**/makefile', ':(glob)**/GNUmakefile', ':(glob)**/*.mk', ':(glob)**/*.sh', ':(glob)**/*.bash', ':(glob)**/.github/workflows/*', ':(glob)**/*gitlab-ci.yml', ':(glob)**/*gitlab-ci.yaml', ':(glob)**/Jenkinsfile'],
+      wanted: isImageBuildFile,
+      max: MAX_STAGED_FILES,
+      what: 'the images the Makefiles, scripts and CI files build are not known, and compose images of those names are judged as pulled',
+    });
+    for (const other of others) if (other.text.length <= MAX_FILE) note(other.path, other.text);
   }
   return built;
 }

@@ -104,7 +104,7 @@ export const iacScanner: Scanner = {
     const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);
     const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged, loadYaml, dotenvs);
     // The images the repository builds itself (a compose service's build, `docker build -t web` in a Makefile, script or CI file): a compose file that runs one by that name pulls nothing.
-    const composeBuiltImages = builds.length > 0 || ctx.files.some((file) => classify(file.path, '') === 'compose') ? await imagesBuiltByScripts([...ctx.files, ...buildScripts], (file) => (isBuildScriptFile(file.path) ? file.text().catch(() => null) : read(file)), (message, path) => ctx.warn({ path, message }), loadYaml) : new Map<string, string>();
+    const composeBuiltImages = builds.length > 0 || ctx.files.some((file) => classify(file.path, '') === 'compose') ? await imagesBuiltByScripts([...ctx.files, ...buildScripts], (file) => (isBuildScriptFile(file.path) ? file.text().catch(() => null) : read(file)), (message, path) => ctx.warn({ path, message }), loadYaml, stagedScan) : new Map<string, string>();
     for (const build of builds) for (const image of build.images) {
       const key = builtImageKey(image);
       if (key !== undefined && !composeBuiltImages.has(key)) composeBuiltImages.set(key, `${build.compose} (service ${build.service})`);

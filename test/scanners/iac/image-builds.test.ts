@@ -2,6 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPushActionTags, buildTags, builtImageKey } from '../../../src/scanners/iac/image-builds.js';
 import { scanIacTree } from '../../helpers/iac-scan.js';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
 const LATEST = 'iac/compose-image-latest';
 
@@ -104,5 +107,25 @@ describe('images the repository builds itself', () => {
     });
     const flagged = result.findings.filter((f) => f.ruleId === LATEST).map((f) => f.message.split(' ')[1]);
     assert.deepEqual(flagged, ['other']);
+  });
+
+  it('in a scan of staged files, reads the Makefiles and scripts of the index that are not staged', async () => {
+    const t = tempTree({
+      Makefile: 'build-web:\n\tdocker build --pull -t web test/web\n',
+      'scripts/images.sh': '#!/bin/sh\ndocker build -t acme/tester test/tester\n',
+      'test/docker-compose.yml': 'services:\n  web:\n    image: web\n',
+    });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('test/docker-compose.yml', 'services:\n  web:\n    image: web\n  tester:\n    image: acme/tester\n  cache:\n    image: redis\n');
+      git(t.dir, 'add', 'test/docker-compose.yml');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      const flagged = result.findings.filter((f) => f.ruleId === LATEST).map((f) => f.message.split(' ')[1]);
+      assert.deepEqual(flagged, ['cache']);
+      assert.deepEqual(result.warnings, []);
+    } finally {
+      t.cleanup();
+    }
   });
 });
