@@ -14,13 +14,14 @@ import { get, isYMap, items, text as scalarText, type YamlLoadResult } from './y
  * workflow's docker/build-push-action step. A compose service that runs
  * such an image by that name and tag runs what the repository has just built, not
  * something pulled from a registry (nginx-proxy's tests run `image: web`, which its Makefile
- * builds). Only a name written out counts (`-t $(IMAGE)` is not known); nothing is run.
+ * builds). Only a name written out counts, or one a Makefile's variable set once to a written
+ * value gives (`-t $(IMG)`); `-t $TAG` in a script is not known. Nothing is run.
  */
 
-/** The files read for builds: Makefiles, shell scripts, GitHub workflows, GitLab CI files, Jenkinsfiles. */
+/** The files read for builds: Makefiles, shell scripts, GitHub workflows, GitLab CI files. */
 const MAKEFILE = /^(?:gnu)?makefile$|\.mk$/i;
 const SCRIPT = /\.(?:sh|bash)$/i;
-const CI_FILE = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(?:^|[/.])gitlab-ci\.ya?ml$|(?:^|\/)Jenkinsfile$/i;
+const CI_FILE = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(?:^|[/.])gitlab-ci\.ya?ml$/i;
 
 const basenameOf = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
@@ -150,7 +151,7 @@ export async function imagesBuiltByScripts(
   // A commit that stages a compose file is judged with the Makefiles, scripts and workflows that will be committed beside it.
   if (staged && files.some((file) => file.fromIndex)) {
     const others = await unstagedIndexFiles(files, staged, {
-      pathspecs: [':(glob)**/Makefile', ':(glob)**/makefile', ':(glob)**/GNUmakefile', ':(glob)**/*.mk', ':(glob)**/*.sh', ':(glob)**/*.bash', ':(glob)**/.github/workflows/*', ':(glob)**/*gitlab-ci.yml', ':(glob)**/*gitlab-ci.yaml', ':(glob)**/Jenkinsfile'],
+      pathspecs: [':(glob)**/Makefile', ':(glob)**/makefile', ':(glob)**/GNUmakefile', ':(glob)**/*.mk', ':(glob)**/*.sh', ':(glob)**/*.bash', ':(glob)**/.github/workflows/*', ':(glob)**/*gitlab-ci.yml', ':(glob)**/*gitlab-ci.yaml'],
       wanted: isImageBuildFile,
       max: MAX_STAGED_FILES,
       what: 'the images the Makefiles, scripts and CI files build are not known, and compose images of those names are judged as pulled',
