@@ -7,7 +7,7 @@ import type { ScanWarning } from '../scanner.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { ConfinedDisk } from '../../workspace/confined-disk.js';
 import { basenameOf, classify } from './detect.js';
-import { localScriptCalls, type MakeGoals, type ScriptCall } from './local-scripts.js';
+import { isShellProgram, localScriptCalls, type MakeGoals, type ScriptCall } from './local-scripts.js';
 import { loadMakefile, recipesOf, recipeShellLine, type MakeModel } from './makefiles.js';
 import { PLATFORM_RULES } from './platforms.js';
 import type { IacRule, Platform, ScriptRunSite } from './rule.js';
@@ -41,8 +41,6 @@ export const MAX_SCRIPT_DEPTH = 2;
 /** Jobs named as related locations of one finding. */
 const MAX_RELATED = 5;
 
-/** Interpreters of a `#!` line that read POSIX shell. */
-const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'busybox']);
 
 interface Run {
   platform: Platform;
@@ -580,17 +578,6 @@ function recipeTexts(model: MakeModel, recipes: ReadonlyArray<{ file: number; gr
 
 function makeCommands(model: MakeModel, run: Run, dir: string): string[] {
   return recipeTexts(model, reachedRecipes(model, run, dir));
-}
-
-/** A file run as a program that the job's shell would run as shell: a `#!` line naming a POSIX shell, or none and no other language's extension. */
-function isShellProgram(file: string, text: string): boolean {
-  const shebang = /^#!\s*(\S+)(?:[ \t]+(?:-S[ \t]+)?(\S+))?/.exec(text);
-  if (shebang) {
-    const program = basenameOf(shebang[1]!) === 'env' ? basenameOf(shebang[2] ?? '') : basenameOf(shebang[1]!);
-    return POSIX_SHELLS.has(program);
-  }
-  const name = basenameOf(file);
-  return /\.(?:sh|bash|zsh|ksh)$/i.test(name) || !/\.[A-Za-z0-9]+$/.test(name);
 }
 
 /**

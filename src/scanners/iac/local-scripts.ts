@@ -376,3 +376,17 @@ function scriptWord(words: readonly string[]): { word: string; how: ScriptHow; i
   // A command word with a slash is a file, never looked up in PATH.
   return program.includes('/') ? { word: program, how: 'program' } : undefined;
 }
+
+/** Interpreters of a `#!` line that read POSIX shell. */
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'busybox']);
+
+/** A file run as a program that the job's shell would run as shell: a `#!` line naming a POSIX shell, or none and no other language's extension. */
+export function isShellProgram(file: string, text: string): boolean {
+  const shebang = /^#!\s*(\S+)(?:[ \t]+(?:-S[ \t]+)?(\S+))?/.exec(text);
+  if (shebang) {
+    const program = basename(shebang[1]!) === 'env' ? basename(shebang[2] ?? '') : basename(shebang[1]!);
+    return POSIX_SHELLS.has(program);
+  }
+  const name = basename(file);
+  return /\.(?:sh|bash|zsh|ksh)$/i.test(name) || !/\.[A-Za-z0-9]+$/.test(name);
+}

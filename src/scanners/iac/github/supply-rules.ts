@@ -1,15 +1,15 @@
 import { pinProblem } from '../image.js';
 import { detailNote, inside, type Hit } from '../rule.js';
 import { basename, commandsOf, effectiveWords } from '../shell.js';
-import { bodyWithArguments, shellFunctions } from '../shell-functions.js';
-import { localScriptCalls } from '../local-scripts.js';
+import { bodyWithArguments } from '../shell-functions.js';
 import { checkOutputs, isReportPath, uploadsToBucket } from '../bucket-uploads.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
-import { isAction, jobLabel, lineOfOffset, parseUses, runShell, stepLabel, stepScriptRuns, withValue, type Job, type Step, type Workflow } from './model.js';
+import { isAction, jobLabel, lineOfOffset, parseUses, runShell, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
 import { evaluate, inputIsOn, parseExpression, type EventFacts } from './expression.js';
 import { workflow, workflowRule } from './rule-kit.js';
 import { neededJobs } from './flow.js';
+import { stepScripts, type ScriptShell } from './step-scripts.js';
 
 /**
  * Actions that restore a cache, and the input that turns it on or off. Without `toggle`
@@ -165,8 +165,10 @@ function publishes(wf: Workflow, step: Step, depth = 0): boolean {
   const jobReports = () => (reports ??= checkOutputs(step.job.steps.flatMap((s) => (typeof s.run?.value === 'string' ? [s.run.value] : []))));
   // The package.json scripts a line runs (`npm run release`) are those of the repository's root, where the step starts.
   const root = runShell(wf, step).cwd === '' ? repositoryRootOf(wf) : undefined;
-  const sourced = sourcedBy(wf, step);
-  return scriptPublishes(step.run.value, jobReports, root, 0, sourced.functions) || sourced.commands.some((text) => scriptPublishes(text, jobReports, undefined, 0, sourced.functions));
+  // The local scripts the step sources (their functions callable from the step) or runs (each a shell of its own).
+  const { sourced, run } = stepScripts(wf, step);
+  const shellPublishes = (shell: ScriptShell) => shell.commands.some((text) => scriptPublishes(text, jobReports, undefined, 0, shell.functions));
+  return scriptPublishes(step.run.value, jobReports, root, 0, sourced.functions) || shellPublishes(sourced) || run.some(shellPublishes);
 }
 
 /** What a script run at the repository's root reads there: the package.json's scripts, and release-it's configuration (read when release-it runs). */
@@ -220,52 +222,6 @@ function releaseItConfig(wf: Workflow, manifest: Record<string, unknown> | null 
     github: section('github') !== false && option('github', 'release') === true,
     gitlab: section('gitlab') !== false && option('gitlab', 'release') === true,
   };
-}
-
-/** How many scripts deep `source` is followed (a sourced script that sources another), and how many scripts one step's sourcing reads at most. */
-const MAX_SOURCE_DEPTH = 2;
-const MAX_SOURCED = 8;
-
-/** What the local scripts a step sources leave in its shell: the functions they define, and their own commands (which run when sourced). */
-interface Sourced {
-  functions: ReadonlyMap<string, string>;
-  commands: readonly string[];
-}
-
-const sourcedScripts = new WeakMap<Step, Sourced>();
-
-/**
- * The local scripts of the repository a step sources (`source ci/util.sh`, `. ./ci/env.sh`),
- * and those they source in turn ({@link MAX_SOURCE_DEPTH} deep): read, never run, through the
- * reader of the repository's files, which keeps to the scan root.
- */
-function sourcedBy(wf: Workflow, step: Step): Sourced {
-  const known = sourcedScripts.get(step);
-  if (known) return known;
-  const functions = new Map<string, string>();
-  const commands: string[] = [];
-  sourcedScripts.set(step, { functions, commands });
-  const callers = wf.callers;
-  if (!callers?.repositoryFile || typeof step.run?.value !== 'string' || !/(?:^|[\s;&|(])(?:source|\.)\s/.test(step.run.value)) return { functions, commands };
-  const queue = stepScriptRuns(wf, step)
-    .filter((site) => site.how === 'source' && !site.rootUnknown)
-    .map((site) => ({ path: site.path, cwd: site.cwd, depth: 1 }));
-  const seen = new Set<string>();
-  while (queue.length > 0 && seen.size < MAX_SOURCED) {
-    const { path, cwd, depth } = queue.shift()!;
-    if (seen.has(path)) continue;
-    seen.add(path);
-    const source = callers.repositoryFile(wf, path);
-    if (source === undefined) continue;
-    const read = shellFunctions(source);
-    for (const [name, body] of read.functions) functions.set(name, body);
-    commands.push(read.rest);
-    if (depth >= MAX_SOURCE_DEPTH) continue;
-    const slash = path.lastIndexOf('/');
-    for (const call of localScriptCalls(read.rest, { dir: cwd }, { scriptDir: slash < 0 ? '' : path.slice(0, slash) }))
-      if (call.how === 'source') queue.push({ path: call.path, cwd: call.cwd, depth: depth + 1 });
-  }
-  return { functions, commands };
 }
 
 /**
@@ -859,7 +815,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. semantic-release publishes (`npx semantic-release`, `pnpm semantic-release`, `yarn semantic-release`, cycjimmy/semantic-release-action; not with --dry-run or `dry_run: true`), and so does release-it (`npx release-it --ci`, `pnpm exec release-it`; not with --dry-run, --release-version or --changelog, nor with every publication off: npm publishing, GitHub and GitLab releases, as its command line says (`--no-npm.publish --no-github.release`) or, run at the repository\'s root, its configuration there (.release-it.json or package.json\'s `release-it`; a `private` package is not published to npm)), and so does a script of the repository\'s package.json that runs a publishing command (`npm run release`, `yarn release`, `pnpm release`; the arguments it is given appended, `npm run release -- --no-github`), read when the step starts at the repository\'s root with no `cd`, --workspace or --filter before it. A shell function the script defines counts where its body publishes, and so does a call of a function that a local script the step sources defines (`source ci/util.sh; uploader dist/app.tgz downloads`, the call\'s arguments put in the body; sourced scripts are read two deep, never run), or a publishing command such a script runs itself. Nor does an upload to TestPyPI (pypa/gh-action-pypi-publish with a test.pypi.org `repository-url`, `twine upload -r testpypi`, `uv publish --publish-url https://test.pypi.org/legacy/`), a rehearsal nobody installs from, nor `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-go restores its cache with no `cache:` input from v4 on, astral-sh/setup-uv with no `enable-cache:` from v5 on (a version not known counts as a recent one). actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. `create` counts as a push of tags (it runs for every tag pushed; GitHub reads no filter under it). A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. semantic-release publishes (`npx semantic-release`, `pnpm semantic-release`, `yarn semantic-release`, cycjimmy/semantic-release-action; not with --dry-run or `dry_run: true`), and so does release-it (`npx release-it --ci`, `pnpm exec release-it`; not with --dry-run, --release-version or --changelog, nor with every publication off: npm publishing, GitHub and GitLab releases, as its command line says (`--no-npm.publish --no-github.release`) or, run at the repository\'s root, its configuration there (.release-it.json or package.json\'s `release-it`; a `private` package is not published to npm)), and so does a script of the repository\'s package.json that runs a publishing command (`npm run release`, `yarn release`, `pnpm release`; the arguments it is given appended, `npm run release -- --no-github`), read when the step starts at the repository\'s root with no `cd`, --workspace or --filter before it. A shell function the script defines counts where its body publishes, and so does a call of a function that a local script the step sources defines (`source ci/util.sh; uploader dist/app.tgz downloads`, the call\'s arguments put in the body; sourced scripts are read two deep, never run), or a publishing command such a script runs itself; and so does a local shell script the step runs (`./scripts/release.sh`, `bash ci/publish.sh`, a `#!` line naming a shell) that runs a publishing command, calls a function of its own or of a script it sources that does, or runs such a script in turn (two deep, eight scripts a step at most, read within the scan root, never run; its comment lines and lines that only print, `echo "then run: npm publish"`, are no commands). Nor does an upload to TestPyPI (pypa/gh-action-pypi-publish with a test.pypi.org `repository-url`, `twine upload -r testpypi`, `uv publish --publish-url https://test.pypi.org/legacy/`), a rehearsal nobody installs from, nor `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`, or an action that uploads a folder: bacongobbler/azure-blob-storage-upload, google-github-actions/upload-cloud-storage) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, as the output of a test or benchmark run written to a file of data, `cargo bench | tee output.txt`, `go test -json ./... > results.json`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-go restores its cache with no `cache:` input from v4 on, astral-sh/setup-uv with no `enable-cache:` from v5 on (a version not known counts as a recent one). actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), the caller\'s job is theirs (its SCCACHE_GHA_ENABLED, its checkout of package.json for setup-node), and the finding is at the step that uses it. A script that builds with buildx from a cache source of type gha (`docker buildx build --cache-from=type=gha`, the option perhaps in a variable first) counts when an earlier step of the job exposes the Actions runtime to scripts (crazy-max/ghaction-github-runtime). mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download. Nor is a job whose product is a pull request (peter-evans/create-pull-request, `gh pr create`) that the job does not merge itself, and that publishes and hands on nothing else: what a poisoned cache changes reaches a reviewer\'s diff, not the release (documentation regenerated when a release is published).',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',

@@ -1,0 +1,100 @@
+import { isShellProgram, localScriptCalls } from '../local-scripts.js';
+import { shellFunctions } from '../shell-functions.js';
+import { commandsOf, effectiveWords } from '../shell.js';
+import { stepScriptRuns, type Step, type Workflow } from './model.js';
+
+/**
+ * The local shell scripts of the repository that a step's `run:` reads, read (never run)
+ * through the reader of the repository's files, which keeps to the scan root: those it
+ * sources (`source ci/util.sh`, `. ./ci/env.sh`), whose functions and commands become the
+ * step's shell's, and those it runs (`./scripts/release.sh`, `bash scripts/publish.sh`),
+ * each a shell of its own; and what those source or run in turn, {@link MAX_DEPTH} deep,
+ * {@link MAX_READS} files at most per step.
+ */
+
+/** A shell's text from local scripts: the functions they define, and their own commands. */
+export interface ScriptShell {
+  functions: ReadonlyMap<string, string>;
+  commands: readonly string[];
+}
+
+export interface StepScripts {
+  /** What the scripts the step sources leave in the step's own shell. */
+  sourced: ScriptShell;
+  /** Each script the step runs (or one of them runs), with what it sources. */
+  run: readonly ScriptShell[];
+}
+
+const MAX_DEPTH = 2;
+const MAX_READS = 8;
+
+const cache = new WeakMap<Step, StepScripts>();
+
+interface Pending {
+  path: string;
+  cwd: string | undefined;
+  depth: number;
+  /** The shell the script's text runs in; undefined: a shell of its own (a script run, not sourced). */
+  into: { functions: Map<string, string>; commands: string[] } | undefined;
+  program: boolean;
+}
+
+export function stepScripts(wf: Workflow, step: Step): StepScripts {
+  const known = cache.get(step);
+  if (known) return known;
+  const sourced = { functions: new Map<string, string>(), commands: [] as string[] };
+  const run: ScriptShell[] = [];
+  const result: StepScripts = { sourced, run };
+  cache.set(step, result);
+  const callers = wf.callers;
+  if (!callers?.repositoryFile || typeof step.run?.value !== 'string') return result;
+  const queue: Pending[] = stepScriptRuns(wf, step)
+    .filter((site) => site.how !== 'make' && !site.rootUnknown)
+    .map((site) => ({ path: site.path, cwd: site.cwd, depth: 1, into: site.how === 'source' ? sourced : undefined, program: site.how === 'program' }));
+  // A file read once per shell it is read into (a script run twice is one shell's text).
+  const seen = new Map<object | undefined, Set<string>>();
+  let reads = 0;
+  while (queue.length > 0 && reads < MAX_READS) {
+    const next = queue.shift()!;
+    const done = seen.get(next.into) ?? new Set<string>();
+    seen.set(next.into, done);
+    if (done.has(next.path)) continue;
+    done.add(next.path);
+    reads++;
+    const text = callers.repositoryFile(wf, next.path);
+    // Run as a program, a file is shell when its `#!` line says so (a Python release script is not read).
+    if (text === undefined || (next.program && !isShellProgram(next.path, text))) continue;
+    const read = shellFunctions(withoutNotes(text));
+    const into = next.into ?? { functions: new Map<string, string>(), commands: [] };
+    if (!next.into) run.push(into);
+    for (const [name, body] of read.functions) into.functions.set(name, body);
+    into.commands.push(read.rest);
+    if (next.depth >= MAX_DEPTH) continue;
+    const slash = next.path.lastIndexOf('/');
+    for (const call of localScriptCalls(read.rest, { dir: next.cwd }, { scriptDir: slash < 0 ? '' : next.path.slice(0, slash) }))
+      if (call.how !== 'make') queue.push({ path: call.path, cwd: call.cwd, depth: next.depth + 1, into: call.how === 'source' ? into : undefined, program: call.how === 'program' });
+  }
+  return result;
+}
+
+/**
+ * Commands that only print, and the functions release scripts name for printing (`info`,
+ * `print_warning`, `log_info`): their hints (`echo "then run: npm publish"`) run nothing.
+ */
+const PRINTS = /^(?:echo|printf|say|die|fail|abort)$|^(?:print|log|info|warn|warning|note|msg|error|err|status)(?:_\w+)?$|_(?:log|info|warn|warning|note|msg|error|status|print)$/i;
+
+/**
+ * A script with its comment lines (the shebang too) and the lines that only print blanked
+ * (`# then: npm publish`, `echo "  2. docker push $IMAGE"`); lines keep their places.
+ */
+function withoutNotes(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^[ \t]*#/.test(line)) return '';
+      if (!/["']|\b(?:echo|printf)\b/.test(line)) return line;
+      const commands = commandsOf(line);
+      return commands.length > 0 && commands.every((c) => PRINTS.test(effectiveWords(c)[0]?.text ?? '')) ? '' : line;
+    })
+    .join('\n');
+}
