@@ -47,6 +47,12 @@ describe('iac/gha-publish-with-long-lived-token', () => {
     const found = hits(workflow('      - run: |\n          npm ci\n          npm publish\n          cargo publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM }}\n'));
     assert.deepEqual(found.map((h) => [h.line, h.detailLine]), [[9, 11], [9, 12]]);
   });
+  it('reports a release tool given an npm token by the job or the workflow, at its command, and not one given the GITHUB_TOKEN alone', () => {
+    const job = 'name: r\non: push\npermissions:\n  contents: write\njobs:\n  release:\n    runs-on: ubuntu-latest\n    env:\n      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n    steps:\n      - run: |\n          npm ci\n          yarn run semantic-release --branches main\n';
+    assert.deepEqual(hits(job).map((h) => [h.line, h.detailLine, /publishes to npm/.test(h.message)]), [[11, 13, true]]);
+    assert.deepEqual(hits(job.replace('secrets.NPM_TOKEN', 'secrets.GITHUB_TOKEN')), []);
+    assert.deepEqual(hits(workflow('      - run: npx release-it --ci --npm.publish=false\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n')), []);
+  });
   it('stays quiet in a composite action that passes no token', () => {
     assert.deepEqual(hits('name: a\ndescription: b\nruns:\n  using: composite\n  steps:\n    - run: npm publish\n      shell: bash\n'), []);
   });

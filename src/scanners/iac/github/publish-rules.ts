@@ -4,6 +4,7 @@ import { basename, commandsOf, effectiveWords } from '../shell.js';
 import { get, isYMap, isYScalar, pair, text, type YMap } from '../yaml/tree.js';
 import { envScopes, expressions, isAction, lineOfOffset, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
 import { workflow, workflowRule } from './rule-kit.js';
+import { releaseItOption, releaseToolRun } from './release-tools.js';
 
 /**
  * Publishing to a registry that accepts trusted publishing (PyPI, npm, RubyGems, the
@@ -108,6 +109,30 @@ function onlyGithubToken(wf: Workflow, step: Step, commandText: string): boolean
   return credentials.length > 0 && credentials.every((s) => GITHUB_TOKEN.test(s));
 }
 
+/** The variables npm's publishing takes a token from: semantic-release's npm plugin reads NPM_TOKEN, the .npmrc of actions/setup-node NODE_AUTH_TOKEN. */
+const NPM_TOKEN_VARIABLES = new Set(['NPM_TOKEN', 'NODE_AUTH_TOKEN']);
+
+/** Whether the step's env (its own, its job's or the workflow's) gives npm a token from a secret or an input other than the GITHUB_TOKEN. */
+function givesNpmToken(wf: Workflow, step: Step): boolean {
+  return envScopes(wf, step).some((scope) =>
+    scope.pairs.some((p) => {
+      const value = text(p.value) ?? '';
+      return NPM_TOKEN_VARIABLES.has(p.key) && /\$\{\{[\s\S]*\b(?:secrets|inputs)\./.test(value) && !GITHUB_TOKEN.test(value);
+    }),
+  );
+}
+
+/**
+ * Whether a command runs a release tool that publishes to npm (semantic-release, release-it:
+ * not a rehearsal, nor release-it with `--no-npm.publish`) with a token the step's env gives npm:
+ * without that token the tool may publish nowhere but a GitHub release.
+ */
+function releaseToolPublishesToNpm(wf: Workflow, step: Step, words: readonly string[]): boolean {
+  const run = releaseToolRun(words);
+  if (!run || (run.tool === 'release-it' && releaseItOption(run.args, 'npm', 'publish') === false)) return false;
+  return givesNpmToken(wf, step);
+}
+
 /** In a composite action the caller's permissions are unknown: only a token passed in the step's env shows a stored credential. */
 function passesToken(wf: Workflow, step: Step): boolean {
   return envScopes(wf, step).some((scope) => scope.pairs.some((p) => isSecretName(p.key) && /\$\{\{/.test(text(p.value) ?? '')));
@@ -154,7 +179,7 @@ export const longLivedPublishToken = workflowRule({
   id: 'iac/gha-publish-with-long-lived-token',
   title: 'Package published with a long-lived token instead of trusted publishing',
   description:
-    "A job publishes to a registry that supports trusted publishing (PyPI, npm, RubyGems, the Rust crate registry, NuGet, the Dart package registry) with a stored API token: the job cannot request an OIDC identity (no `id-token: write`), or a publishing action is given a password or token. A stored token lives until someone revokes it, usually can publish every package of its owner, and leaks with any compromised step, log or cache; a trusted-publishing token is minted for one run of this workflow and expires within minutes.",
+    "A job publishes to a registry that supports trusted publishing (PyPI, npm, RubyGems, the Rust crate registry, NuGet, the Dart package registry) with a stored API token: the job cannot request an OIDC identity (no `id-token: write`), or a publishing action is given a password or token. A release tool that publishes to npm counts where the step's env (its own, its job's or the workflow's) gives npm a token from a secret (NPM_TOKEN, NODE_AUTH_TOKEN): semantic-release (`npx semantic-release`, cycjimmy/semantic-release-action) and release-it, not as a dry run nor release-it with `--no-npm.publish`. A stored token lives until someone revokes it, usually can publish every package of its owner, and leaks with any compromised step, log or cache; a trusted-publishing token is minted for one run of this workflow and expires within minutes.",
   remediation:
     "Register this workflow as a trusted publisher on the registry, grant `id-token: write` to the publishing job only, drop the token input or env variable (pypa/gh-action-pypi-publish and rubygems/release-gem then use OIDC on their own; the Rust crate registry and NuGet have login actions that exchange the identity for a short-lived key), and revoke the old token.",
   severity: 'low',
@@ -167,6 +192,8 @@ export const longLivedPublishToken = workflowRule({
       workflow('      # expect\n      - run: |\n          python -m build\n          # detail\n          python -m \\\n            twine upload dist/*\n        env:\n          TWINE_PASSWORD: ${{ secrets.UPLOAD_TOKEN }}\n'),
       workflow('      # expect\n      - run: bundle exec gem push pkg/example-1.0.0.gem\n      # expect\n      - run: cargo publish --locked\n      # expect\n      - run: dotnet nuget push out/*.nupkg --api-key "$KEY" --source https://example.org/v3/index.json\n        env:\n          KEY: ${{ secrets.NUGET_KEY }}\n'),
       workflow('      - uses: rubygems/release-gem@a25424ba2ba8b387abc8ef40807c2c85b96cbe32 # v1.1.1\n        with:\n          # expect\n          setup-trusted-publisher: false\n'),
+      // Release tools that publish to npm, given an npm token: semantic-release (its command or its action) and release-it.
+      workflow('      # expect\n      - run: npx semantic-release@24\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n      # expect\n      - run: pnpm exec release-it --ci\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n      # expect\n      - uses: cycjimmy/semantic-release-action@16ca923e6ccbb50770c415a0ccd43709a8c5f7a4 # v4.2.2\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n'),
       'name: publish\ndescription: composite action\ninputs:\n  token:\n    required: true\nruns:\n  using: composite\n  steps:\n    # expect\n    - run: npm publish\n      shell: bash\n      env:\n        NODE_AUTH_TOKEN: ${{ inputs.token }}\n',
     ],
     negative: [
@@ -176,6 +203,9 @@ export const longLivedPublishToken = workflowRule({
       workflow('      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n'),
       // A private registry, named on the command line; a dry run; a script that merely mentions publishing.
       workflow('      - run: npm publish --registry https://example.org/npm/\n      - run: cargo publish --dry-run\n      - run: npm run publish-docs\n      - run: echo "twine upload happens in the release job"\n'),
+      // Release tools given no npm token (a GitHub release only), a rehearsal, release-it with npm publishing off, and a job with trusted publishing.
+      workflow('      - run: npx semantic-release\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n      - run: npx semantic-release --dry-run\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n      - run: npx release-it --ci --no-npm.publish\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n      - run: npm install -D semantic-release\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n      - uses: cycjimmy/semantic-release-action@16ca923e6ccbb50770c415a0ccd43709a8c5f7a4 # v4.2.2\n        with:\n          dry_run: true\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n'),
+      workflow('      - run: npx semantic-release\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n      - uses: cycjimmy/semantic-release-action@16ca923e6ccbb50770c415a0ccd43709a8c5f7a4 # v4.2.2\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n', 'push', 'permissions:\n  contents: write\n  id-token: write\n'),
       workflow('      - uses: pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc # v1.12.4\n        with:\n          repository-url: https://example.org/simple/\n          password: ${{ secrets.INTERNAL_INDEX_TOKEN }}\n'),
     ],
   },
@@ -188,12 +218,15 @@ export const longLivedPublishToken = workflowRule({
           const found = known.find(step);
           if (found) yield { line: found.line, message: `${stepLabel(step)} ${found.what} to publish to ${known.registry}, which supports trusted publishing.`, resource: stepLabel(step) } satisfies Hit;
         }
+        // semantic-release's action publishes to npm as the command does.
+        if (!oidc && !wf.composite && isAction(step, 'cycjimmy/semantic-release-action') && withValue(step, 'dry_run')?.value.trim() !== 'true' && givesNpmToken(wf, step))
+          yield { line: step.line, message: `${stepLabel(step)} runs semantic-release, which publishes to npm with a stored token (the job has no id-token: write); use trusted publishing.`, resource: stepLabel(step) } satisfies Hit;
         if (oidc || !step.run || typeof step.run.value !== 'string') continue;
         if (wf.composite && !passesToken(wf, step)) continue;
         const script = step.run.value;
         for (const command of commandsOf(script)) {
           const words = effectiveWords(command);
-          const registry = publishCommand(words.map((w) => w.text));
+          const registry = publishCommand(words.map((w) => w.text)) ?? (releaseToolPublishesToNpm(wf, step, words.map((w) => w.text)) ? 'npm' : undefined);
           if (!registry) continue;
           const end = script.indexOf('\n', words[words.length - 1]!.offset);
           const commandText = script.slice(command.offset, end < 0 ? undefined : end);

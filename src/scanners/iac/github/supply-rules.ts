@@ -10,6 +10,7 @@ import { evaluate, inputIsOn, parseExpression, type EventFacts } from './express
 import { workflow, workflowRule } from './rule-kit.js';
 import { neededJobs } from './flow.js';
 import { stepScripts, type ScriptShell } from './step-scripts.js';
+import { RELEASE_TOOL_NAME, releaseItOption, releaseToolRun, type ReleaseTool } from './release-tools.js';
 
 /**
  * Actions that restore a cache, and the input that turns it on or off. Without `toggle`
@@ -271,73 +272,30 @@ function commandsRun(line: string, scripts: Readonly<Record<string, string>> | u
   return commandsOf(line).map((command) => effectiveWords(command).map((w) => w.text));
 }
 
-/** Package managers' options that take the next word as their value, before the command (`npx -p pkg`, `pnpm -C dir`). */
-const RUNNER_VALUE_OPTION = /^(?:-p|--package|-C|--dir|--cwd|--filter|-F|--workspace|-w|--prefix|-c|--call)$/;
-
 /**
- * What release-it's command line says of one of its publications (`npm.publish`, `github.release`):
- * on (`--github.release`), off (`--no-npm.publish`, `--npm.publish=false`, `--no-npm` for the
- * whole plugin), or undefined when it leaves it to the configuration.
+ * Release tools that publish by themselves ({@link releaseToolRun}), and whether they do with
+ * the arguments given (and, for release-it, the configuration at the repository's root when it
+ * runs there). semantic-release publishes the release (to npm, as a GitHub release) unless it
+ * only rehearses. release-it publishes to npm by default (npm.publish; not for a `private`
+ * package), and as a GitHub or GitLab release where its configuration says so: nothing when it
+ * only rehearses or prints, nor with every publication off, on the command line
+ * (`--no-npm.publish --no-github.release`) or in a configuration read (`"npm": {"publish": false}`).
+ * Where the configuration is not known, a GitHub release is taken to be on.
  */
-function releaseItOption(args: readonly string[], plugin: string, option: string): boolean | undefined {
-  let said: boolean | undefined;
-  for (const w of args) {
-    if (w === `--no-${plugin}.${option}` || w === `--${plugin}.${option}=false` || w === `--no-${plugin}` || w === `--${plugin}=false`) said = false;
-    else if (w === `--${plugin}.${option}` || w === `--${plugin}.${option}=true`) said = true;
-  }
-  return said;
-}
-
-/**
- * Release tools that publish by themselves, and whether they do with the arguments given
- * (and, for release-it, the configuration at the repository's root when it runs there).
- * semantic-release publishes the release (to npm, as a GitHub release) unless --dry-run (-d).
- * release-it publishes to npm by default (npm.publish; not for a `private` package), and as a
- * GitHub or GitLab release where its configuration says so: nothing with --dry-run (-d), nor
- * when it only prints (--release-version, --changelog, --help, --version), nor with every
- * publication off, on the command line (`--no-npm.publish --no-github.release`) or in a
- * configuration read (`"npm": {"publish": false}`). Where the configuration is not known,
- * a GitHub release is taken to be on.
- */
-const RELEASE_TOOLS: Readonly<Record<string, (args: readonly string[], root: RepositoryRoot | undefined) => boolean>> = {
-  'semantic-release': (args) => !args.some((w) => w === '-d' || w === '--dry-run' || w === '--dry-run=true'),
+const RELEASE_TOOLS: Readonly<Record<ReleaseTool, (args: readonly string[], root: RepositoryRoot | undefined) => boolean>> = {
+  'semantic-release': () => true,
   'release-it': (args, root) => {
-    if (args.some((w) => /^(?:-d|--dry-run(?:=true)?|-h|--help|-v|--version|--release-version|--changelog)$/.test(w))) return false;
     // Another configuration file than the root's (`--config`, `-c`): not read.
     const config = args.some((w) => /^(?:-c|--config)(?:=|$)/.test(w)) ? {} : (root?.releaseIt() ?? {});
     const on = (plugin: string, option: string, configured: boolean | undefined, unknown: boolean) => releaseItOption(args, plugin, option) ?? configured ?? unknown;
     return on('npm', 'publish', config.npm, true) || on('github', 'release', config.github, config.npm === undefined) || on('gitlab', 'release', config.gitlab, false);
   },
 };
-const RELEASE_TOOL_NAME = /\b(?:semantic-release|release-it)\b/;
 
-/**
- * Whether a command runs a release tool that publishes ({@link RELEASE_TOOLS}): `semantic-release`,
- * `npx semantic-release@24`, `pnpm exec release-it`, `yarn release-it`, `npm run semantic-release`;
- * not an install of it (`npm install -D release-it`).
- */
+/** Whether a command runs a release tool that publishes ({@link RELEASE_TOOLS}); not an install of it (`npm install -D release-it`). */
 function runsReleaseTool(words: string[], root: RepositoryRoot | undefined): boolean {
-  const program = basename(words[0] ?? '');
-  let k = 1;
-  let tool = program;
-  if (!Object.hasOwn(RELEASE_TOOLS, program)) {
-    const skip = () => {
-      while (k < words.length && words[k]!.startsWith('-') && words[k] !== '--') k += !words[k]!.includes('=') && RUNNER_VALUE_OPTION.test(words[k]!) ? 2 : 1;
-      if (words[k] === '--') k++;
-    };
-    skip();
-    if (program === 'npm' || program === 'bun' || program === 'pnpm' || program === 'yarn') {
-      const sub = words[k];
-      if (sub === 'exec' || sub === 'x' || sub === 'dlx' || sub === 'run' || sub === 'run-script') {
-        k++;
-        skip();
-      } else if (program === 'npm' || program === 'bun') return false;
-    } else if (program !== 'npx' && program !== 'pnpx' && program !== 'bunx') return false;
-    tool = (words[k] ?? '').replace(/(?<=.)@[^/]*$/, '');
-    if (!Object.hasOwn(RELEASE_TOOLS, tool)) return false;
-    k++;
-  }
-  return RELEASE_TOOLS[tool]!(words.slice(k), root);
+  const run = releaseToolRun(words);
+  return run !== undefined && RELEASE_TOOLS[run.tool](run.args, root);
 }
 
 /**
