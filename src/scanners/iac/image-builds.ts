@@ -140,7 +140,7 @@ export async function imagesBuiltByScripts(
   for (const file of files) {
     if (!isImageBuildFile(file.path) || (file.size !== undefined && file.size > MAX_FILE)) continue;
     if (budget <= 0) {
-      warn(`the scan's Makefiles, scripts and CI files hold more than ${MAX_CHARS / 1024 / 1024} MB: from this one on the images they build are not known, and compose images of those names are judged as pulled`, file.path);
+      warn(`the scan's Makefiles, scripts and CI files hold more than ${MAX_CHARS / 1024 / 1024} MB: from this one on the images they build are not known, and compose and Kubernetes images of those names are judged as pulled`, file.path);
       break;
     }
     const text = await read(file);
@@ -154,7 +154,7 @@ export async function imagesBuiltByScripts(
       pathspecs: [':(glob)**/Makefile', ':(glob)**/makefile', ':(glob)**/GNUmakefile', ':(glob)**/*.mk', ':(glob)**/*.sh', ':(glob)**/*.bash', ':(glob)**/.github/workflows/*', ':(glob)**/*gitlab-ci.yml', ':(glob)**/*gitlab-ci.yaml'],
       wanted: isImageBuildFile,
       max: MAX_STAGED_FILES,
-      what: 'the images the Makefiles, scripts and CI files build are not known, and compose images of those names are judged as pulled',
+      what: 'the images the Makefiles, scripts and CI files build are not known, and compose and Kubernetes images of those names are judged as pulled',
     });
     for (const other of others) if (other.text.length <= MAX_FILE) note(other.path, other.text);
   }

@@ -103,8 +103,10 @@ export const iacScanner: Scanner = {
     // The .env file of a compose file's folder: Compose fills the file's ${VAR} from it (the image names of its builds too).
     const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);
     const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged, loadYaml, dotenvs);
-    // The images the repository builds itself (a compose service's build, `docker build -t web` in a Makefile, script or CI file): a compose file that runs one by that name pulls nothing.
-    const composeBuiltImages = builds.length > 0 || ctx.files.some((file) => classify(file.path, '') === 'compose') ? await imagesBuiltByScripts([...ctx.files, ...buildScripts], (file) => (isBuildScriptFile(file.path) ? file.text().catch(() => null) : read(file)), (message, path) => ctx.warn({ path, message }), loadYaml, stagedScan) : new Map<string, string>();
+    // The images the repository builds itself (a compose service's build, `docker build -t web` in a Makefile, script or CI file): a compose file
+    // or Kubernetes manifest that runs one by that name pulls nothing.
+    const mayRunBuiltImages = builds.length > 0 || ctx.files.some((file) => classify(file.path, '') === 'compose' || /\.(?:ya?ml|json)$/i.test(file.path));
+    const composeBuiltImages = mayRunBuiltImages ? await imagesBuiltByScripts([...ctx.files, ...buildScripts], (file) => (isBuildScriptFile(file.path) ? file.text().catch(() => null) : read(file)), (message, path) => ctx.warn({ path, message }), loadYaml, stagedScan) : new Map<string, string>();
     for (const build of builds) for (const image of build.images) {
       const key = builtImageKey(image);
       if (key !== undefined && !composeBuiltImages.has(key)) composeBuiltImages.set(key, `${build.compose} (service ${build.service})`);
@@ -200,17 +202,19 @@ export const iacScanner: Scanner = {
       const namespace = namespaces.get(file.path);
       const kustomizeImages = images.get(file.path);
       const builtImages = devDeployments.files.get(file.path);
+      const scriptBuiltImages = !terraform && composeBuiltImages.size > 0 && classify(file.path, text) === 'kubernetes' ? composeBuiltImages : undefined;
       const namespaceOf = (path: string) => namespaces.get(path);
       const scanBindings = terraform ? [] : rbacBindings.besides(file.path, namespaceOf);
       const scanAggregators = terraform ? [] : rbacBindings.aggregatorsAbove(file.path, namespaceOf);
       const context = terraform
         ? { terraform }
-        : namespace || kustomizeImages || builtImages || scanBindings.length > 0 || scanAggregators.length > 0
+        : namespace || kustomizeImages || builtImages || scriptBuiltImages || scanBindings.length > 0 || scanAggregators.length > 0
           ? {
               kubernetes: {
                 ...(namespace ? { kustomizeNamespace: namespace } : {}),
                 ...(kustomizeImages ? { kustomizeImages } : {}),
                 ...(builtImages ? { builtImages } : {}),
+                ...(scriptBuiltImages ? { scriptBuiltImages } : {}),
                 ...(scanBindings.length > 0 ? { scanBindings } : {}),
                 ...(scanAggregators.length > 0 ? { scanAggregators } : {}),
               },

@@ -173,8 +173,11 @@ export interface ParseContext {
   terraform?: TfDirectoryScope;
   /** A Terraform file without a directory scope that the scan's pre-passes parsed already (a file alone in its directory that calls a local module): that parse. */
   terraformParse?: MadeParse;
-  /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
-  kubernetes?: { kustomizeNamespace?: KustomizeNamespace; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages; scanBindings?: readonly KubeObject[]; scanAggregators?: readonly ScanAggregator[]; scope?: KubeScope };
+  /**
+   * What the kustomizations of the scan say about a Kubernetes manifest they list as a resource; the images the
+   * repository builds itself with `docker build -t` (image-builds.ts: by builtImageKey, with where each is built).
+   */
+  kubernetes?: { kustomizeNamespace?: KustomizeNamespace; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages; scriptBuiltImages?: ReadonlyMap<string, string>; scanBindings?: readonly KubeObject[]; scanAggregators?: readonly ScanAggregator[]; scope?: KubeScope };
   /**
    * A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already.
    * `prefix`: in a scan of the `.github` folder itself (or a folder in it), what comes before the scan's paths in the

@@ -7,6 +7,7 @@ import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
 const LATEST = 'iac/compose-image-latest';
+const K8S_LATEST = 'iac/k8s-image-latest';
 
 describe('images the repository builds itself', () => {
   it('reads the tags of build commands, written out only', () => {
@@ -107,6 +108,22 @@ describe('images the repository builds itself', () => {
     });
     const flagged = result.findings.filter((f) => f.ruleId === LATEST).map((f) => f.message.split(' ')[1]);
     assert.deepEqual(flagged, ['other']);
+  });
+
+  it("does not report a kubebuilder operator's controller:latest, which its Makefile builds, in its manifests and through its kustomization", async () => {
+    const deployment = (name: string, image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n      - name: ${name}\n        image: ${image}\n`;
+    const result = await scanIacTree({
+      Makefile: 'IMG ?= controller:latest\nCONTAINER_TOOL ?= docker\ndocker-build:\n\t$(CONTAINER_TOOL) build -t ${IMG} .\n\tdocker build -t acme/worker:v2 worker\n',
+      'config/manager/kustomization.yaml': 'resources:\n- manager.yaml\nimages:\n- name: controller\n  newName: controller\n  newTag: latest\n',
+      'config/manager/manager.yaml': deployment('controller-manager', 'controller:latest'),
+      // Not through a kustomization; the same name under another tag, and another tag of an image built: pulled.
+      'deploy/plain.yaml': deployment('plain', 'controller'),
+      'deploy/other-tag.yaml': deployment('other-tag', 'controller:main'),
+      'deploy/worker.yaml': deployment('worker', 'acme/worker'),
+    });
+    const flagged = result.findings.filter((f) => f.ruleId === K8S_LATEST).map((f) => f.location.path);
+    assert.deepEqual(flagged.sort(), ['deploy/other-tag.yaml', 'deploy/worker.yaml']);
   });
 
   it('in a scan of staged files, reads the Makefiles and scripts of the index that are not staged', async () => {

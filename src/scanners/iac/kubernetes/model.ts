@@ -52,6 +52,8 @@ export interface KubeInput {
   kustomizeImages?: KustomizeImages;
   /** The images a development tool (skaffold, Tilt) that deploys this file builds, and puts in place of the written ones (built-images.ts). */
   builtImages?: BuiltImages;
+  /** The images a Makefile, script or CI file of the repository builds with `docker build -t` (image-builds.ts builtImageKey), with the file that builds each. */
+  scriptBuiltImages?: ReadonlyMap<string, string>;
   pods: PodSpec[];
   containers: Container[];
   /** Documents that are CNI network configurations (a node's /etc/cni/net.d/*.conflist), not API objects. */
@@ -95,6 +97,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   const kustomizeNamespace = context?.kubernetes?.kustomizeNamespace;
   const kustomizeImages = context?.kubernetes?.kustomizeImages;
   const builtImages = context?.kubernetes?.builtImages;
+  const scriptBuiltImages = context?.kubernetes?.scriptBuiltImages;
   const scanBindings = context?.kubernetes?.scanBindings;
   const scanAggregators = context?.kubernetes?.scanAggregators;
   const scope = context?.kubernetes?.scope;
@@ -130,7 +133,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   for (const doc of loaded.documents) collect(doc.root, 0);
   const cniConfigs = loaded.documents.flatMap((doc) => (isYMap(doc.root) && isCniConfig(doc.root) ? [doc.root] : []));
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
-  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings?.length ? { scanBindings } : {}), ...(scanAggregators?.length ? { scanAggregators } : {}), ...(scope ? { scope } : {}) };
+  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scriptBuiltImages?.size ? { scriptBuiltImages } : {}), ...(scanBindings?.length ? { scanBindings } : {}), ...(scanAggregators?.length ? { scanAggregators } : {}), ...(scope ? { scope } : {}) };
 }
 
 const HELM_SOURCE_MARK = /^#\s*Source:\s*\S+\/templates\//m;

@@ -1,6 +1,7 @@
 import { oneSeverityLower } from '../../../core/finding.js';
 import { capabilitiesSeverity, DANGEROUS_CAPABILITIES as SHARED_DANGEROUS_CAPABILITIES, normaliseCapability } from '../capabilities.js';
 import { pinProblem, pinProblemNote } from '../image.js';
+import { builtImageKey } from '../image-builds.js';
 import { describePort, sensitivePort } from '../ports.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
@@ -703,18 +704,26 @@ const imageLatest = kubeRule({
   title: "Image uses 'latest', a moving tag or no tag",
   description:
     "The container image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart. Such an image has no digest either: this one finding asks for both (a version, and a digest), and iac/k8s-image-without-digest leaves it alone. " +
-    BUILT_IMAGES_NOTE,
+    BUILT_IMAGES_NOTE +
+    " Nor is an image that a Makefile, shell script or CI workflow of the repository builds itself under that name and tag (`docker build -t ${IMG} .` with `IMG ?= controller:latest`, as a kubebuilder operator's manifests name `controller:latest`, or a docker/build-push-action step's tags): a placeholder that the deployment replaces, or an image made from the same commit, not one pulled from a registry. The same name built under another tag only is still pulled.",
   remediation: 'Reference images by version tag and digest: registry.example.org/app:1.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
+    // The repository's Makefile builds controller:latest (`IMG ?= controller:latest`, `docker build -t ${IMG} .`).
+    context: { kubernetes: { scriptBuiltImages: new Map([['controller:latest', 'Makefile']]) } },
     positive: [
       pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx:latest'),
       pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx'),
       pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: registry.example.org/app:main'),
+      // Built under another tag only: controller:main is pulled.
+      pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: controller:main'),
     ],
     negative: [
       pod(''),
+      // An image the repository builds itself by that name and tag: nothing is pulled (kustomize sets the real image at deploy time).
+      pod('').replace('registry.example.org/app:1.4.2', 'controller:latest'),
+      pod('').replace('registry.example.org/app:1.4.2', 'controller'),
       pod('').replace('app:1.4.2', 'app@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f'),
       // ko resolves an import path to the image it builds, by digest.
       pod('').replace('registry.example.org/app:1.4.2', 'ko://example.org/shop/cmd/web'),
@@ -726,6 +735,8 @@ const imageLatest = kubeRule({
     for (const c of input.containers) {
       const image = deployedImage(c, input);
       const problem = image && !image.builtBy ? pinProblem(image.ref) : undefined;
+      const builtKey = image ? builtImageKey(image.ref) : undefined;
+      if (builtKey !== undefined && input.scriptBuiltImages?.has(builtKey)) continue;
       if (image && problem)
         yield { line: image.line, message: `${containerLabel(c)} runs ${image.ref}${viaNote(image)}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: containerLabel(c), image: image.ref };
     }
