@@ -11,10 +11,10 @@ import { get, isYMap, items, text as scalarText, type YamlLoadResult } from './y
  * Images the repository builds itself from its Makefiles, shell scripts and CI files: the
  * names `docker build -t web ...` (also `docker buildx build`, `docker image build`,
  * `podman build`, `nerdctl build`, `buildah bud`) gives them, or the `tags` of a GitHub
- * workflow's docker/build-push-action step. A compose service that runs
+ * workflow's docker/build-push-action step. A compose service or Kubernetes container that runs
  * such an image by that name and tag runs what the repository has just built, not
  * something pulled from a registry (nginx-proxy's tests run `image: web`, which its Makefile
- * builds). Only a name written out counts, or one a Makefile's variable set once to a written
+ * builds; a kubebuilder operator's manifests run `controller:latest`, its Makefile's `IMG`). Only a name written out counts, or one a Makefile's variable set once to a written
  * value gives (`-t $(IMG)`); `-t $TAG` in a script is not known. Nothing is run.
  */
 

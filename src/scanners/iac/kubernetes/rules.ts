@@ -705,7 +705,7 @@ const imageLatest = kubeRule({
   description:
     "The container image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart. Such an image has no digest either: this one finding asks for both (a version, and a digest), and iac/k8s-image-without-digest leaves it alone. " +
     BUILT_IMAGES_NOTE +
-    " Nor is an image that a Makefile, shell script or CI workflow of the repository builds itself under that name and tag (`docker build -t ${IMG} .` with `IMG ?= controller:latest`, as a kubebuilder operator's manifests name `controller:latest`, or a docker/build-push-action step's tags): a placeholder that the deployment replaces, or an image made from the same commit, not one pulled from a registry. The same name built under another tag only is still pulled.",
+    " Nor is an image that a Makefile, shell script, CI workflow or compose service of the repository builds itself under that name and tag (`docker build -t ${IMG} .` with `IMG ?= controller:latest`, as a kubebuilder operator's manifests name `controller:latest`, a docker/build-push-action step's tags, or a compose service's `image:` beside its `build:`): a placeholder that the deployment replaces, or an image made from the same commit, not one pulled from a registry. The same name built under another tag only is still pulled.",
   remediation: 'Reference images by version tag and digest: registry.example.org/app:1.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
