@@ -145,4 +145,20 @@ describe('images the repository builds itself', () => {
       t.cleanup();
     }
   });
+
+  it("in a scan of staged files, leaves a manifest's image to the Makefile of the index that builds it", async () => {
+    const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: ${image}\n`;
+    const t = tempTree({ Makefile: 'IMG ?= controller:latest\ndocker-build:\n\tdocker build -t ${IMG} .\n', 'config/manager.yaml': pod('registry.example.org/app:1.4.2') });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('config/manager.yaml', pod('controller:latest'));
+      t.write('config/cache.yaml', pod('redis'));
+      git(t.dir, 'add', 'config');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings.filter((f) => f.ruleId === K8S_LATEST).map((f) => f.location.path), ['config/cache.yaml']);
+    } finally {
+      t.cleanup();
+    }
+  });
 });
