@@ -28,6 +28,13 @@ export function parseImage(raw: string): ImageRef {
   return { raw: value, name: rest, ...(tag !== undefined ? { tag } : {}), ...(digest ? { digest } : {}), templated };
 }
 
+/** The registry an image name names (`registry.example.org`, `localhost:5000`), as Docker reads names: undefined for `app` and `team/app` (Docker Hub). */
+export function registryHost(name: string): string | undefined {
+  const slash = name.indexOf('/');
+  const first = slash < 0 ? '' : name.slice(0, slash).toLowerCase();
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? first : undefined;
+}
+
 export type PinProblem = 'latest' | 'moving-tag' | 'untagged';
 
 /**

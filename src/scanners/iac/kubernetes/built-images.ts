@@ -1,7 +1,7 @@
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import { picomatchPackage } from '../../../core/packages.js';
 import { basenameOf } from '../detect.js';
-import { parseImage } from '../image.js';
+import { parseImage, registryHost } from '../image.js';
 import { unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import type { ReadText } from '../texts.js';
 import { readSkaffold, SKAFFOLD_FILE } from './skaffold.js';
@@ -130,8 +130,6 @@ export function isBuiltImage(ref: string, built: BuiltImages): boolean {
 /** An image name as Docker reads it: `app` is `docker.io/library/app`, `team/app` is `docker.io/team/app`. */
 function dockerName(name: string): string {
   const lower = name.toLowerCase();
-  const first = lower.split('/')[0]!;
-  const registry = lower.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const full = registry ? lower : `docker.io/${lower.includes('/') ? lower : `library/${lower}`}`;
+  const full = registryHost(lower) !== undefined ? lower : `docker.io/${lower.includes('/') ? lower : `library/${lower}`}`;
   return full.replace(/^index\.docker\.io\//, 'docker.io/');
 }

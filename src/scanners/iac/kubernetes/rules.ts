@@ -1,6 +1,6 @@
 import { oneSeverityLower } from '../../../core/finding.js';
 import { capabilitiesSeverity, DANGEROUS_CAPABILITIES as SHARED_DANGEROUS_CAPABILITIES, normaliseCapability } from '../capabilities.js';
-import { pinProblem, pinProblemNote } from '../image.js';
+import { parseImage, pinProblem, pinProblemNote, registryHost } from '../image.js';
 import { builtImageKey } from '../image-builds.js';
 import { describePort, sensitivePort } from '../ports.js';
 import { sensitiveHostPath } from '../host-paths.js';
@@ -705,19 +705,21 @@ const imageLatest = kubeRule({
   description:
     "The container image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart. Such an image has no digest either: this one finding asks for both (a version, and a digest), and iac/k8s-image-without-digest leaves it alone. " +
     BUILT_IMAGES_NOTE +
-    " Nor is an image that a Makefile, shell script, CI workflow or compose service of the repository builds itself under that name and tag (`docker build -t ${IMG} .` with `IMG ?= controller:latest`, as a kubebuilder operator's manifests name `controller:latest`, a docker/build-push-action step's tags, or a compose service's `image:` beside its `build:`): a placeholder that the deployment replaces, or an image made from the same commit, not one pulled from a registry. The same name built under another tag only is still pulled.",
+    " Nor is an image that a Makefile, shell script, CI workflow or compose service of the repository builds itself under that name and tag (`docker build -t ${IMG} .` with `IMG ?= controller:latest`, as a kubebuilder operator's manifests name `controller:latest`, a docker/build-push-action step's tags, or a compose service's `image:` beside its `build:`): a placeholder that the deployment replaces, or an image made from the same commit, not one pulled from a registry. The same name built under another tag only is still pulled, and so is a name with a registry host (registry.example.org/team/app:latest): the cluster pulls it from there.",
   remediation: 'Reference images by version tag and digest: registry.example.org/app:1.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
     // The repository's Makefile builds controller:latest (`IMG ?= controller:latest`, `docker build -t ${IMG} .`).
-    context: { kubernetes: { scriptBuiltImages: new Map([['controller:latest', 'Makefile']]) } },
+    context: { kubernetes: { scriptBuiltImages: new Map([['controller:latest', 'Makefile'], ['registry.example.org/team/app:latest', '.github/workflows/release.yml']]) } },
     positive: [
       pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx:latest'),
       pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx'),
       pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: registry.example.org/app:main'),
       // Built under another tag only: controller:main is pulled.
       pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: controller:main'),
+      // Built and pushed to a registry, which the cluster pulls it from.
+      pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: registry.example.org/team/app:latest'),
     ],
     negative: [
       pod(''),
@@ -735,7 +737,8 @@ const imageLatest = kubeRule({
     for (const c of input.containers) {
       const image = deployedImage(c, input);
       const problem = image && !image.builtBy ? pinProblem(image.ref) : undefined;
-      const builtKey = image ? builtImageKey(image.ref) : undefined;
+      // A name with a registry host is pushed there, and the cluster pulls it from there: its tag moves all the same.
+      const builtKey = image && registryHost(parseImage(image.ref).name) === undefined ? builtImageKey(image.ref) : undefined;
       if (builtKey !== undefined && input.scriptBuiltImages?.has(builtKey)) continue;
       if (image && problem)
         yield { line: image.line, message: `${containerLabel(c)} runs ${image.ref}${viaNote(image)}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: containerLabel(c), image: image.ref };
