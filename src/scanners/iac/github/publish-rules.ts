@@ -5,6 +5,7 @@ import { get, isYMap, isYScalar, pair, text, type YMap } from '../yaml/tree.js';
 import { envScopes, expressions, isAction, lineOfOffset, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
 import { workflow, workflowRule } from './rule-kit.js';
 import { releaseItOption, releaseToolRun } from './release-tools.js';
+import { stepWordValue } from './word-values.js';
 
 /**
  * Publishing to a registry that accepts trusted publishing (PyPI, npm, RubyGems, the
@@ -128,7 +129,7 @@ function givesNpmToken(wf: Workflow, step: Step): boolean {
  * without that token the tool may publish nowhere but a GitHub release.
  */
 function releaseToolPublishesToNpm(wf: Workflow, step: Step, words: readonly string[]): boolean {
-  const run = releaseToolRun(words);
+  const run = releaseToolRun(words, stepWordValue(wf, step));
   if (!run || (run.tool === 'release-it' && releaseItOption(run.args, 'npm', 'publish') === false)) return false;
   return givesNpmToken(wf, step);
 }

@@ -17,20 +17,56 @@ export const RELEASE_TOOL_NAME = /\b(?:semantic-release|release-it)\b/;
 const RUNNER_VALUE_OPTION = /^(?:-p|--package|-C|--dir|--cwd|--filter|-F|--workspace|-w|--prefix|-c|--call)$/;
 
 /**
- * Arguments with which a tool publishes nothing: semantic-release's --dry-run (-d); release-it's
- * --dry-run (-d), and those with which it only prints (--release-version, --changelog, --help, --version).
+ * Arguments with which a tool publishes nothing other than --dry-run ({@link dryRun}):
+ * release-it's that only print (--release-version, --changelog, --help, --version).
  */
-const REHEARSES: Readonly<Record<ReleaseTool, RegExp>> = {
-  'semantic-release': /^(?:-d|--dry-run(?:=true)?)$/,
-  'release-it': /^(?:-d|--dry-run(?:=true)?|-h|--help|-v|--version|--release-version|--changelog)$/,
+const PRINTS_ONLY: Readonly<Record<ReleaseTool, RegExp | undefined>> = {
+  'semantic-release': undefined,
+  'release-it': /^(?:-h|--help|-v|--version|--release-version|--changelog)$/,
 };
+
+/** What a word of the command holds where the workflow fixes it (`$DRY_RUN` of a step's `env:`), or undefined where it is not known. */
+export type WordValue = (word: string) => string | undefined;
+
+const NO_VALUES: WordValue = () => undefined;
+
+/** A word that is one variable or one `${{ }}` expression: the shell or GitHub puts a value there. */
+const VARIABLE_WORD = /^(?:\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\$\{\{[\s\S]*\}\})$/;
+
+/**
+ * Whether the arguments turn on --dry-run (-d), as both tools' parser (yargs) reads a boolean
+ * option: alone, or followed by `true`, it is on; followed by `false` it is off and takes that
+ * word; `--dry-run=X` is on only for X `true`. A variable or expression there counts with the
+ * value the workflow gives it; one not known may hold false (a release run by hand with
+ * dry_run unticked), and so, as for other values not known here, the tool may publish.
+ */
+function dryRun(args: readonly string[], valueOf: WordValue): boolean {
+  let on = false;
+  const value = (word: string) => (VARIABLE_WORD.test(word) ? valueOf(word) : word);
+  for (let i = 0; i < args.length; i++) {
+    const flag = /^(?:-d|--dry-run)(?:=([\s\S]*))?$/.exec(args[i]!);
+    if (!flag) continue;
+    if (flag[1] !== undefined) {
+      on = value(flag[1]) === 'true';
+      continue;
+    }
+    const next = args[i + 1];
+    const given = next === undefined || !(next === 'true' || next === 'false' || VARIABLE_WORD.test(next)) ? 'true' : value(next);
+    if (given === 'true' || given === 'false') {
+      on = given === 'true';
+      if (next === given || VARIABLE_WORD.test(next!)) i++;
+    } else on = given !== undefined; // a value other than true or false is no value of the option
+  }
+  return on;
+}
 
 /**
  * The release tool a command runs and its arguments: `semantic-release`, `npx semantic-release@24`,
  * `pnpm exec release-it`, `yarn release-it`, `npm run semantic-release`; undefined for any other
  * command, an install of the tool (`npm install -D release-it`), or a run that only rehearses or prints.
+ * `valueOf` reads the variables and expressions given to --dry-run.
  */
-export function releaseToolRun(words: readonly string[]): { tool: ReleaseTool; args: readonly string[] } | undefined {
+export function releaseToolRun(words: readonly string[], valueOf: WordValue = NO_VALUES): { tool: ReleaseTool; args: readonly string[] } | undefined {
   const program = basename(words[0] ?? '');
   let k = 1;
   let tool = program;
@@ -52,7 +88,8 @@ export function releaseToolRun(words: readonly string[]): { tool: ReleaseTool; a
     k++;
   }
   const args = words.slice(k);
-  return args.some((w) => REHEARSES[tool as ReleaseTool].test(w)) ? undefined : { tool: tool as ReleaseTool, args };
+  const prints = PRINTS_ONLY[tool as ReleaseTool];
+  return dryRun(args, valueOf) || (prints !== undefined && args.some((w) => prints.test(w))) ? undefined : { tool: tool as ReleaseTool, args };
 }
 
 /**
