@@ -1,4 +1,4 @@
-import { basename, effectiveWords, parseShell, programOf, type ShellCommand, type ShellWord } from './shell.js';
+import { basename, effectiveWords, parseShell, PLAIN_HTTP_URL, programOf, type ShellCommand, type ShellWord } from './shell.js';
 import { parsePowerShell } from './powershell.js';
 import type { ScriptDialect } from './script-dialect.js';
 
@@ -184,6 +184,8 @@ export interface DownloadRun {
   it: 'it' | 'them';
   /** What the command does with it, for a message: `runs it`, `runs them`, or, for a program only put on PATH (`source .venv/bin/activate`), `puts it on PATH`. */
   action: string;
+  /** Fetched over plain http:// from another machine: anyone on the network path can replace what runs, as for a script piped into a shell. */
+  plainHttp: boolean;
 }
 
 
@@ -884,6 +886,7 @@ export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[], give
           how: shortCommand(command),
           it: ran.length === 1 ? 'it' : 'them',
           action: ran.length === 1 ? 'runs it' : 'runs them',
+          plainHttp: PLAIN_HTTP_URL.test(first.download.url),
           downloadIn: first.in,
           runIn: piece,
         });
@@ -894,7 +897,7 @@ export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[], give
   // A program put on PATH and never run by name there: what runs it is a later tool that looks it up (meson finds ccache).
   for (const entry of tracked) {
     if (entry.done || entry.pathed === undefined) continue;
-    out.push({ download: entry.download.command.offset, run: entry.pathed.command.offset, program: entry.program, file: entry.label, how: shortCommand(entry.pathed.command), it: 'it', action: 'puts it on PATH', downloadIn: entry.in, runIn: entry.pathed.in });
+    out.push({ download: entry.download.command.offset, run: entry.pathed.command.offset, program: entry.program, file: entry.label, how: shortCommand(entry.pathed.command), it: 'it', action: 'puts it on PATH', plainHttp: PLAIN_HTTP_URL.test(entry.download.url), downloadIn: entry.in, runIn: entry.pathed.in });
   }
   return out;
 }

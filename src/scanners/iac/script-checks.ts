@@ -589,6 +589,8 @@ export const UNVERIFIED_RUN_IN_SCRIPT: ScriptJudgement = {
     positive: [
       '#!/bin/sh\nset -eu\n# expect\ncurl -fsSLo trigger.rb https://example.org/raw/master/trigger.rb\nruby trigger.rb "$CI_COMMIT_SHA"\n',
       '#!/usr/bin/env bash\nset -euo pipefail\n# expect\nwget -q https://example.org/releases/tool-1.4.0-linux-amd64.tar.gz\ntar -xzf tool-1.4.0-linux-amd64.tar.gz\n./tool-1.4.0-linux-amd64/bin/tool check\n',
+      // Over plain http (reported as high).
+      '#!/bin/sh\n# expect\ncurl -fsSLo setup.sh http://example.org/setup.sh\nsh setup.sh\n',
     ],
     negative: [
       '#!/bin/sh\ncurl -fsSLo tool.tar.gz https://example.org/releases/tool-1.4.0.tar.gz\necho "0000000000000000000000000000000000000000000000000000000000000000  tool.tar.gz" | sha256sum -c -\ntar -xzf tool.tar.gz\n./tool/bin/tool check\n',
@@ -600,7 +602,7 @@ export const UNVERIFIED_RUN_IN_SCRIPT: ScriptJudgement = {
     for (const found of downloadRuns(script.text)) {
       const line = lineAtOffset(script.text, found.download);
       const runLine = lineAtOffset(script.text, found.run);
-      yield { line, message: `${found.program} downloads ${found.file} and line ${runLine} ${found.action} (${found.how}) with no checksum or signature check${inScript(script)}; verify a pinned sha256 or the publisher's signature first.`, key: `${line}\0${found.file}` };
+      yield { line, message: `${found.program} downloads ${found.file} and line ${runLine} ${found.action} (${found.how}) with no checksum or signature check${found.plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${inScript(script)}; verify a pinned sha256 or the publisher's signature first.`, key: `${line}\0${found.file}`, ...(found.plainHttp ? { severity: 'high' as const } : {}) };
     }
   },
 };
