@@ -4,7 +4,8 @@ import { Scope } from './frame.js';
 import { effects } from './effects.js';
 import type { SinkGroup } from './report.js';
 import { ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, asOwnKeyOf, isTainted, join, make, mapTaint, mayNameProto, objValue, type Value } from './value.js';
-import { memberOfApi, storeOnApi } from '../models/apis.js';
+import { memberOfApi, readHeader, storeOnApi } from '../models/apis.js';
+import { HEADERS_API } from '../models/frameworks.js';
 import { readGlobal, readVar } from './bindings.js';
 import { snippet, sink } from './taint-points.js';
 import { evaluate } from './expressions.js';
@@ -60,7 +61,8 @@ export function readProp(an: Analyzer, base: Value, key: string | null, keyValue
     if (member) result = join(result, member);
   }
   if (base.taint.length > 0 && key !== 'length') {
-    result = join(result, make({ taint: base.taint }));
+    const member = make({ taint: base.taint });
+    result = join(result, base.apis.includes(HEADERS_API) ? readHeader(member, key) : member);
   }
   // An own key of the base (from enumerating it, or checked with hasOwnProperty) reads an own property, never the __proto__ accessor.
   if (keyValue && key === null && mayNameProto(keyValue, base)) result = make({ ...result, proto: true });

@@ -6,7 +6,7 @@ import {
   withoutStringFacts, type Value,
 } from '../analysis/value.js';
 import {
-  CALL_RETURNS, CHAINING_TYPES, EVENT_REGISTRATIONS, REGISTRATIONS, SOURCE_CALLS, SOURCE_MEMBERS, TYPE_MEMBERS, containerValue,
+  CALL_RETURNS, CHAINING_TYPES, EVENT_REGISTRATIONS, HEADERS_API, REGISTRATIONS, SOURCE_CALLS, SOURCE_MEMBERS, TYPE_MEMBERS, containerValue,
   type HandlerKind,
 } from './frameworks.js';
 import { FIXED_VERSIONS, sinksFor, type SinkSpec } from './sinks.js';
@@ -75,8 +75,19 @@ function callId(api: string): string {
   return api.startsWith('mod:') ? api.slice(4) : api;
 }
 
+/**
+ * A request header read by name (req.get(name), req.headers[name]). The Referer is the page the
+ * browser came from: sending the user back there (Express 5's replacement for redirect('back'))
+ * takes them nowhere they were not already.
+ */
+export function readHeader(input: Value, name: string | null | undefined): Value {
+  return /^referr?er$/i.test(name ?? '') ? sanitize(input, classMask('redirect')) : input;
+}
+
 /** Members of an api value: request input, sub-objects, or the member's own api id. */
 export function memberOfApi(an: Analyzer, api: string, key: string | null, node: AstNode | null): Value | undefined {
+  // The headers are input themselves; readProp reads their members (see readHeader).
+  if (api === HEADERS_API) return undefined;
   const sources = own(SOURCE_MEMBERS, api);
   if (sources) {
     const member = own(sources, key ?? '*');
@@ -155,10 +166,7 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
 
   const sourceCall = own(SOURCE_CALLS, id);
   if (sourceCall) {
-    const input = an.source(site.node, an.text(site.node, 50), sourceCall.raw);
-    // The Referer is the page the browser came from: sending the user back there (Express 5's
-    // replacement for redirect('back')) takes them nowhere they were not already.
-    return /^referr?er$/i.test(args[0]?.str ?? '') ? sanitize(input, classMask('redirect')) : input;
+    return readHeader(an.source(site.node, an.text(site.node, 50), sourceCall.raw), args[0]?.str);
   }
 
   const kind = own(REGISTRATIONS, id);

@@ -22,30 +22,33 @@ interface SourceMember {
 
 const s = (raw = false): SourceMember => ({ raw });
 const container = (api: string): SourceMember => ({ raw: false, apis: [api], container: true });
+/** The request headers object: input, typed so that reading its Referer can be told apart (see `readHeader`). */
+export const HEADERS_API = 'web.headers';
+const headers: SourceMember = { raw: false, apis: [HEADERS_API] };
 
 /** Members of request objects, by api type. `*` is what iterating the object gives (body chunks). */
 export const SOURCE_MEMBERS: Readonly<Record<string, Readonly<Record<string, SourceMember>>>> = {
   'express.req': {
-    query: s(true), body: s(true), params: s(), cookies: s(true), signedCookies: s(true), files: s(true), file: s(true), headers: s(),
+    query: s(true), body: s(true), params: s(), cookies: s(true), signedCookies: s(true), files: s(true), file: s(true), headers,
     url: s(), originalUrl: s(), path: s(), baseUrl: s(), hostname: s(), host: s(), subdomains: s(), rawBody: s(), '*': s(),
   },
   // The request of a route whose schema validation middleware ran first: body, query and params have the schema's shape.
   'express.vreq': {
-    query: s(), body: s(), params: s(), cookies: s(true), signedCookies: s(true), files: s(true), file: s(true), headers: s(),
+    query: s(), body: s(), params: s(), cookies: s(true), signedCookies: s(true), files: s(true), file: s(true), headers,
     url: s(), originalUrl: s(), path: s(), baseUrl: s(), hostname: s(), host: s(), subdomains: s(), rawBody: s(), '*': s(),
   },
-  'http.req': { url: s(), headers: s(), rawHeaders: s(), trailers: s(), '*': s() },
+  'http.req': { url: s(), headers, rawHeaders: s(), trailers: s(), '*': s() },
   'koa.ctx': {
-    query: s(true), params: s(), querystring: s(), url: s(), originalUrl: s(), href: s(), path: s(), headers: s(), header: s(), host: s(),
+    query: s(true), params: s(), querystring: s(), url: s(), originalUrl: s(), href: s(), path: s(), headers, header: headers, host: s(),
     hostname: s(), origin: s(), search: s(), request: container('koa.request'), req: container('http.req'), res: container('http.res'),
     response: container('koa.response'), cookies: container('koa.cookies'),
   },
   'koa.request': {
-    query: s(true), body: s(true), params: s(), files: s(true), headers: s(), header: s(), url: s(), href: s(), querystring: s(), path: s(),
+    query: s(true), body: s(true), params: s(), files: s(true), headers, header: headers, url: s(), href: s(), querystring: s(), path: s(),
     host: s(), hostname: s(), origin: s(), search: s(), rawBody: s(),
   },
-  'fastify.request': { query: s(true), params: s(), body: s(true), headers: s(), url: s(), hostname: s(), cookies: s(true), raw: container('http.req') },
-  'hapi.request': { payload: s(true), params: s(), query: s(true), headers: s(), url: s(), state: s(true), path: s() },
+  'fastify.request': { query: s(true), params: s(), body: s(true), headers, url: s(), hostname: s(), cookies: s(true), raw: container('http.req') },
+  'hapi.request': { payload: s(true), params: s(), query: s(true), headers, url: s(), state: s(true), path: s() },
   'next.request': { url: s(), nextUrl: s(), headers: s(), cookies: s(), body: s(true), geo: s() },
 };
 
