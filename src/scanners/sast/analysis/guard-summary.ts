@@ -19,12 +19,18 @@ import { ALL_CLASSES, CLASS_BIT, make, mapTaint, newLabel, newTaint, sanitize, w
  * caller's variable. A variable derived from a parameter counts for one case only: a
  * resolved path (path.resolve, normalize, join) checked to stay under a base directory,
  * which says the parameter stays under it.
+ *
+ * A function that checks a path its caller resolved (`p === dir || p.startsWith(dir + path.sep)`)
+ * is run a second time with resolved-path probes: what that adds for paths holds for a caller
+ * whose argument is a resolved path.
  */
 
 /** Classes cleaned for an argument, for string taints and for raw (maybe non-string) taints. */
 export interface ParamMasks {
   str: number;
   raw: number;
+  /** Classes (only paths) also cleaned when the argument is a resolved path (path.resolve, normalize, join). */
+  resolved?: number;
 }
 
 export interface GuardSummary {
@@ -56,8 +62,23 @@ export function summarisable(c: Closure): boolean {
   return params.length > 0 && params.slice(0, MAX_PARAMS).some((p) => paramName(p) !== null);
 }
 
-/** Runs the function once with probe arguments and collects what holds at each exit. */
+/** Runs the function with probe arguments and collects what holds at each exit. */
 export function computeGuardSummary(an: Analyzer, c: Closure, thisValue: Value): GuardSummary {
+  const plain = probeSummary(an, c, thisValue, false);
+  // Only a prefix check (startsWith, indexOf(...) === 0) means more on a resolved path.
+  const body = an.files.get(c.moduleId)?.text.slice(c.node.start, c.node.end) ?? '';
+  if (!/\b(?:startsWith|indexOf)\b/.test(body)) return plain;
+  const resolved = probeSummary(an, c, thisValue, true);
+  const withResolved = (list: ParamMasks[], more: ParamMasks[]): ParamMasks[] =>
+    list.map((m, i) => ({ ...m, resolved: masksAt(more, i).str & ~m.str & CLASS_BIT.path }));
+  return {
+    whenTrue: withResolved(plain.whenTrue, resolved.whenTrue),
+    whenFalse: withResolved(plain.whenFalse, resolved.whenFalse),
+    completes: withResolved(plain.completes, resolved.completes),
+  };
+}
+
+function probeSummary(an: Analyzer, c: Closure, thisValue: Value, resolved: boolean): GuardSummary {
   const params: AstNode[] = c.node.params;
   const count = Math.min(params.length, MAX_PARAMS);
   const probes = new Map<Label, Probe>();
@@ -70,7 +91,7 @@ export function computeGuardSummary(an: Analyzer, c: Closure, thisValue: Value):
       probes.set(label, { index: i, raw });
       taints.push(newTaint(label, { file: c.moduleId, start: c.node.start, end: c.node.start }, label.what, raw));
     }
-    args.push(make({ taint: taints }));
+    args.push(make({ taint: taints, norm: resolved }));
   }
 
   const whenTrue: ParamMasks[][] = [];
@@ -172,7 +193,8 @@ function paramName(p: AstNode): string | null {
 }
 
 /** A caller's argument after the summary's guarantee for it. */
-export function applyMasks(v: Value, m: ParamMasks | undefined): Value {
+export function applyMasks(v: Value, given: ParamMasks | undefined): Value {
+  const m = given?.resolved && v.norm ? { str: given.str | given.resolved, raw: given.raw | given.resolved } : given;
   if (!m || (m.str === 0 && m.raw === 0)) return v;
   if (m.str === ALL_CLASSES && m.raw === ALL_CLASSES) return sanitize(withoutStringFacts(v), ALL_CLASSES);
   return mapTaint(v, (t) => {

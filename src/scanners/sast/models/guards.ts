@@ -1,7 +1,7 @@
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Scope } from '../analysis/frame.js';
 import type { AstNode } from '../source/parse.js';
-import { ALL_CLASSES, EMPTY, asOwnKeyOf, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Closure, type Value } from '../analysis/value.js';
+import { ALL_CLASSES, CLASS_BIT, EMPTY, asOwnKeyOf, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Closure, type Value } from '../analysis/value.js';
 import { captureCleaning } from './regex-groups.js';
 import { refineByFlag } from '../analysis/guard-flags.js';
 import { applyMasks, masksAt, mayThrow, type GuardSummary, type ParamMasks } from '../analysis/guard-summary.js';
@@ -108,6 +108,34 @@ export function beginsWithoutDash(pattern: string): boolean {
   return !/^(?:[*?]|\{0)/.test(rest);
 }
 
+/**
+ * Does `test` being `truth` say x === dir, where `other` being `truth` says x.startsWith(dir + ...)?
+ * Then x is the directory a prefix check on it names (`x === dir || x.startsWith(dir + path.sep)`).
+ */
+function isPrefixBase(test: AstNode, truth: boolean, other: AstNode): boolean {
+  const eq = unwrap(test);
+  if (eq.type !== 'BinaryExpression' || eq.operator !== (truth ? '===' : '!==')) return false;
+  let check = unwrap(other);
+  let holds = truth;
+  while (check.type === 'UnaryExpression' && check.operator === '!') {
+    check = unwrap(check.argument);
+    holds = !holds;
+  }
+  if (!holds || check.type !== 'CallExpression' || check.arguments.length !== 1) return false;
+  const callee = unwrap(check.callee);
+  const prefix = unwrap(check.arguments[0]);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.name !== 'startsWith') return false;
+  if (prefix.type !== 'BinaryExpression' || prefix.operator !== '+') return false;
+  const x = unwrap(callee.object);
+  const dir = unwrap(prefix.left);
+  const [l, r] = [unwrap(eq.left), unwrap(eq.right)];
+  return (sameVariable(l, x) && sameVariable(r, dir)) || (sameVariable(r, x) && sameVariable(l, dir));
+}
+
+function sameVariable(a: AstNode, b: AstNode): boolean {
+  return a.type === 'Identifier' && b.type === 'Identifier' && a.name === b.name;
+}
+
 /** Refines the state for the branch where `test` is `truth`. */
 export function refineByTest(an: Analyzer, test: AstNode, scope: Scope, truth: boolean): void {
   const node = unwrap(test);
@@ -121,11 +149,16 @@ export function refineByTest(an: Analyzer, test: AstNode, scope: Scope, truth: b
         refineByTest(an, node.right, scope, truth);
       } else if (node.operator === '||' || node.operator === '&&') {
         // a || b is true: a is true, or a is false and b true (and dually for && false): join both branches.
+        // `x === dir || x.startsWith(dir + path.sep)`: x being dir itself is as safe as being below it.
         an.joinBranches(
-          () => refineByTest(an, node.left, scope, truth),
+          () => {
+            refineByTest(an, node.left, scope, truth);
+            if (isPrefixBase(node.left, truth, node.right)) refineByTest(an, node.right, scope, truth);
+          },
           () => {
             refineByTest(an, node.left, scope, !truth);
             refineByTest(an, node.right, scope, truth);
+            if (isPrefixBase(node.right, truth, node.left)) refineByTest(an, node.left, scope, truth);
           },
         );
       }
@@ -365,16 +398,16 @@ function refineByProjectGuard(
   if (closures.some((c) => (c.node.async && !awaited) || !applies(c))) return;
   const thisValue = callee.type === 'MemberExpression' ? an.evaluate(callee.object, scope) : EMPTY;
   const masks = targets.map((_, i) => {
-    let m: ParamMasks = { str: ALL_CLASSES, raw: ALL_CLASSES };
+    let m: Required<ParamMasks> = { str: ALL_CLASSES, raw: ALL_CLASSES, resolved: ALL_CLASSES };
     for (const c of closures) {
       const own = masksAt(pick(an.guardSummary(c, thisValue)), i);
-      m = { str: m.str & own.str, raw: m.raw & own.raw };
+      m = { str: m.str & own.str, raw: m.raw & own.raw, resolved: m.resolved & ((own.str & CLASS_BIT.path) | (own.resolved ?? 0)) };
     }
     return m;
   });
   targets.forEach((target, i) => {
     const m = masks[i]!;
-    if (target && (m.str !== 0 || m.raw !== 0)) an.refine(target, scope, (v) => applyMasks(v, m));
+    if (target && (m.str !== 0 || m.raw !== 0 || m.resolved !== 0)) an.refine(target, scope, (v) => applyMasks(v, m));
   });
 }
 
