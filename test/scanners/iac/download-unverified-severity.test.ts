@@ -26,6 +26,16 @@ describe('a download run unverified: medium over HTTPS, high over plain http, as
     assert.deepEqual(found('.gitlab-ci.yml', rule, pipeline('curl -fsSLo t.rb http://example.org/t.rb && ruby t.rb')).map((f) => f.severity), ['high']);
   });
 
+  it('Dockerfile', () => {
+    const rule = 'iac/dockerfile-download-unverified';
+    const safe = found('Dockerfile', rule, 'FROM debian:12-slim\nRUN curl -fsSLO https://example.org/dist/app_2.0.1_amd64.deb && dpkg -i app_2.0.1_amd64.deb\n');
+    assert.deepEqual(safe.map((f) => f.severity), ['medium']);
+    assert.doesNotMatch(safe[0]!.message, /plain http/);
+    const plain = found('Dockerfile', rule, 'FROM debian:12-slim\nRUN curl -fsSLO http://example.org/dist/app_2.0.1_amd64.deb && dpkg -i app_2.0.1_amd64.deb\n');
+    assert.deepEqual(plain.map((f) => f.severity), ['high']);
+    assert.match(plain[0]!.message, /over plain http:\/\/, so anyone on the network path can replace what runs/);
+  });
+
   it('a download from a server on the runner itself is not reported at all', () => {
     assert.deepEqual(found('.gitlab-ci.yml', 'iac/gitlab-download-unverified', pipeline('curl -fsSLo t.rb http://127.0.0.1:8080/t.rb && ruby t.rb')).map((f) => f.severity), []);
   });

@@ -1,7 +1,7 @@
 import { detailNote } from '../rule.js';
 import { ARTIFACT, COMMIT_PINNED, downloadOf, madeExecutable, PROGRAM_DIR, UNPACKERS, urlName, verifies, webDownloadOf } from '../downloads.js';
 import { parsePowerShell } from '../powershell.js';
-import { parseShell, programOf } from '../shell.js';
+import { parseShell, PLAIN_HTTP_PIPE_NOTE, PLAIN_HTTP_URL, programOf } from '../shell.js';
 import { expandArgs, instructionsOf, keyValues, scriptsOf, type DockerfileInput } from './model.js';
 import type { DockerInstruction } from './parser.js';
 import { at, dockerRule } from './helpers.js';
@@ -31,7 +31,7 @@ export const unverifiedDownload = dockerRule({
   id: 'iac/dockerfile-download-unverified',
   title: 'Downloaded artifact used without a checksum or signature check',
   description:
-    "A RUN step downloads an archive, package, binary or script with curl or wget, or in a PowerShell RUN (after SHELL [\"powershell\", ...]) with Invoke-WebRequest -OutFile, Start-BitsTransfer or WebClient.DownloadFile (saved under a name such as .tar.gz, .deb, .jar, .sh, into a bin directory, made executable, or piped into tar or unzip) and no step of the stage checks it: no sha256sum/sha512sum/shasum, gpg --verify or gpgv, cosign, minisign, openssl digest or Get-FileHash anywhere in that RUN or a later one (a checksum tool counts when its digest is compared: -c, a pipe into grep, a test of its output; not when it only prints or writes one). HTTPS protects the transfer, not the file: whoever can change the release (a compromised upstream account or mirror, a redirected `latest` link) decides what goes into the image. A file fetched at a git commit named by its full hash (raw.githubusercontent.com/<owner>/<repo>/<40-hex sha>/..., github.com/.../raw/<sha>/..., an /archive/<sha>.tar.gz, the hash written or given by an ENV or ARG of the stage) is not reported: the commit fixes the content. The same risk as ADD <url> without --checksum (iac/dockerfile-add-url). A download piped into a shell is iac/dockerfile-curl-pipe-shell; keys, signatures and checksum lists themselves are not artifacts.",
+    "A RUN step downloads an archive, package, binary or script with curl or wget, or in a PowerShell RUN (after SHELL [\"powershell\", ...]) with Invoke-WebRequest -OutFile, Start-BitsTransfer or WebClient.DownloadFile (saved under a name such as .tar.gz, .deb, .jar, .sh, into a bin directory, made executable, or piped into tar or unzip) and no step of the stage checks it: no sha256sum/sha512sum/shasum, gpg --verify or gpgv, cosign, minisign, openssl digest or Get-FileHash anywhere in that RUN or a later one (a checksum tool counts when its digest is compared: -c, a pipe into grep, a test of its output; not when it only prints or writes one). HTTPS protects the transfer, not the file: whoever can change the release (a compromised upstream account or mirror, a redirected `latest` link) decides what goes into the image. A file fetched at a git commit named by its full hash (raw.githubusercontent.com/<owner>/<repo>/<40-hex sha>/..., github.com/.../raw/<sha>/..., an /archive/<sha>.tar.gz, the hash written or given by an ENV or ARG of the stage) is not reported: the commit fixes the content. High over plain http:// to another machine, where anyone on the network path can replace what goes into the image, as for a script piped into a shell. The same risk as ADD <url> without --checksum (iac/dockerfile-add-url). A download piped into a shell is iac/dockerfile-curl-pipe-shell; keys, signatures and checksum lists themselves are not artifacts.",
   remediation: 'Pin the version and verify a pinned digest before using the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or check the publisher\'s signature (gpg --verify, cosign verify-blob); or use ADD --checksum=sha256:<digest> <url>.',
   severity: 'medium',
   confidence: 'medium',
@@ -43,6 +43,9 @@ export const unverifiedDownload = dockerRule({
       'FROM alpine:3.20\n# expect\nRUN wget -q https://example.org/agent/install-agent.sh && sh install-agent.sh\n',
       'FROM debian:12-slim\n# expect\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && \\\n# detail\n    curl -fsSLo /tmp/kubectl https://example.org/kubectl/v1.30.2/bin/linux/amd64/kubectl && \\\n    chmod +x /tmp/kubectl && mv /tmp/kubectl /usr/local/bin/\n',
       'FROM debian:12-slim\n# expect\nRUN curl -fsSLO https://example.org/dist/app_2.0.1_amd64.deb && dpkg -i app_2.0.1_amd64.deb\n',
+      // Over plain http, written or given by an ARG (reported as high).
+      'FROM debian:12-slim\n# expect\nRUN wget -q http://example.org/dist/tool-1.2.3.tar.gz && tar -xzf tool-1.2.3.tar.gz -C /opt\n',
+      'FROM debian:12-slim\nARG MIRROR=http://example.org\n# expect\nRUN curl -fsSL -o /usr/local/bin/tool ${MIRROR}/dist/tool-1.2.3 && chmod +x /usr/local/bin/tool\n',
       // A branch or a short hash moves; so does a variable the file does not give.
       'FROM alpine:3.20\n# expect\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/example/tools/master/hack/dind" && chmod +x /usr/local/bin/dind\n',
       'FROM alpine:3.20\nARG COMMIT\n# expect\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/example/tools/${COMMIT}/hack/dind"\n',
@@ -99,12 +102,15 @@ export const unverifiedDownload = dockerRule({
             } else if (ARTIFACT.test(download.output) || PROGRAM_DIR.test(download.output) || executable().has(download.output)) artifact = download.output;
             else if (ARTIFACT.test(urlName(download.url)) && !/^-/.test(download.output)) artifact = download.output;
             if (artifact === undefined) continue;
-            if (COMMIT_PINNED.test(expandArgs(download.url, (variables ??= variablesAt(input, instruction))))) continue;
+            const url = expandArgs(download.url, (variables ??= variablesAt(input, instruction)));
+            if (COMMIT_PINNED.test(url)) continue;
             const program = programOf(download.command)!;
             const place = at(instruction, script.line(download.command.offset));
+            const plainHttp = PLAIN_HTTP_URL.test(url);
             yield {
               ...place,
-              message: `${program} downloads ${artifact}${detailNote(place)} and no step of this stage checks a checksum or signature of it; verify a pinned sha256 or the publisher's signature before using it.`,
+              message: `${program} downloads ${artifact}${detailNote(place)} and no step of this stage checks a checksum or signature of it${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}; verify a pinned sha256 or the publisher's signature before using it.`,
+              ...(plainHttp ? { severity: 'high' as const } : {}),
             };
           }
         }
