@@ -50,10 +50,11 @@ const POWERSHELL_PROGRAM = /^(?:pwsh|powershell)(?:\.exe)?$/i;
  * Certificate or signature verification turned off in a script, as its shell reads it: the
  * POSIX patterns everywhere, PowerShell's (POWERSHELL_TLS_DISABLED) in a PowerShell script
  * or, in a POSIX one, only inside a command that runs PowerShell (`pwsh -Command "..."`,
- * `pwsh <<EOF`), whose text PowerShell reads.
+ * `pwsh <<EOF`), whose text PowerShell reads. `around` is the text of the scripts of its job,
+ * where a fingerprint check of a key fetched over http may be.
  */
-export function verificationOff(script: string, dialect: ScriptDialect): Array<{ offset: number; what: string }> {
-  const common = scriptMatches(script, [...TLS_DISABLED, ...SIGNATURE_DISABLED]);
+export function verificationOff(script: string, dialect: ScriptDialect, around = script): Array<{ offset: number; what: string }> {
+  const common = [...scriptMatches(script, [...TLS_DISABLED, ...SIGNATURE_DISABLED]), ...plainHttpKeys(script, around)].sort((a, b) => a.offset - b.offset);
   const own = scriptMatches(script, POWERSHELL_TLS_DISABLED);
   if (own.length === 0 || dialect === 'powershell') return [...common, ...own].sort((a, b) => a.offset - b.offset);
   const commands = parseShell(script).flat();
@@ -88,6 +89,35 @@ export const SIGNATURE_DISABLED: readonly ScriptPattern[] = [
   { pattern: /\brpm\b[^|;&\n]*?--no(?:signature|digest)\b/, what: 'rpm --nosignature' },
   { pattern: /\bzypper\b[^|;&\n]*?--no-gpg-checks\b/, what: 'zypper --no-gpg-checks' },
 ];
+
+/** A plain http:// URL to another machine, and the places a trusted package signing key is kept (apt's keyrings, rpm's key folder). */
+const HTTP = String.raw`\bhttp://(?!(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?:[:/"'\s]|$))`;
+const KEYRING = String.raw`(?:/etc/apt/trusted\.gpg|/etc/apt/keyrings/|/usr/share/keyrings/|/etc/pki/rpm-gpg/)`;
+const TRUSTED_HTTP_KEY = 'a package signing key fetched over plain http:// and trusted, so anyone on the network path can sign the packages installed later';
+
+/**
+ * A package signing key fetched over plain http:// and installed as trusted
+ * (`wget -qO - http://... | apt-key add -`, `| gpg --dearmor -o /usr/share/keyrings/x.gpg`,
+ * `rpm --import http://...`): whoever can change the key on the way signs every package
+ * installed after it, as if signature checks were off. A key fetched over https is the
+ * normal install path; one fetched by fingerprint (`--recv-keys <fingerprint>`) is not fetched by URL.
+ */
+export const PLAIN_HTTP_KEY_TRUSTED: readonly ScriptPattern[] = [
+  // Piped into apt-key, or through gpg --dearmor or tee into a keyring.
+  { pattern: new RegExp(String.raw`\b(?:curl|wget)\b[^|;&\n]*?${HTTP}[^|;&\n]*\|[^;&\n]*?(?:\bapt-key\s+add\b|${KEYRING}|\brpm(?:keys)?\s+--import\b)`), what: TRUSTED_HTTP_KEY },
+  // Saved straight into a keyring.
+  { pattern: new RegExp(String.raw`\b(?:curl|wget)\b(?=[^|;&\n]*?${HTTP})(?=[^|;&\n]*?${KEYRING})`), what: TRUSTED_HTTP_KEY },
+  { pattern: new RegExp(String.raw`\brpm(?:keys)?\b[^|;&\n]*?\s--import\s[^|;&\n]*?${HTTP}`), what: TRUSTED_HTTP_KEY },
+  { pattern: new RegExp(String.raw`\bapt-key\b[^|;&\n]*?\s--fetch-keys\s+["']?${HTTP}`), what: TRUSTED_HTTP_KEY },
+];
+
+/** A script that checks a key's fingerprint or a signature itself: what it trusts is checked after the fetch. */
+const CHECKS_FINGERPRINT = /\bgpg2?\b[^\n]*?\s--(?:with-)?fingerprint\b|\bgpg2?\b[^\n]*?\s--verify\b|\bgpgv\b/;
+
+/** The trusted keys of a script fetched over plain http (PLAIN_HTTP_KEY_TRUSTED), unless it or the scripts `around` it (its job's) check a fingerprint. */
+export function plainHttpKeys(script: string, around = script): Array<{ offset: number; what: string }> {
+  return CHECKS_FINGERPRINT.test(around) ? [] : scriptMatches(script, PLAIN_HTTP_KEY_TRUSTED).filter((hit, k, all) => all[k - 1]?.offset !== hit.offset);
+}
 
 /** Every match of the patterns in a script, with its offset. */
 export function scriptMatches(script: string, patterns: readonly ScriptPattern[]): Array<{ offset: number; what: string }> {
@@ -611,8 +641,15 @@ export const UNVERIFIED_RUN_IN_SCRIPT: ScriptJudgement = {
 export const VERIFICATION_OFF_IN_SCRIPT: ScriptJudgement = {
   problem: 'verification-disabled',
   examples: {
-    positive: ['#!/bin/bash\nset -euo pipefail\n# expect\ncurl -k -o tool https://example.org/tool\n# expect\napt-get install -y --allow-unauthenticated tool\n'],
-    negative: ['#!/bin/sh\n# curl -k is not needed any more\ncurl -fsSL -o tool https://example.org/tool\n'],
+    positive: [
+      '#!/bin/bash\nset -euo pipefail\n# expect\ncurl -k -o tool https://example.org/tool\n# expect\napt-get install -y --allow-unauthenticated tool\n',
+      // Signing keys fetched over plain http and trusted.
+      '#!/bin/bash\nwget -qO - https://example.org/pubkey.gpg | sudo apt-key add -\n# expect\nwget -qO - http://example.org/pubkey.gpg | sudo apt-key add -\n# expect\ncurl -fsSL http://example.org/key.gpg | gpg --dearmor | sudo tee /etc/apt/keyrings/example.gpg > /dev/null\n# expect\ncurl -fsSL http://example.org/key.asc > /etc/apt/trusted.gpg.d/example.asc\n',
+    ],
+    negative: [
+      '#!/bin/sh\n# curl -k is not needed any more\ncurl -fsSL -o tool https://example.org/tool\n',
+      '#!/bin/sh\ncurl -fsSL https://example.org/key.gpg | gpg --dearmor -o /usr/share/keyrings/example.gpg\nrpm --import https://example.org/RPM-GPG-KEY-example\n',
+    ],
   },
   *check(script) {
     for (const hit of verificationOff(withoutCommentLines(script.text), 'posix')) {

@@ -2,7 +2,7 @@ import { describePort, imageName, sensitivePort, sensitivePortsInRange } from '.
 import { pinProblem, pinProblemNote, type PinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { LOCAL_TRUSTED_APT_SOURCE, POWERSHELL_TLS_DISABLED, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
+import { LOCAL_TRUSTED_APT_SOURCE, plainHttpKeys, POWERSHELL_TLS_DISABLED, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
 import { commandsOf, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, substitutions, type ShellCommand } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
 import {
@@ -19,6 +19,7 @@ import {
   templateLine,
   userAt,
   type DockerfileInput,
+  type Script,
 } from './model.js';
 import { argumentWords, at, copySources, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { copiedFileContent } from './build-context.js';
@@ -717,7 +718,7 @@ const plainHttpDownload = dockerRule({
   id: 'iac/dockerfile-http-download',
   title: 'Download over plain HTTP',
   description:
-    'curl, wget, git or ADD fetch something over http://. Anyone on the network path (a compromised router, a hostile Wi-Fi, the build network) can read or replace what is downloaded and so run code in the image.',
+    'curl, wget, git or ADD fetch something over http://. Anyone on the network path (a compromised router, a hostile Wi-Fi, the build network) can read or replace what is downloaded and so run code in the image. High for a package signing key installed as trusted (`wget -qO - http://... | apt-key add -`, `| gpg --dearmor -o /usr/share/keyrings/x.gpg`, `rpm --import http://...`, `apt-key adv --fetch-keys http://...`): whoever replaces it signs every package installed after it. Not when a RUN of the stage checks a fingerprint or signature (gpg --fingerprint, gpg --verify).',
   remediation: 'Use https:// and verify a checksum or signature of what you download.',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -729,9 +730,17 @@ const plainHttpDownload = dockerRule({
       'FROM alpine:3.20\n# expect\nADD ["http://example.org/b.sh", "/b.sh"]\n',
       'FROM alpine:3.20\n# expect\nADD \'http://example.org/c.sh\' /c.sh\n',
       // Inside a command substitution, on the line it starts.
+      // A signing key, reported as high; rpm --import fetches it itself.
+      'FROM debian:12\n# expect\nRUN wget -qO - http://example.org/pubkey.gpg | apt-key add - && apt-get update\n',
+      'FROM rockylinux:9\n# expect\nRUN rpm --import http://example.org/RPM-GPG-KEY-example && dnf install -y tool\n',
       'FROM alpine:3.20\n# expect\nRUN set -e; \\\n# detail\n  V=$(curl -sL "http://example.org/main/INDEX.tar.gz" | tar -xz -C /tmp && awk \'/^P:tool$/\' /tmp/INDEX) && \\\n  apk add --no-cache tool=${V}\n',
     ],
-    negative: ['FROM alpine:3.20\nRUN curl -fsSL https://example.org/tool.tgz -o /tmp/tool.tgz\n', 'FROM alpine:3.20\nRUN curl http://localhost:8080/health\n', 'FROM alpine:3.20\nLABEL org.opencontainers.image.url=http://example.org\n'],
+    negative: [
+      'FROM alpine:3.20\nRUN curl -fsSL https://example.org/tool.tgz -o /tmp/tool.tgz\n',
+      'FROM alpine:3.20\nRUN curl http://localhost:8080/health\n',
+      'FROM alpine:3.20\nLABEL org.opencontainers.image.url=http://example.org\n',
+      'FROM rockylinux:9\nRUN rpm --import https://example.org/RPM-GPG-KEY-example\n',
+    ],
   },
   *check(input) {
     const downloaders = new Set(['curl', 'wget', 'git', 'fetch', 'aria2c', 'svn']);
@@ -740,6 +749,14 @@ const plainHttpDownload = dockerRule({
       { command, ...(offset !== undefined ? { offset } : {}) },
       ...substitutions(command).flatMap((sub) => commandsOf(sub.script).flatMap((inner) => withSubstitutions(inner, offset ?? sub.offset))),
     ];
+    // Signing keys trusted from plain http, by RUN script and line, unless a RUN of the stage checks a fingerprint.
+    const runs = [...instructionsOf(input.file, 'RUN')];
+    const keys = new Map<Script, Map<number, boolean>>();
+    for (const run of runs) {
+      const stage = runs.filter((other) => other.stage === run.stage).flatMap((other) => scriptsOf(other).map((s) => s.text)).join('\n');
+      for (const script of scriptsOf(run)) keys.set(script, new Map(plainHttpKeys(script.text, stage).map((hit) => [script.line(hit.offset), false])));
+    }
+    const keyNote = ': a package signing key installed as trusted, so anyone on the network path can sign the packages installed later';
     for (const { command: outer, script } of runCommands(input)) {
       for (const { command, offset } of withSubstitutions(outer)) {
         const words = effectiveWords(command);
@@ -749,11 +766,23 @@ const plainHttpDownload = dockerRule({
           HTTP_URL.lastIndex = 0;
           const match = HTTP_URL.exec(word.text);
           if (match) {
-            const place = at(script.instruction, script.line(offset ?? word.offset));
-            yield { ...place, message: `${program} fetches ${match[0]} over plain HTTP${detailNote(place)}; use https and verify what you download.` };
+            const line = script.line(offset ?? word.offset);
+            const place = at(script.instruction, line);
+            const key = [...keys.entries()].find(([s]) => s.text === script.text && s.instruction === script.instruction)?.[1];
+            const trusted = key?.has(line) ?? false;
+            if (trusted) key!.set(line, true);
+            yield { ...place, message: `${program} fetches ${match[0]} over plain HTTP${trusted ? keyNote : ''}${detailNote(place)}; use https and verify what you download.`, ...(trusted ? { severity: 'high' as const } : {}) };
             break;
           }
         }
+      }
+    }
+    // A key fetched by the tool that trusts it (rpm --import http://..., apt-key adv --fetch-keys http://...).
+    for (const [script, lines] of keys) {
+      for (const [line, reported] of lines) {
+        if (reported) continue;
+        const place = at(script.instruction, line);
+        yield { ...place, message: `A package signing key is fetched over plain HTTP${keyNote}${detailNote(place)}; use https and check its fingerprint.`, severity: 'high' as const };
       }
     }
     for (const instruction of instructionsOf(input.file, 'ADD')) {

@@ -852,22 +852,28 @@ const downloadUnverified = workflowRule({
 const tlsDisabled = workflowRule({
   id: 'iac/gha-tls-verification-disabled',
   title: 'TLS or signature verification disabled in CI',
-  description: 'A workflow script turns off certificate or package signature verification (curl -k, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the build, which holds secrets and a token, whatever they like. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
+  description: 'A workflow script turns off certificate or package signature verification (curl -k, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the build, which holds secrets and a token, whatever they like. A package signing key fetched over plain http:// and installed as trusted (`wget -qO - http://... | apt-key add -`, `| gpg --dearmor -o /usr/share/keyrings/x.gpg`, `rpm --import http://...`) defeats the signature checks of every package installed after it, as anyone on the network path can sign them; a key fetched over https, or a script that checks a fingerprint or signature itself (gpg --fingerprint, gpg --verify), is not reported. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
   remediation: 'Keep verification on; trust a private CA explicitly if one is involved.',
   severity: 'high',
-  cwe: ['CWE-295'],
+  cwe: ['CWE-295', 'CWE-494'],
   examples: {
-    positive: [workflow('      # expect\n      - run: curl -k https://example.org/tool -o tool\n')],
+    positive: [
+      workflow('      # expect\n      - run: curl -k https://example.org/tool -o tool\n'),
+      // A signing key fetched over plain http and trusted.
+      workflow('      # expect\n      - run: wget -qO - http://example.org/pubkey.gpg | sudo apt-key add -\n'),
+    ],
     negative: [
       workflow('      - run: curl -fsSL https://example.org/tool -o tool\n'),
+      workflow('      - run: curl -fsSL https://example.org/key.gpg | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg\n'),
       // PowerShell's switches in a bash step are text (a lint forbidding them); a pwsh step would read them.
       workflow('      - run: \'! grep -rn -e "Invoke-WebRequest .* -SkipCertificateCheck" scripts/\'\n'),
     ],
   },
   *check(wf) {
+    const jobOf = new Map(wf.jobs.flatMap((job) => job.steps.map((step) => [step, job.steps.map((s) => (typeof s.run?.value === 'string' ? s.run.value : '')).join('\n')] as const)));
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
-      for (const hit of verificationOff(scalar.value as string, runDialect(wf, step))) {
+      for (const hit of verificationOff(scalar.value as string, runDialect(wf, step), jobOf.get(step))) {
         const at = inside(keyLine, lineOfOffset(wf, scalar, hit.offset, keyLine));
         yield { ...at, message: `${stepLabel(step)}: ${hit.what}${detailNote(at)} turns off verification.`, resource: stepLabel(step) };
       }

@@ -477,13 +477,15 @@ const dindWithoutTls = gitlabRule({
 const tlsDisabled = gitlabRule({
   id: 'iac/gitlab-tls-verification-disabled',
   title: 'TLS or signature verification disabled in CI',
-  description: 'A job turns off certificate or package signature verification (curl -k, GIT_SSL_NO_VERIFY, pip --trusted-host, apt --allow-unauthenticated, PowerShell\'s -SkipCertificateCheck or a ServerCertificateValidationCallback that returns $true...). PowerShell\'s switches (`$env:GIT_SSL_NO_VERIFY = "true"`, -SkipCertificateCheck, the callback) count where PowerShell reads them: in a job on a Windows runner, or in the text a Linux job hands to pwsh (`pwsh -Command "..."`); elsewhere a POSIX shell reads them as text. A network attacker can then feed the pipeline, which holds deploy credentials, whatever they like. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+  description: 'A job turns off certificate or package signature verification (curl -k, GIT_SSL_NO_VERIFY, pip --trusted-host, apt --allow-unauthenticated, PowerShell\'s -SkipCertificateCheck or a ServerCertificateValidationCallback that returns $true...). PowerShell\'s switches (`$env:GIT_SSL_NO_VERIFY = "true"`, -SkipCertificateCheck, the callback) count where PowerShell reads them: in a job on a Windows runner, or in the text a Linux job hands to pwsh (`pwsh -Command "..."`); elsewhere a POSIX shell reads them as text. A network attacker can then feed the pipeline, which holds deploy credentials, whatever they like. A package signing key fetched over plain http:// and installed as trusted (`wget -qO - http://... | apt-key add -`, `| gpg --dearmor -o /usr/share/keyrings/x.gpg`, `rpm --import http://...`) defeats the signature checks of every package installed after it, as anyone on the network path can sign them; a key fetched over https, or a script that checks a fingerprint or signature itself (gpg --fingerprint, gpg --verify), is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Keep verification on; add a private CA to the image trust store (or CI_SERVER_TLS_CA_FILE) instead.',
   severity: 'high',
-  cwe: ['CWE-295'],
+  cwe: ['CWE-295', 'CWE-494'],
   examples: {
     positive: [
       pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -k -o tool https://example.org/tool\n'),
+      // A signing key fetched over plain http and trusted.
+      pipeline('build:\n  # expect\n  script:\n    # detail\n    - rpm --import http://example.org/RPM-GPG-KEY-example\n'),
       pipeline('variables:\n  # expect\n  GIT_SSL_NO_VERIFY: "1"\n'),
       // PowerShell, on a Windows runner.
       pipeline('package:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - Invoke-RestMethod -Uri https://example.org/api/upload -Method Post -InFile pkg.zip -SkipCertificateCheck\n'),
@@ -493,6 +495,8 @@ const tlsDisabled = gitlabRule({
     ],
     negative: [
       pipeline('build:\n  script:\n    - curl -fsSL -o tool https://example.org/tool\n'),
+      // A key over https, or over http with its fingerprint checked.
+      pipeline('build:\n  script:\n    - rpm --import https://example.org/RPM-GPG-KEY-example\n    - curl -fsSL http://example.org/key.asc -o /etc/apt/keyrings/example.asc\n    - gpg --show-keys --with-fingerprint /etc/apt/keyrings/example.asc | grep -q 0123456789ABCDEF0123456789ABCDEF01234567\n'),
       // A callback that checks something is not reported.
       pipeline('package:\n  tags: [windows]\n  script:\n    - "[System.Net.ServicePointManager]::ServerCertificateValidationCallback = { param($s, $c) $c.Thumbprint -eq $env:PINNED_THUMBPRINT }"\n    - Invoke-WebRequest -Uri https://example.org/pkg.zip -OutFile pkg.zip\n'),
       // PowerShell's switches in a Linux job's shell are text: a lint that forbids them, a hint printed.
@@ -500,9 +504,11 @@ const tlsDisabled = gitlabRule({
     ],
   },
   *check(p) {
-    for (const script of pipelineScripts(p)) {
+    const scripts = [...pipelineScripts(p)];
+    for (const script of scripts) {
       const { owner, scalar, keyLine } = script;
-      for (const hit of verificationOff(script.text, scriptDialect(p, script))) {
+      const job = scripts.filter((other) => other.owner === owner).map((other) => other.text).join('\n');
+      for (const hit of verificationOff(script.text, scriptDialect(p, script), job)) {
         const at = inside(keyLine, lineOf(p, scalar, hit.offset));
         yield { ...at, message: `${owner}: ${hit.what}${detailNote(at)} turns off verification.`, resource: owner };
       }
