@@ -19,7 +19,6 @@ import {
   templateLine,
   userAt,
   type DockerfileInput,
-  type Script,
 } from './model.js';
 import { argumentWords, at, copySources, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { copiedFileContent } from './build-context.js';
@@ -751,10 +750,10 @@ const plainHttpDownload = dockerRule({
     ];
     // Signing keys trusted from plain http, by RUN script and line, unless a RUN of the stage checks a fingerprint.
     const runs = [...instructionsOf(input.file, 'RUN')];
-    const keys = new Map<Script, Map<number, boolean>>();
+    const keys = new Map<DockerInstruction, Map<number, boolean>>();
     for (const run of runs) {
       const stage = runs.filter((other) => other.stage === run.stage).flatMap((other) => scriptsOf(other).map((s) => s.text)).join('\n');
-      for (const script of scriptsOf(run)) keys.set(script, new Map(plainHttpKeys(script.text, stage).map((hit) => [script.line(hit.offset), false])));
+      keys.set(run, new Map(scriptsOf(run).flatMap((script) => plainHttpKeys(script.text, stage).map((hit) => [script.line(hit.offset), false] as const))));
     }
     const keyNote = ': a package signing key installed as trusted, so anyone on the network path can sign the packages installed later';
     for (const { command: outer, script } of runCommands(input)) {
@@ -768,7 +767,7 @@ const plainHttpDownload = dockerRule({
           if (match) {
             const line = script.line(offset ?? word.offset);
             const place = at(script.instruction, line);
-            const key = [...keys.entries()].find(([s]) => s.text === script.text && s.instruction === script.instruction)?.[1];
+            const key = keys.get(script.instruction);
             const trusted = key?.has(line) ?? false;
             if (trusted) key!.set(line, true);
             yield { ...place, message: `${program} fetches ${match[0]} over plain HTTP${trusted ? keyNote : ''}${detailNote(place)}; use https and verify what you download.`, ...(trusted ? { severity: 'high' as const } : {}) };
@@ -778,10 +777,10 @@ const plainHttpDownload = dockerRule({
       }
     }
     // A key fetched by the tool that trusts it (rpm --import http://..., apt-key adv --fetch-keys http://...).
-    for (const [script, lines] of keys) {
+    for (const [instruction, lines] of keys) {
       for (const [line, reported] of lines) {
         if (reported) continue;
-        const place = at(script.instruction, line);
+        const place = at(instruction, line);
         yield { ...place, message: `A package signing key is fetched over plain HTTP${keyNote}${detailNote(place)}; use https and check its fingerprint.`, severity: 'high' as const };
       }
     }
