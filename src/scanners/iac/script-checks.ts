@@ -93,7 +93,7 @@ export const SIGNATURE_DISABLED: readonly ScriptPattern[] = [
 /** A plain http:// URL to another machine, and the places a trusted package signing key is kept (apt's keyrings, rpm's key folder). */
 const HTTP = String.raw`\bhttp://(?!(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?:[:/"'\s]|$))`;
 const KEYRING = String.raw`(?:/etc/apt/trusted\.gpg|/etc/apt/keyrings/|/usr/share/keyrings/|/etc/pki/rpm-gpg/)`;
-const TRUSTED_HTTP_KEY = 'a package signing key fetched over plain http:// and trusted, so anyone on the network path can sign the packages installed later';
+const TRUSTED_HTTP_KEY = 'trusting a package signing key fetched over plain http:// (anyone on the network path can sign the packages installed later)';
 
 /**
  * A package signing key fetched over plain http:// and installed as trusted
