@@ -1,7 +1,7 @@
 import { isDockerfileName } from '../iac/detect.js';
 import { baseImage, builtInSet, readDockerfile, templateLine } from '../iac/dockerfile/model.js';
 import { dockerfilesBuiltFrom } from '../iac/dockerfile/tree.js';
-import { parseImage } from '../iac/image.js';
+import { parseImage, pinProblem } from '../iac/image.js';
 import { commandsOf, effectiveWords } from '../iac/shell.js';
 import { readWorkflow, lineOfOffset } from '../iac/github/model.js';
 import { findZizmorSuppression, zizmorSuppressions } from '../iac/github/zizmor-ignore.js';
@@ -563,7 +563,7 @@ const unpinnedDependencies: PostureRule = {
   id: 'posture/unpinned-dependencies',
   title: 'Build installs dependencies that are not pinned',
   description:
-    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged, nor is a Dockerfile template that a script fills in (one the iac scanner does not check either: template syntax, or named .template or .in and not readable as written), and a base image that another Dockerfile of the repository builds (an image family: FROM acme/base on images/base/Dockerfile) is made from the same commit and not reported, unless it names a release tag of it (base-notebook:6.5.4, in the FROM or an ARG default: a published image).',
+    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged, nor is a Dockerfile template that a script fills in (one the iac scanner does not check either: template syntax, or named .template or .in and not readable as written), and a base image that another Dockerfile of the repository builds (an image family: FROM acme/base on images/base/Dockerfile) is made from the same commit and not reported (on no tag, `latest` or the moving tag of a branch such as `main`), unless it names a release tag of it (base-notebook:6.5.4, in the FROM or an ARG default: a published image).',
   remediation: 'Use npm ci / yarn install --frozen-lockfile (Yarn 1) / pnpm install (frozen by default on CI), pip install --require-hashes -r requirements.txt, and pin base images by digest (FROM node:20.11.1@sha256:...).',
   severity: 'info',
   cwe: ['CWE-1357'],
@@ -605,6 +605,13 @@ const unpinnedDependencies: PostureRule = {
           'images/minimal-notebook/Dockerfile': 'ARG REGISTRY=registry.example.org\nARG OWNER=example\nARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook\nFROM $BASE_IMAGE\n',
         },
       },
+      // The same family on a branch's moving tag: still the build of the family's own Dockerfile, not a release.
+      {
+        files: {
+          'images/base/Dockerfile': 'FROM ubuntu:24.04@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n',
+          'images/app/Dockerfile': 'FROM registry.example.org/acme/base:main\n',
+        },
+      },
     ],
   },
   *check(repo) {
@@ -625,8 +632,9 @@ const unpinnedDependencies: PostureRule = {
         const image = baseImage(input, stage);
         if (!image || image.toLowerCase() === 'scratch') continue;
         const ref = parseImage(image);
-        // A release tag (base-notebook:notebook-6.5.4, written out or an ARG's default) names a published image, not this commit's build.
-        const release = ref.tag !== undefined && ref.tag !== 'latest';
+        // A release tag (base-notebook:notebook-6.5.4, written out or an ARG's default) names a published image, not this commit's build;
+        // `latest` or a branch's moving tag (acme/base:main) names whatever was built last, as the iac pin rules judge it.
+        const release = ref.tag !== undefined && pinProblem(image) === undefined;
         if (!ref.digest && !ref.templated && (release || !builtInSet(family.get(path), image))) yield { path, line: stage.from.line, message: `${path} builds FROM ${image} without a digest.` };
       }
     }
