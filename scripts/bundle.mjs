@@ -9,11 +9,12 @@
 // the chunk loads, used or not, and these four are a third of the bundle.
 // The licences of every package compiled into the bundle are collected in
 // dist/bundle/THIRD-PARTY-NOTICES.txt, since those packages are not installed beside it.
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { parseSync } from 'oxc-parser';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'bundle');
@@ -62,25 +63,77 @@ for (const name of VENDORED) {
     logLevel: 'warning',
   });
   collect(result);
-  appendFileSync(path.join(out, 'vendor', `${name}.cjs`), exportHint(name));
+  writeFileSync(path.join(out, 'vendor', `${name}.mjs`), esmFacade(name));
 }
 
 /**
- * The hint Node's CommonJS export scanner reads (the one esbuild writes for its own
- * CommonJS output), so that `import { parseDocument } from './vendor/yaml.cjs'` works.
- * Appended after the build: esbuild drops it from input as dead code.
+ * An ES module that requires the vendored CommonJS file and exports its names, for the
+ * static imports of the bundle (`import { parseDocument } from 'yaml'`). Imported
+ * directly, the CommonJS file would first be read through by Node's export scanner
+ * (cjs-module-lexer), whatever hint it carries: 25 to 40 ms of every IaC scan for the
+ * YAML parser and picomatch. `require` of the package (src/core/packages.ts) gets the
+ * same instance.
  */
-function exportHint(name) {
+function esmFacade(name) {
   const names = Object.keys(createRequire(path.join(root, 'package.json'))(name)).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
-  return `0 && (module.exports = { ${names.join(', ')} });\n`;
+  return [
+    "import { createRequire } from 'node:module';",
+    `const pkg = createRequire(import.meta.url)('./${name}.cjs');`,
+    'export default pkg;',
+    ...names.map((key, i) => `const e${i} = pkg[${JSON.stringify(key)}];\nexport { e${i} as ${key} };`),
+    '',
+  ].join('\n');
 }
 
-/** Imports and requires of a vendored package, from any file of the bundle, go to its file in vendor/ (all chunks sit in one folder). */
+/**
+ * Imports and requires of a vendored package, from any file of the bundle, go to its file in
+ * vendor/ (all chunks sit in one folder): requires to the CommonJS file, imports to its facade.
+ */
 const vendored = {
   name: 'vendored',
   setup(pluginBuild) {
     const filter = new RegExp(`^(${VENDORED.map((n) => n.replace(/[.-]/g, '\\$&')).join('|')})$`);
-    pluginBuild.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.cjs`, external: true }));
+    pluginBuild.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.${args.kind === 'require-call' ? 'cjs' : 'mjs'}`, external: true }));
+  },
+};
+
+/**
+ * Rules carry their own positive and negative examples (IaC checks, secret detectors, SAST
+ * patterns...), which only the tests (from src) and scripts/docs.mjs (from dist/src) read;
+ * in the bundle they were a third of the IaC rules' chunk, parsed, compiled and built on
+ * every scan. Here each object property named `examples` gets the value undefined instead.
+ * Code that reads `.examples` outside such a property would find nothing in the bundle,
+ * so the build stops on it.
+ */
+const withoutExamples = {
+  name: 'without-examples',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('examples')) return undefined;
+      const { program, errors } = parseSync(args.path, source);
+      if (errors.length > 0) throw new Error(`${args.path}: ${errors[0].message}`);
+      const cuts = [];
+      const reads = [];
+      const visit = (node) => {
+        if (Array.isArray(node)) return node.forEach(visit);
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'Property' && !node.computed && (node.key.name ?? node.key.value) === 'examples') {
+          cuts.push(node.shorthand ? { start: node.start, end: node.end, text: 'examples: void 0' } : { start: node.value.start, end: node.value.end, text: 'void 0' });
+          return;
+        }
+        if (node.type === 'MemberExpression' && !node.computed && node.property.name === 'examples') reads.push(node.start);
+        for (const key of Object.keys(node)) if (key !== 'parent' && node[key] && typeof node[key] === 'object') visit(node[key]);
+      };
+      visit(program);
+      if (reads.length > 0) {
+        const line = source.slice(0, reads[0]).split('\n').length;
+        throw new Error(`${args.path}:${line}: reads .examples, which the bundle leaves out of every rule`);
+      }
+      let contents = source;
+      for (const cut of cuts.sort((a, b) => b.start - a.start)) contents = contents.slice(0, cut.start) + cut.text + contents.slice(cut.end);
+      return { contents, loader: 'js' };
+    });
   },
 };
 
@@ -99,7 +152,7 @@ const main = await build({
   platform: 'node',
   target: 'node20',
   external: ['oxc-parser', 'better-sqlite3'],
-  plugins: [vendored],
+  plugins: [vendored, withoutExamples],
   // Workers and the version look-up find their files by name inside the bundle.
   define: { SECLOOP_BUNDLE: 'true' },
   // Bundled CommonJS packages (commander, semver...) call require for Node built-ins.
