@@ -117,11 +117,16 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     changed = await git.changedLines(request.since ?? null, { staged: request.staged ?? false });
   }
 
+  const scannerIds = chooseScanners(request.scanners, config, request.scannerSet ? request.scannerSet.map((s) => s.id) : availableScannerIds());
+  // A scan of staged files lists its few files first, so that the scanners that want none of them need not load.
+  const stagedWorkspace = request.staged ? await buildWorkspace(root, target, targetStat.isDirectory(), config, git, true, gitPrefix) : undefined;
+  // A scanner a rule setting names is loaded whatever the files, so that the setting is checked (checkRuleIds).
+  const named = new Set(Object.keys(config.rules).map((id) => id.slice(0, id.indexOf('/')) as ScannerId));
   const scanners = request.scannerSet
-    ? chooseScanners(request.scanners, config, request.scannerSet.map((s) => s.id)).map((id) => request.scannerSet!.find((s) => s.id === id)!)
-    : await loadScanners(chooseScanners(request.scanners, config, availableScannerIds()));
+    ? scannerIds.map((id) => request.scannerSet!.find((s) => s.id === id)!)
+    : await loadScanners(scannerIds, stagedWorkspace ? { paths: stagedWorkspace.workspace.files.map((file) => file.path), keep: named } : undefined);
   for (const scanner of scanners) scanner.prepare?.({ staged: request.staged ?? false });
-  const { workspace, ignoredCount } = await buildWorkspace(root, target, targetStat.isDirectory(), config, git, request.staged ?? false, gitPrefix);
+  const { workspace, ignoredCount } = stagedWorkspace ?? (await buildWorkspace(root, target, targetStat.isDirectory(), config, git, false, gitPrefix));
   const warnings: ScanWarning[] = [];
   const redactor = new Redactor();
   const rules = new RuleCatalog();
