@@ -32,13 +32,19 @@ export class LineSet {
  * `-c core.fsmonitor=false` and uses plumbing commands that run no hooks.
  */
 export class Git {
-  private constructor(readonly topLevel: string, readonly cwd: string) {}
+  private constructor(
+    readonly topLevel: string,
+    readonly cwd: string,
+    private readonly dirPrefix: string,
+  ) {}
 
   /** The repository containing `dir`, or null when there is none (or no git). */
   static async open(dir: string): Promise<Git | null> {
     try {
-      const { stdout } = await execFileAsync('git', [...SAFE_CONFIG, 'rev-parse', '--show-toplevel'], { cwd: dir });
-      return new Git(stdout.trim(), dir);
+      // The prefix too, in the same call: most scans ask for it, and each git process costs a fork of this one.
+      const { stdout } = await execFileAsync('git', [...SAFE_CONFIG, 'rev-parse', '--show-toplevel', '--show-prefix'], { cwd: dir });
+      const [topLevel = '', prefix = ''] = stdout.split('\n');
+      return new Git(topLevel.trim(), dir, prefix.trim());
     } catch {
       return null;
     }
@@ -55,7 +61,7 @@ export class Git {
 
   /** Path of `dir` inside the repository ("" at the top), forward slashes, trailing slash when not empty. */
   async prefix(): Promise<string> {
-    return (await this.run(['rev-parse', '--show-prefix'])).trim();
+    return this.dirPrefix;
   }
 
   async resolveCommit(ref: string): Promise<string> {
