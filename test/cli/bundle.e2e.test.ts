@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { dockerfilePlatform } from '../../src/scanners/iac/dockerfile/rules.js';
 import { runCli } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { tempTree } from '../helpers/tmp.js';
@@ -66,4 +68,17 @@ test("bundled yaml package: reads no environment variable per token (its debuggi
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), { reads: 0, errors: 0, keys: 200 });
+});
+
+test('the bundle leaves the rules\' examples out and keeps their descriptions', () => {
+  const dir = path.dirname(cliPath);
+  const code = readdirSync(dir).filter((file) => file.endsWith('.js')).map((file) => readFileSync(path.join(dir, file), 'utf8')).join('\n');
+  // esbuild writes a string without quotes, backslashes or other than ASCII as JSON does.
+  const plain = (text: string) => /^[\x20-\x7e\n]*$/.test(text) && !/["'`\\]/.test(text);
+  const written = (text: string) => code.includes(JSON.stringify(text));
+  const descriptions = dockerfilePlatform.rules.map((rule) => rule.description).filter(plain);
+  const examples = dockerfilePlatform.rules.flatMap((rule) => [...rule.examples.positive, ...rule.examples.negative]).filter(plain);
+  assert.ok(descriptions.length > 10 && examples.length > 20);
+  assert.deepEqual(descriptions.filter((text) => !written(text)), []);
+  assert.deepEqual(examples.filter(written), []);
 });
