@@ -1,4 +1,4 @@
-import { basename, effectiveWords, parseShell, PLAIN_HTTP_URL, programOf, type ShellCommand, type ShellWord } from './shell.js';
+import { basename, effectiveWords, joinContinuations, parseShell, PLAIN_HTTP_URL, programOf, type ShellCommand, type ShellWord } from './shell.js';
 import { parsePowerShell } from './powershell.js';
 import type { ScriptDialect } from './script-dialect.js';
 
@@ -43,8 +43,9 @@ const CHECKSUM_IN_SUBSTITUTION = /(?:\$\(|`)\s*(?:sha(?:1|224|256|384|512)sum|sh
  * `sha256sum f | tee f.sha256`) checks nothing.
  */
 export function verifies(script: string): boolean {
-  if (!VERIFIED.test(script)) return false;
-  if (VERIFIED.test(script.replace(/\b(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum)\b/g, ''))) return true;
+  const text = joinContinuations(script);
+  if (!VERIFIED.test(text)) return false;
+  if (VERIFIED.test(text.replace(/\b(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum)\b/g, ''))) return true;
   if (CHECKSUM_IN_SUBSTITUTION.test(script)) return true;
   for (const pipeline of parseShell(script)) {
     for (const [index, command] of pipeline.entries()) {

@@ -3,7 +3,7 @@ import { parsePowerShell, powerShellString } from './powershell.js';
 import { parseScript, type ScriptDialect } from './script-dialect.js';
 import type { LocalScript, ScriptJudgement } from './rule.js';
 import { isLiteralSecretValue } from './secret-names.js';
-import { basename, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, shellCScripts, type ShellCommand, type ShellWord } from './shell.js';
+import { basename, effectiveWords, joinContinuations, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, shellCScripts, type ShellCommand, type ShellWord } from './shell.js';
 
 /**
  * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
@@ -116,15 +116,16 @@ const CHECKS_FINGERPRINT = /\bgpg2?\b[^\n]*?\s--(?:with-)?fingerprint\b|\bgpg2?\
 
 /** The trusted keys of a script fetched over plain http (PLAIN_HTTP_KEY_TRUSTED), unless it or the scripts `around` it (its job's) check a fingerprint. */
 export function plainHttpKeys(script: string, around = script): Array<{ offset: number; what: string }> {
-  return CHECKS_FINGERPRINT.test(around) ? [] : scriptMatches(script, PLAIN_HTTP_KEY_TRUSTED).filter((hit, k, all) => all[k - 1]?.offset !== hit.offset);
+  return CHECKS_FINGERPRINT.test(joinContinuations(around)) ? [] : scriptMatches(script, PLAIN_HTTP_KEY_TRUSTED).filter((hit, k, all) => all[k - 1]?.offset !== hit.offset);
 }
 
-/** Every match of the patterns in a script, with its offset. */
+/** Every match of the patterns in a script, with its offset; a command continued over several lines is read as one line. */
 export function scriptMatches(script: string, patterns: readonly ScriptPattern[]): Array<{ offset: number; what: string }> {
   const out: Array<{ offset: number; what: string }> = [];
+  const text = joinContinuations(script);
   for (const { pattern, what } of patterns) {
     const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    for (const match of script.matchAll(global)) out.push({ offset: match.index, what });
+    for (const match of text.matchAll(global)) out.push({ offset: match.index, what });
   }
   return out.sort((a, b) => a.offset - b.offset);
 }
@@ -645,10 +646,14 @@ export const VERIFICATION_OFF_IN_SCRIPT: ScriptJudgement = {
       '#!/bin/bash\nset -euo pipefail\n# expect\ncurl -k -o tool https://example.org/tool\n# expect\napt-get install -y --allow-unauthenticated tool\n',
       // Signing keys fetched over plain http and trusted.
       '#!/bin/bash\nwget -qO - https://example.org/pubkey.gpg | sudo apt-key add -\n# expect\nwget -qO - http://example.org/pubkey.gpg | sudo apt-key add -\n# expect\ncurl -fsSL http://example.org/key.gpg | gpg --dearmor | sudo tee /etc/apt/keyrings/example.gpg > /dev/null\n# expect\ncurl -fsSL http://example.org/key.asc > /etc/apt/trusted.gpg.d/example.asc\n',
+      // Commands continued over lines, on the line they start.
+      '#!/bin/sh\nset -e\n# expect\ncurl -fsSL \\\n  http://example.org/key.asc | apt-key add -\n# expect\nwget -q -O tool \\\n  --no-check-certificate https://example.org/tool\n',
     ],
     negative: [
       '#!/bin/sh\n# curl -k is not needed any more\ncurl -fsSL -o tool https://example.org/tool\n',
       '#!/bin/sh\ncurl -fsSL https://example.org/key.gpg | gpg --dearmor -o /usr/share/keyrings/example.gpg\nrpm --import https://example.org/RPM-GPG-KEY-example\n',
+      // A key over http, continued over lines, with its fingerprint checked on a continued line.
+      '#!/bin/sh\ncurl -fsSL http://example.org/key.asc -o /etc/apt/keyrings/example.asc\ngpg --show-keys \\\n  --with-fingerprint /etc/apt/keyrings/example.asc | grep -q 0123456789ABCDEF0123456789ABCDEF01234567\n',
     ],
   },
   *check(script) {

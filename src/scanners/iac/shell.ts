@@ -477,6 +477,20 @@ export function basename(word: string): string {
   return at >= 0 ? word.slice(at + 1) : word;
 }
 
+/**
+ * A script with each line continuation (a `\` ending a line) and its line break turned into
+ * spaces, the rest as written: a command continued over several lines (`curl -fsSL \`,
+ * `  http://... | apt-key add -`) is one line for the patterns that read a command on one
+ * line, at the same offsets, so a match still maps to the line its command starts on. A
+ * comment line ending in `\` continues nothing; an escaped backslash (`\\`) is no continuation.
+ */
+export function joinContinuations(script: string): string {
+  if (!script.includes('\\\n') && !script.includes('\\\r\n')) return script;
+  return script.replace(/^([^\n]*?)(\\+)(\r?\n)/gm, (all, before: string, slashes: string, end: string) =>
+    slashes.length % 2 === 0 || /^[ \t]*#/.test(before) ? all : `${before}${slashes.slice(1)}${' '.repeat(1 + end.length)}`,
+  );
+}
+
 /** All commands of a script, flattened. */
 export function commandsOf(script: string): ShellCommand[] {
   return parseShell(script).flat();

@@ -172,6 +172,8 @@ describe('a checksum tool counts as a check only when its digest is compared', (
       'sha256sum tool.tar.gz | grep -q "$SUM"',
       'test "$(sha256sum tool.tar.gz | cut -d" " -f1)" = "$SUM"',
       'gpg --verify tool.tar.gz.asc tool.tar.gz',
+      // One command continued over lines.
+      'gpg --batch \\\n  --verify tool.tar.gz.asc tool.tar.gz',
     ])
       assert.equal(verifies(script), true, script);
     for (const script of ['sha256sum tool.tar.gz', 'sha256sum dist/* > SHA256SUMS', 'sha256sum tool.tar.gz | tee tool.sha256', 'curl -fsSLO https://example.org/tool.tar.gz'])

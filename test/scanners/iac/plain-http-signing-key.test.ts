@@ -45,6 +45,8 @@ describe('a package signing key fetched over plain http and installed as trusted
     assert.deepEqual(key.map((f) => f.severity), ['high']);
     assert.match(key[0]!.message, /signing key installed as trusted/);
     assert.deepEqual(found('Dockerfile', rule, 'FROM rockylinux:9\nRUN rpm --import http://example.org/RPM-GPG-KEY-example\n').map((f) => f.severity), ['high']);
+    // One finding for a key whose URL is on a continued line.
+    assert.deepEqual(found('Dockerfile', rule, 'FROM debian:12\nRUN curl -fsSL \\\n      http://example.org/key.asc | apt-key add -\n').map((f) => f.severity), ['high']);
     assert.deepEqual(found('Dockerfile', rule, 'FROM debian:12\nRUN curl -fsSL -o /tmp/tool.tgz http://example.org/tool.tgz\n').map((f) => f.severity), ['medium']);
     const checked = 'FROM debian:12\nRUN curl -fsSL http://example.org/key.asc -o /etc/apt/keyrings/example.asc\nRUN gpg --show-keys --with-fingerprint /etc/apt/keyrings/example.asc | grep -q 0123456789ABCDEF0123456789ABCDEF01234567\n';
     assert.deepEqual(found('Dockerfile', rule, checked).map((f) => f.severity), ['medium']);

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFile } from '../../../src/scanners/iac/analyse.js';
-import { effectiveWords, gitTextOutput, parseShell, pipeToShellSites, programOf, shellParses } from '../../../src/scanners/iac/shell.js';
+import { effectiveWords, gitTextOutput, joinContinuations, parseShell, pipeToShellSites, programOf, shellParses } from '../../../src/scanners/iac/shell.js';
 
 describe('shell reader', () => {
   it('splits pipelines and commands, keeping quotes and substitutions in their words', () => {
@@ -157,4 +157,17 @@ describe('git output', () => {
   ];
   assert.deepEqual(cases.map(([script]) => [script, gitTextOutput(script)]), cases);
 });
+});
+
+describe('line continuations', () => {
+  it('joins continued lines into one, at the same offsets, except after a comment or an escaped backslash', () => {
+    const joined = joinContinuations('curl -fsSL \\\n  http://example.org/k | apt-key add -\nnext\n');
+    assert.equal(joined, 'curl -fsSL     http://example.org/k | apt-key add -\nnext\n');
+    assert.equal(joinContinuations('curl \\\r\n  -k x\n'), 'curl      -k x\n');
+    // Several lines in a row.
+    assert.equal(joinContinuations('a \\\nb \\\nc\n'), 'a   b   c\n');
+    assert.equal(joinContinuations('# a note \\\ncurl -k x\n'), '# a note \\\ncurl -k x\n');
+    assert.equal(joinContinuations('echo a\\\\\ncurl -k x\n'), 'echo a\\\\\ncurl -k x\n');
+    assert.equal(joinContinuations('echo a\\\\\\\nb\n'), 'echo a\\\\  b\n');
+  });
 });

@@ -1,5 +1,5 @@
 import { inside, rule, type Hit, type IacRule } from '../rule.js';
-import { parseShell, type ShellCommand, type ShellPipeline } from '../shell.js';
+import { joinContinuations, parseShell, type ShellCommand, type ShellPipeline } from '../shell.js';
 import { effective, lineAt, type DockerInstruction } from './parser.js';
 import { expandArgs, instructionsOf, scriptsOf, type DockerfileInput, type Script } from './model.js';
 
@@ -23,13 +23,13 @@ export function* runCommands(input: DockerfileInput): Generator<{ command: Shell
   }
 }
 
-/** Lines of RUN scripts matching a pattern, once per line. */
+/** Lines of RUN scripts matching a pattern, once per line; a command continued over lines of a heredoc is read as one line. */
 export function* runMatches(input: DockerfileInput, pattern: RegExp): Generator<{ line: number; match: RegExpExecArray; instruction: DockerInstruction }> {
   const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
   for (const instruction of instructionsOf(input.file, 'RUN')) {
     const seen = new Set<number>();
     for (const script of scriptsOf(instruction)) {
-      for (const match of script.text.matchAll(global)) {
+      for (const match of joinContinuations(script.text).matchAll(global)) {
         const line = script.line(match.index);
         if (seen.has(line)) continue;
         seen.add(line);

@@ -768,8 +768,10 @@ const plainHttpDownload = dockerRule({
             const line = script.line(offset ?? word.offset);
             const place = at(script.instruction, line);
             const key = keys.get(script.instruction);
-            const trusted = key?.has(line) ?? false;
-            if (trusted) key!.set(line, true);
+            // A key is found on the line its command starts, which a URL continued on the next line is not on.
+            const start = script.line(offset ?? command.offset);
+            const trusted = key?.has(start) ?? false;
+            if (trusted) key!.set(start, true);
             yield { ...place, message: `${program} fetches ${match[0]} over plain HTTP${trusted ? keyNote : ''}${detailNote(place)}; use https and verify what you download.`, ...(trusted ? { severity: 'high' as const } : {}) };
             break;
           }

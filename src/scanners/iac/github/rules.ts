@@ -861,6 +861,8 @@ const tlsDisabled = workflowRule({
       workflow('      # expect\n      - run: curl -k https://example.org/tool -o tool\n'),
       // A signing key fetched over plain http and trusted.
       workflow('      # expect\n      - run: wget -qO - http://example.org/pubkey.gpg | sudo apt-key add -\n'),
+      // A command continued over lines is read as one.
+      workflow('      # expect\n      - run: |\n          # detail\n          curl -fsSL \\\n            http://example.org/key.asc | sudo apt-key add -\n'),
     ],
     negative: [
       workflow('      - run: curl -fsSL https://example.org/tool -o tool\n'),

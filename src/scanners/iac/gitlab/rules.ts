@@ -486,6 +486,7 @@ const tlsDisabled = gitlabRule({
       pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -k -o tool https://example.org/tool\n'),
       // A signing key fetched over plain http and trusted.
       pipeline('build:\n  # expect\n  script:\n    # detail\n    - rpm --import http://example.org/RPM-GPG-KEY-example\n'),
+      pipeline('build:\n  # expect\n  script:\n    - |\n      # detail\n      curl -fsSL \\\n        --insecure -o tool https://example.org/tool\n'),
       pipeline('variables:\n  # expect\n  GIT_SSL_NO_VERIFY: "1"\n'),
       // PowerShell, on a Windows runner.
       pipeline('package:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - Invoke-RestMethod -Uri https://example.org/api/upload -Method Post -InFile pkg.zip -SkipCertificateCheck\n'),
