@@ -114,9 +114,58 @@ export const PLAIN_HTTP_KEY_TRUSTED: readonly ScriptPattern[] = [
 /** A script that checks a key's fingerprint or a signature itself: what it trusts is checked after the fetch. */
 const CHECKS_FINGERPRINT = /\bgpg2?\b[^\n]*?\s--(?:with-)?fingerprint\b|\bgpg2?\b[^\n]*?\s--verify\b|\bgpgv\b/;
 
-/** The trusted keys of a script fetched over plain http (PLAIN_HTTP_KEY_TRUSTED), unless it or the scripts `around` it (its job's) check a fingerprint. */
-export function plainHttpKeys(script: string, around = script): Array<{ offset: number; what: string }> {
-  return CHECKS_FINGERPRINT.test(joinContinuations(around)) ? [] : scriptMatches(script, PLAIN_HTTP_KEY_TRUSTED).filter((hit, k, all) => all[k - 1]?.offset !== hit.offset);
+/**
+ * The trusted keys of a script fetched over plain http (PLAIN_HTTP_KEY_TRUSTED, keyIdsOverPlainHkp),
+ * unless it or the scripts `around` it (its job's) check a fingerprint. `keyId` names a key fetched by its id.
+ */
+export function plainHttpKeys(script: string, around = script): Array<{ offset: number; what: string; keyId?: string }> {
+  if (CHECKS_FINGERPRINT.test(joinContinuations(around))) return [];
+  const byUrl = scriptMatches(script, PLAIN_HTTP_KEY_TRUSTED).filter((hit, k, all) => all[k - 1]?.offset !== hit.offset);
+  return [...byUrl, ...keyIdsOverPlainHkp(script)].sort((a, b) => a.offset - b.offset);
+}
+
+/** A keyserver reached in plain text: hkp:// (on any port) or http://, or a name with no scheme, which gpg reads as hkp. */
+const PLAIN_KEYSERVER = /^(?:(?:hkp|http):\/\/)?[a-z0-9][a-z0-9.-]*(?::\d+)?\/?$/i;
+/** gpg's options that take the next word as their value, among those given with a key fetch. */
+const GPG_VALUE_OPTION = /^--(?:keyserver|keyserver-options|keyring|primary-keyring|homedir|trustdb-name|options)$/;
+
+/**
+ * Package signing keys fetched from a keyserver in plain text by their key id, not their full
+ * fingerprint, and trusted: `apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys
+ * 7EA0A9C3`, or gpg into an apt keyring (`gpg --no-default-keyring --keyring
+ * /usr/share/keyrings/x.gpg --keyserver ... --recv-keys ...`). gpg keeps only a key whose
+ * fingerprint matches the one asked for, so a full 40-hex fingerprint is verified whatever the
+ * transport; a short (8-hex) or long (16-hex) id is matched by anyone's key made to carry it,
+ * which whoever is on the network path hands over. Ids held in variables are not known here.
+ */
+function keyIdsOverPlainHkp(script: string): Array<{ offset: number; what: string; keyId: string }> {
+  if (!/--recv/.test(script)) return [];
+  const out: Array<{ offset: number; what: string; keyId: string }> = [];
+  for (const command of parseShell(script).flat()) {
+    const words = effectiveWords(command).map((w) => w.text);
+    const program = basename(words[0] ?? '');
+    const gpg = program === 'gpg' || program === 'gpg2';
+    if (!(program === 'apt-key' && words.includes('adv')) && !gpg) continue;
+    let keyserver: string | undefined;
+    let keyring: string | undefined;
+    let receives = false;
+    const ids: string[] = [];
+    for (let k = 1; k < words.length; k++) {
+      const [option, inline] = words[k]!.startsWith('--') && words[k]!.includes('=') ? [words[k]!.slice(0, words[k]!.indexOf('=')), words[k]!.slice(words[k]!.indexOf('=') + 1)] : [words[k]!, undefined];
+      if (GPG_VALUE_OPTION.test(option)) {
+        const value = inline ?? words[++k] ?? '';
+        if (option === '--keyserver') keyserver = value;
+        else if (option === '--keyring' || option === '--primary-keyring') keyring = value;
+      } else if (/^--recv(?:-keys?)?$/.test(option)) receives = true;
+      else if (receives && !option.startsWith('-')) ids.push(option);
+    }
+    if (!receives || keyserver === undefined || !PLAIN_KEYSERVER.test(keyserver)) continue;
+    if (gpg && !new RegExp(`^${KEYRING}`).test(keyring ?? '')) continue;
+    const id = ids.map((w) => w.replace(/\s+/g, '')).find((w) => /^(?:0x)?(?:[0-9a-f]{8}|[0-9a-f]{16})$/i.test(w));
+    if (id === undefined) continue;
+    out.push({ offset: command.offset, what: `trusting a package signing key fetched over plain HKP from ${keyserver} by its key id ${id}, not its full fingerprint (anyone on the network path can hand over a key of their own made to carry that id, and sign the packages installed later)`, keyId: id });
+  }
+  return out;
 }
 
 /** Every match of the patterns in a script, with its offset; a command continued over several lines is read as one line. */
@@ -648,12 +697,16 @@ export const VERIFICATION_OFF_IN_SCRIPT: ScriptJudgement = {
       '#!/bin/bash\nwget -qO - https://example.org/pubkey.gpg | sudo apt-key add -\n# expect\nwget -qO - http://example.org/pubkey.gpg | sudo apt-key add -\n# expect\ncurl -fsSL http://example.org/key.gpg | gpg --dearmor | sudo tee /etc/apt/keyrings/example.gpg > /dev/null\n# expect\ncurl -fsSL http://example.org/key.asc > /etc/apt/trusted.gpg.d/example.asc\n',
       // Commands continued over lines, on the line they start.
       '#!/bin/sh\nset -e\n# expect\ncurl -fsSL \\\n  http://example.org/key.asc | apt-key add -\n# expect\nwget -q -O tool \\\n  --no-check-certificate https://example.org/tool\n',
+      // A signing key fetched from a keyserver in plain text by a short or long key id.
+      '#!/bin/sh\n# expect\nsudo apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 7EA0A9C3\n# expect\napt-key adv --recv-keys --keyserver keyserver.example.org 0x0123456789ABCDEF\n',
     ],
     negative: [
       '#!/bin/sh\n# curl -k is not needed any more\ncurl -fsSL -o tool https://example.org/tool\n',
       '#!/bin/sh\ncurl -fsSL https://example.org/key.gpg | gpg --dearmor -o /usr/share/keyrings/example.gpg\nrpm --import https://example.org/RPM-GPG-KEY-example\n',
       // A key over http, continued over lines, with its fingerprint checked on a continued line.
       '#!/bin/sh\ncurl -fsSL http://example.org/key.asc -o /etc/apt/keyrings/example.asc\ngpg --show-keys \\\n  --with-fingerprint /etc/apt/keyrings/example.asc | grep -q 0123456789ABCDEF0123456789ABCDEF01234567\n',
+      // By its full fingerprint, which gpg checks on receipt, or over hkps.
+      '#!/bin/sh\napt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 0123456789ABCDEF0123456789ABCDEF01234567\napt-key adv --keyserver hkps://keyserver.example.org --recv-keys 7EA0A9C3\n',
     ],
   },
   *check(script) {

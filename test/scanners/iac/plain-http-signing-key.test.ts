@@ -29,6 +29,33 @@ describe('a package signing key fetched over plain http and installed as trusted
     assert.equal(hits('curl -fsSL http://example.org/key.asc -o /etc/apt/keyrings/example.asc\ngpg --show-keys --with-fingerprint /etc/apt/keyrings/example.asc | grep -q 0123456789ABCDEF0123456789ABCDEF01234567'), 0);
   });
 
+  it('from a keyserver in plain text, by a short or long key id: not by a full fingerprint, over hkps, or by an id not known', () => {
+    const ids = (script: string) => plainHttpKeys(`${script}\n`).map((hit) => hit.keyId);
+    const fingerprint = '0123456789ABCDEF0123456789ABCDEF01234567';
+    assert.deepEqual(ids('sudo apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 7EA0A9C3'), ['7EA0A9C3']);
+    assert.deepEqual(ids('apt-key adv --keyserver=http://keyserver.example.org --recv 0x7ea0a9c3'), ['0x7ea0a9c3']);
+    // A name with no scheme is hkp to gpg; the keyserver may come after --recv-keys.
+    assert.deepEqual(ids('apt-key adv --recv-keys --keyserver keyserver.example.org 0123456789ABCDEF'), ['0123456789ABCDEF']);
+    assert.deepEqual(ids(`apt-key adv --keyserver keyserver.example.org --recv-keys ${fingerprint} 7EA0A9C3`), ['7EA0A9C3']);
+    // gpg writing into an apt keyring.
+    assert.deepEqual(ids('gpg --no-default-keyring --keyring /usr/share/keyrings/example.gpg --keyserver hkp://keyserver.example.org:80 --recv-keys 7EA0A9C3'), ['7EA0A9C3']);
+    // Over a continued line.
+    assert.deepEqual(ids('apt-key adv \\\n  --keyserver hkp://keyserver.example.org:80 \\\n  --recv-keys 7EA0A9C3'), ['7EA0A9C3']);
+    for (const script of [
+      `apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys ${fingerprint}`,
+      `apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys "${fingerprint.replace(/(.{4})(?!$)/g, '$1 ')}"`,
+      'apt-key adv --keyserver hkps://keyserver.example.org --recv-keys 7EA0A9C3',
+      'apt-key adv --recv-keys 7EA0A9C3',
+      'apt-key adv --keyserver "$KEYSERVER" --recv-keys 7EA0A9C3',
+      'apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys "$KEY_ID"',
+      // gpg into its own keyring, to check a download's signature: not a package source trusted.
+      'gpg --batch --keyserver hkp://keyserver.example.org:80 --recv-keys 7EA0A9C3',
+      // Checked by fingerprint afterwards.
+      `apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 7EA0A9C3\ngpg --no-default-keyring --keyring /etc/apt/trusted.gpg --fingerprint 7EA0A9C3 | grep -q ${fingerprint}`,
+    ])
+      assert.deepEqual(ids(script), [], script);
+  });
+
   it('GitHub Actions and GitLab CI: verification disabled (high), unless the job checks a fingerprint', () => {
     const gha = found('.github/workflows/ci.yml', 'iac/gha-tls-verification-disabled', workflow('      - run: wget -qO - http://example.org/pubkey.gpg | sudo apt-key add -\n'), 'github-actions');
     assert.deepEqual(gha.map((f) => f.severity), ['high']);
@@ -45,6 +72,9 @@ describe('a package signing key fetched over plain http and installed as trusted
     assert.deepEqual(key.map((f) => f.severity), ['high']);
     assert.match(key[0]!.message, /signing key installed as trusted/);
     assert.deepEqual(found('Dockerfile', rule, 'FROM rockylinux:9\nRUN rpm --import http://example.org/RPM-GPG-KEY-example\n').map((f) => f.severity), ['high']);
+    const byId = found('Dockerfile', rule, 'FROM debian:12\nRUN apt-key adv --keyserver keyserver.example.org --recv-keys 7EA0A9C3\n');
+    assert.deepEqual(byId.map((f) => f.severity), ['high']);
+    assert.match(byId[0]!.message, /by its key id 7EA0A9C3, not its full fingerprint/);
     // One finding for a key whose URL is on a continued line.
     assert.deepEqual(found('Dockerfile', rule, 'FROM debian:12\nRUN curl -fsSL \\\n      http://example.org/key.asc | apt-key add -\n').map((f) => f.severity), ['high']);
     assert.deepEqual(found('Dockerfile', rule, 'FROM debian:12\nRUN curl -fsSL -o /tmp/tool.tgz http://example.org/tool.tgz\n').map((f) => f.severity), ['medium']);

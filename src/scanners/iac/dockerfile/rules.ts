@@ -717,7 +717,7 @@ const plainHttpDownload = dockerRule({
   id: 'iac/dockerfile-http-download',
   title: 'Download over plain HTTP',
   description:
-    'curl, wget, git or ADD fetch something over http://. Anyone on the network path (a compromised router, a hostile Wi-Fi, the build network) can read or replace what is downloaded and so run code in the image. High for a package signing key installed as trusted (`wget -qO - http://... | apt-key add -`, `| gpg --dearmor -o /usr/share/keyrings/x.gpg`, `rpm --import http://...`, `apt-key adv --fetch-keys http://...`): whoever replaces it signs every package installed after it. Not when a RUN of the stage checks a fingerprint or signature (gpg --fingerprint, gpg --verify).',
+    'curl, wget, git or ADD fetch something over http://. Anyone on the network path (a compromised router, a hostile Wi-Fi, the build network) can read or replace what is downloaded and so run code in the image. High for a package signing key installed as trusted (`wget -qO - http://... | apt-key add -`, `| gpg --dearmor -o /usr/share/keyrings/x.gpg`, `rpm --import http://...`, `apt-key adv --fetch-keys http://...`): whoever replaces it signs every package installed after it. So is one fetched from a keyserver in plain text (hkp:// on any port, http://, or a bare name, which gpg reaches over hkp) by a short or long key id (`apt-key adv --keyserver hkp://keyserver.ubuntu.com:80 --recv-keys 7EA0A9C3`), as anyone can make a key that carries that id; not by its full 40-hex fingerprint, which gpg checks on receipt. Not when a RUN of the stage checks a fingerprint or signature (gpg --fingerprint, gpg --verify).',
   remediation: 'Use https:// and verify a checksum or signature of what you download.',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -732,6 +732,7 @@ const plainHttpDownload = dockerRule({
       // A signing key, reported as high; rpm --import fetches it itself.
       'FROM debian:12\n# expect\nRUN wget -qO - http://example.org/pubkey.gpg | apt-key add - && apt-get update\n',
       'FROM rockylinux:9\n# expect\nRUN rpm --import http://example.org/RPM-GPG-KEY-example && dnf install -y tool\n',
+      'FROM debian:12\n# expect\nRUN apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 7EA0A9C3 && apt-get update\n',
       'FROM alpine:3.20\n# expect\nRUN set -e; \\\n# detail\n  V=$(curl -sL "http://example.org/main/INDEX.tar.gz" | tar -xz -C /tmp && awk \'/^P:tool$/\' /tmp/INDEX) && \\\n  apk add --no-cache tool=${V}\n',
     ],
     negative: [
@@ -739,6 +740,7 @@ const plainHttpDownload = dockerRule({
       'FROM alpine:3.20\nRUN curl http://localhost:8080/health\n',
       'FROM alpine:3.20\nLABEL org.opencontainers.image.url=http://example.org\n',
       'FROM rockylinux:9\nRUN rpm --import https://example.org/RPM-GPG-KEY-example\n',
+      'FROM debian:12\nRUN apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 0123456789ABCDEF0123456789ABCDEF01234567\n',
     ],
   },
   *check(input) {
@@ -751,9 +753,12 @@ const plainHttpDownload = dockerRule({
     // Signing keys trusted from plain http, by RUN script and line, unless a RUN of the stage checks a fingerprint.
     const runs = [...instructionsOf(input.file, 'RUN')];
     const keys = new Map<DockerInstruction, Map<number, boolean>>();
+    const keyIds = new Map<DockerInstruction, Map<number, string>>();
     for (const run of runs) {
       const stage = runs.filter((other) => other.stage === run.stage).flatMap((other) => scriptsOf(other).map((s) => s.text)).join('\n');
-      keys.set(run, new Map(scriptsOf(run).flatMap((script) => plainHttpKeys(script.text, stage).map((hit) => [script.line(hit.offset), false] as const))));
+      const hits = scriptsOf(run).flatMap((script) => plainHttpKeys(script.text, stage).map((hit) => ({ ...hit, line: script.line(hit.offset) })));
+      keys.set(run, new Map(hits.map((hit) => [hit.line, false] as const)));
+      keyIds.set(run, new Map(hits.flatMap((hit) => (hit.keyId === undefined ? [] : [[hit.line, hit.keyId] as const]))));
     }
     const keyNote = ': a package signing key installed as trusted, so anyone on the network path can sign the packages installed later';
     for (const { command: outer, script } of runCommands(input)) {
@@ -783,7 +788,14 @@ const plainHttpDownload = dockerRule({
       for (const [line, reported] of lines) {
         if (reported) continue;
         const place = at(instruction, line);
-        yield { ...place, message: `A package signing key is fetched over plain HTTP${keyNote}${detailNote(place)}; use https and check its fingerprint.`, severity: 'high' as const };
+        const id = keyIds.get(instruction)?.get(line);
+        if (id !== undefined)
+          yield {
+            ...place,
+            message: `A package signing key is fetched from a keyserver over plain HKP by its key id ${id}, not its full fingerprint${detailNote(place)}: anyone on the network path can hand over a key of their own with that id and sign the packages installed later; give the full fingerprint, over hkps.`,
+            severity: 'high' as const,
+          };
+        else yield { ...place, message: `A package signing key is fetched over plain HTTP${keyNote}${detailNote(place)}; use https and check its fingerprint.`, severity: 'high' as const };
       }
     }
     for (const instruction of instructionsOf(input.file, 'ADD')) {

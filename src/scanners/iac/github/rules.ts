@@ -852,7 +852,7 @@ const downloadUnverified = workflowRule({
 const tlsDisabled = workflowRule({
   id: 'iac/gha-tls-verification-disabled',
   title: 'TLS or signature verification disabled in CI',
-  description: 'A workflow script turns off certificate or package signature verification (curl -k, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the build, which holds secrets and a token, whatever they like. A package signing key fetched over plain http:// and installed as trusted (`wget -qO - http://... | apt-key add -`, `| gpg --dearmor -o /usr/share/keyrings/x.gpg`, `rpm --import http://...`) defeats the signature checks of every package installed after it, as anyone on the network path can sign them; a key fetched over https, or a script that checks a fingerprint or signature itself (gpg --fingerprint, gpg --verify), is not reported. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
+  description: 'A workflow script turns off certificate or package signature verification (curl -k, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the build, which holds secrets and a token, whatever they like. A package signing key fetched over plain http:// and installed as trusted (`wget -qO - http://... | apt-key add -`, `| gpg --dearmor -o /usr/share/keyrings/x.gpg`, `rpm --import http://...`) defeats the signature checks of every package installed after it, as anyone on the network path can sign them; a key fetched over https, or a script that checks a fingerprint or signature itself (gpg --fingerprint, gpg --verify), is not reported. So is one fetched from a keyserver in plain text (hkp:// on any port, http://, or a bare name, which gpg reaches over hkp) by a short or long key id (`apt-key adv --keyserver hkp://keyserver.ubuntu.com:80 --recv-keys 7EA0A9C3`), as anyone can make a key that carries that id; by its full 40-hex fingerprint, which gpg checks on receipt, it is not reported. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
   remediation: 'Keep verification on; trust a private CA explicitly if one is involved.',
   severity: 'high',
   cwe: ['CWE-295', 'CWE-494'],
@@ -863,10 +863,13 @@ const tlsDisabled = workflowRule({
       workflow('      # expect\n      - run: wget -qO - http://example.org/pubkey.gpg | sudo apt-key add -\n'),
       // A command continued over lines is read as one.
       workflow('      # expect\n      - run: |\n          # detail\n          curl -fsSL \\\n            http://example.org/key.asc | sudo apt-key add -\n'),
+      // A key by its short id from a keyserver in plain text.
+      workflow('      # expect\n      - run: sudo apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 7EA0A9C3\n'),
     ],
     negative: [
       workflow('      - run: curl -fsSL https://example.org/tool -o tool\n'),
       workflow('      - run: curl -fsSL https://example.org/key.gpg | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg\n'),
+      workflow('      - run: sudo apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 0123456789ABCDEF0123456789ABCDEF01234567\n'),
       // PowerShell's switches in a bash step are text (a lint forbidding them); a pwsh step would read them.
       workflow('      - run: \'! grep -rn -e "Invoke-WebRequest .* -SkipCertificateCheck" scripts/\'\n'),
     ],
