@@ -35,6 +35,8 @@ export interface ScriptCall {
   offset: number;
   /** For `make`: what it runs. */
   make?: MakeGoals;
+  /** The words after the script's, as the shell expands them: its positional parameters; absent when there are none. */
+  args?: string[];
 }
 
 /**
@@ -278,7 +280,8 @@ export function localScriptCalls(script: string, state: ShellDir, bases: ScriptB
       continue;
     }
     const path = literalPath(found.word, state.dir, bases);
-    if (path !== undefined) out.push({ path, cwd: state.dir, how: found.how, offset: command.offset });
+    const args = words.slice(found.at + 1);
+    if (path !== undefined) out.push({ path, cwd: state.dir, how: found.how, offset: command.offset, ...(args.length > 0 ? { args } : {}) });
   }
   if (frames.length > 0) {
     // The text ends inside a subshell (`(cd x && ./y.sh)`): what it changed ends there.
@@ -355,13 +358,13 @@ function makeCall(words: readonly string[], dir: string | undefined, bases: Scri
 }
 
 /** The word naming a script in a command, and how it is run; or the text of `sh -c TEXT`. */
-function scriptWord(words: readonly string[]): { word: string; how: ScriptHow; inline?: undefined } | { inline: string; word?: undefined; how?: undefined } | undefined {
+function scriptWord(words: readonly string[]): { word: string; how: ScriptHow; at: number; inline?: undefined } | { inline: string; word?: undefined; how?: undefined } | undefined {
   const program = words[0]!;
-  if (program === 'source' || program === '.') return words[1] === undefined ? undefined : { word: words[1], how: 'source' };
+  if (program === 'source' || program === '.') return words[1] === undefined ? undefined : { word: words[1], how: 'source', at: 1 };
   if (SCRIPT_SHELLS.has(basename(program))) {
     for (let k = 1; k < words.length; k++) {
       const word = words[k]!;
-      if (word === '--') return words[k + 1] === undefined ? undefined : { word: words[k + 1]!, how: 'shell' };
+      if (word === '--') return words[k + 1] === undefined ? undefined : { word: words[k + 1]!, how: 'shell', at: k + 1 };
       if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(word)) return words[k + 1] === undefined ? undefined : { inline: words[k + 1]! };
       // The program from stdin (`-s`, `-`), or only a syntax check (`-n`).
       if (word === '-' || /^-[a-zA-Z]*[sn]/.test(word)) return undefined;
@@ -369,12 +372,12 @@ function scriptWord(words: readonly string[]): { word: string; how: ScriptHow; i
         if (VALUE_OPTIONS.test(word)) k++; // `-o pipefail`, `-euo pipefail`
         continue;
       }
-      return { word, how: 'shell' };
+      return { word, how: 'shell', at: k };
     }
     return undefined;
   }
   // A command word with a slash is a file, never looked up in PATH.
-  return program.includes('/') ? { word: program, how: 'program' } : undefined;
+  return program.includes('/') ? { word: program, how: 'program', at: 0 } : undefined;
 }
 
 /** Interpreters of a `#!` line that read POSIX shell. */

@@ -135,6 +135,8 @@ export interface ScriptRunSite {
   how: 'program' | 'shell' | 'source' | 'make';
   /** For `make`: the targets, and the folder it runs in (local-scripts.ts MakeGoals). */
   make?: { targets: string[]; file: boolean; dir: string };
+  /** The words the command gives the script after its name (its `$1`, `$@`), as the shell expands them. */
+  args?: readonly string[];
   /** The variables the CI file gives the job whose value is a path (`SCRIPTS: ci`): the scripts it runs see them too. */
   env?: ReadonlyMap<string, string>;
   /** Who runs it: `job "release"`, `job build step "Publish"`. */

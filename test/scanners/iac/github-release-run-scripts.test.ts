@@ -42,6 +42,25 @@ test('a local script the step runs publishes nothing when its publishing is a co
   for (const [run, files] of cases) assert.deepEqual(await poisoning({ ...files, [WF]: onMain(`      - run: ${run}\n`) }), [], run);
 });
 
+test('a local script reads the arguments the step gives it', async () => {
+  const publishing: Array<[string, Record<string, string>]> = [
+    ['./scripts/release.sh', { 'scripts/release.sh': `${SH}npm publish "$@"\n` }],
+    ['bash scripts/release.sh publish', { 'scripts/release.sh': `${SH}npm "$1" --access public\n` }],
+    // A script the script runs, with what it is given.
+    ['./ci/release.sh publish', { 'ci/release.sh': `${SH}./ci/npm.sh "$1"\n`, 'ci/npm.sh': `${SH}npm "$1"\n` }],
+  ];
+  for (const [run, files] of publishing) assert.deepEqual(await poisoning({ ...files, [WF]: onMain(`      - run: ${run}\n`) }), [`${WF}:11`], run);
+  const rehearsing: Array<[string, Record<string, string>]> = [
+    ['./scripts/release.sh --dry-run', { 'scripts/release.sh': `${SH}npm publish "$@"\n` }],
+    ['bash scripts/release.sh --dry-run', { 'scripts/release.sh': `${SH}npx semantic-release $1\n` }],
+    // Its functions read their own calls' arguments, not the script's.
+    ['./scripts/release.sh --dry-run', { 'scripts/release.sh': `${SH}ship() {\n  npm publish "$@"\n}\nship --dry-run\n` }],
+  ];
+  for (const [run, files] of rehearsing) assert.deepEqual(await poisoning({ ...files, [WF]: onMain(`      - run: ${run}\n`) }), [], run);
+  // A function called without the flag publishes, whatever the script is given.
+  assert.deepEqual(await poisoning({ 'scripts/release.sh': `${SH}ship() {\n  npm publish "$@"\n}\nship --tag next\n`, [WF]: onMain('      - run: ./scripts/release.sh --dry-run\n') }), [`${WF}:11`]);
+});
+
 test('a script the step runs outside the scan root is not read', async () => {
   const outside = tempTree({ 'release.sh': 'npm publish\n' });
   try {

@@ -532,6 +532,7 @@ export function stepScriptRuns(wf: Workflow, step: Step): ScriptRunSite[] {
         cwd,
         how: call.how,
         ...(call.make ? { make: { ...call.make, dir: inRepository(call.make.dir, checkouts) ?? call.make.dir } } : {}),
+        ...(call.args ? { args: call.args } : {}),
         ...(env.size > 0 ? { env } : {}),
         who,
         line: lineOfOffset(wf, step.run, call.offset, step.runLine!),

@@ -1,5 +1,5 @@
 import { isShellProgram, localScriptCalls } from '../local-scripts.js';
-import { shellFunctions } from '../shell-functions.js';
+import { bodyWithArguments, shellFunctions } from '../shell-functions.js';
 import { commandsOf, effectiveWords } from '../shell.js';
 import { stepScriptRuns, type Step, type Workflow } from './model.js';
 
@@ -37,6 +37,8 @@ interface Pending {
   /** The shell the script's text runs in; undefined: a shell of its own (a script run, not sourced). */
   into: { functions: Map<string, string>; commands: string[] } | undefined;
   program: boolean;
+  /** The arguments the command gives the script: its `$1`, `$@` (shell-functions.ts bodyWithArguments). */
+  args: readonly string[] | undefined;
 }
 
 export function stepScripts(wf: Workflow, step: Step): StepScripts {
@@ -50,7 +52,7 @@ export function stepScripts(wf: Workflow, step: Step): StepScripts {
   if (!callers?.repositoryFile || typeof step.run?.value !== 'string') return result;
   const queue: Pending[] = stepScriptRuns(wf, step)
     .filter((site) => site.how !== 'make' && !site.rootUnknown)
-    .map((site) => ({ path: site.path, cwd: site.cwd, depth: 1, into: site.how === 'source' ? sourced : undefined, program: site.how === 'program' }));
+    .map((site) => ({ path: site.path, cwd: site.cwd, depth: 1, into: site.how === 'source' ? sourced : undefined, program: site.how === 'program', args: site.args }));
   // A file read once per shell it is read into (a script run twice is one shell's text).
   const seen = new Map<object | undefined, Set<string>>();
   let reads = 0;
@@ -68,11 +70,13 @@ export function stepScripts(wf: Workflow, step: Step): StepScripts {
     const into = next.into ?? { functions: new Map<string, string>(), commands: [] };
     if (!next.into) run.push(into);
     for (const [name, body] of read.functions) into.functions.set(name, body);
-    into.commands.push(read.rest);
+    // Its own commands read the arguments it is given (`./release.sh --dry-run` into `npm publish "$@"`); its functions read their calls'.
+    const commands = next.args ? bodyWithArguments(read.rest, next.args) : read.rest;
+    into.commands.push(commands);
     if (next.depth >= MAX_DEPTH) continue;
     const slash = next.path.lastIndexOf('/');
-    for (const call of localScriptCalls(read.rest, { dir: next.cwd }, { scriptDir: slash < 0 ? '' : next.path.slice(0, slash) }))
-      if (call.how !== 'make') queue.push({ path: call.path, cwd: call.cwd, depth: next.depth + 1, into: call.how === 'source' ? into : undefined, program: call.how === 'program' });
+    for (const call of localScriptCalls(commands, { dir: next.cwd }, { scriptDir: slash < 0 ? '' : next.path.slice(0, slash) }))
+      if (call.how !== 'make') queue.push({ path: call.path, cwd: call.cwd, depth: next.depth + 1, into: call.how === 'source' ? into : undefined, program: call.how === 'program', args: call.args });
   }
   return result;
 }
