@@ -9,7 +9,7 @@ import { envFileWrites } from './env-writes.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, UNVERIFIED_RUN_IN_SCRIPT, VERIFICATION_OFF_IN_SCRIPT, printedAt, verificationOff } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipedDownloadSites } from '../script-dialect.js';
-import { PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
+import { joinContinuations, PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, stringValue, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { githubScriptTaint, originOf, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
@@ -515,7 +515,7 @@ const PUSH_COMMAND = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh\s+pr\s+create\b/;
 
 function pushes(step: Step): boolean {
   if (PUSH_ACTIONS.some((a) => isAction(step, a))) return true;
-  return typeof step.run?.value === 'string' && step.run.value.split('\n').some((line) => !/^\s*#/.test(line) && PUSH_COMMAND.test(line));
+  return typeof step.run?.value === 'string' && joinContinuations(step.run.value).split('\n').some((line) => !/^\s*#/.test(line) && PUSH_COMMAND.test(line));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { pinProblem } from '../image.js';
 import { detailNote, inside, type Hit } from '../rule.js';
-import { basename, commandsOf, effectiveWords } from '../shell.js';
+import { basename, commandsOf, effectiveWords, joinContinuations } from '../shell.js';
 import { bodyWithArguments } from '../shell-functions.js';
 import { checkOutputs, isReportPath, uploadsToBucket } from '../bucket-uploads.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
@@ -450,7 +450,8 @@ export function checksOnly(wf: Workflow, job: Job, seen = new Set<Job>()): boole
   seen.add(job);
   if (!handsNothingOn(wf, job, seen)) return false;
   if (CHECK_JOB.test(job.id) || CHECK_JOB.test(text(get(job.node, 'name')) ?? '')) return true;
-  const lines = job.steps.flatMap((step) => (typeof step.run?.value === 'string' ? step.run.value.split('\n') : [])).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  // A command continued over lines (`go test ./... \` then `-race`) is one.
+  const lines = job.steps.flatMap((step) => (typeof step.run?.value === 'string' ? joinContinuations(step.run.value).split('\n') : [])).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   const checks = lines.filter((line) => !INSTALL_COMMAND.test(line));
   return checks.length > 0 && checks.every((line) => CHECK_COMMAND.test(line));
 }
@@ -837,6 +838,8 @@ export const cachePoisoning = workflowRule({
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
     negative: [
+      // A job that only tests, its command continued over lines.
+      'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  unit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: |\n          go test ./... \\\n            -race -coverprofile=coverage.out\n',
       // semantic-release as a dry run, or installed but not run; its action with dry_run: nothing is published.
       // Before setup-uv v5 and setup-go v4 their cache was off unless asked for.
       workflow('      - uses: astral-sh/setup-uv@caf0cab7a618c569241d31dcd442f54681755d39 # v3.2.4\n      - uses: actions/setup-go@v3\n      - run: uv build && gh release upload "$GITHUB_REF_NAME" dist/*\n', 'release'),
