@@ -28,6 +28,8 @@ test('a local script the step runs publishes nothing when its publishing is a co
     ['./scripts/release.sh', { 'scripts/release.sh': `${SH}npm publish --dry-run\n` }],
     // Hints it prints for a person to follow.
     ['./scripts/release.sh', { 'scripts/release.sh': `${SH}npm version patch\necho "Now run: npm publish && docker push example.org/app"\nprintf '%s\\n' "gh release upload v1 dist/app.tgz" >&2\nprint_warning "Would run: twine upload dist/*"\n` }],
+    // A hint printed over continued lines.
+    ['./scripts/release.sh', { 'scripts/release.sh': `${SH}npm version patch\nprintf '%s\\n' \\\n  "Now run: npm publish" >&2\n` }],
     ['bash ci/reports.sh', { 'ci/reports.sh': 'aws s3 cp test-results.xml s3://ci-data/\n' }],
     // A Python program is not read as shell.
     ['./scripts/release', { 'scripts/release': '#!/usr/bin/env python3\nimport os\nos.system("twine upload dist/*")\n' }],

@@ -1,6 +1,6 @@
 import { isShellProgram, localScriptCalls } from '../local-scripts.js';
 import { bodyWithArguments, shellFunctions } from '../shell-functions.js';
-import { commandsOf, effectiveWords } from '../shell.js';
+import { commandsOf, effectiveWords, joinContinuations } from '../shell.js';
 import { stepScriptRuns, type Step, type Workflow } from './model.js';
 
 /**
@@ -89,16 +89,25 @@ const PRINTS = /^(?:echo|printf|say|die|fail|abort)$|^(?:print|log|info|warn|war
 
 /**
  * A script with its comment lines (the shebang too) and the lines that only print blanked
- * (`# then: npm publish`, `echo "  2. docker push $IMAGE"`); lines keep their places.
+ * (`# then: npm publish`, `echo "  2. docker push $IMAGE"`), a command continued over lines
+ * judged whole (`printf '%s\n' \` then `"npm publish"`); lines keep their places.
  */
 function withoutNotes(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      if (/^[ \t]*#/.test(line)) return '';
-      if (!/["']|\b(?:echo|printf)\b/.test(line)) return line;
-      const commands = commandsOf(line);
-      return commands.length > 0 && commands.every((c) => PRINTS.test(effectiveWords(c)[0]?.text ?? '')) ? '' : line;
-    })
-    .join('\n');
+  const lines = text.split('\n');
+  const continues = (line: string) => joinContinuations(`${line}\n`) !== `${line}\n`;
+  for (let first = 0; first < lines.length; ) {
+    let last = first;
+    while (last < lines.length - 1 && continues(lines[last]!)) last++;
+    if (isNote(joinContinuations(lines.slice(first, last + 1).join('\n')))) lines.fill('', first, last + 1);
+    first = last + 1;
+  }
+  return lines.join('\n');
+}
+
+/** A line that is a comment, or whose commands only print. */
+function isNote(line: string): boolean {
+  if (/^[ \t]*#/.test(line)) return true;
+  if (!/["']|\b(?:echo|printf)\b/.test(line)) return false;
+  const commands = commandsOf(line);
+  return commands.length > 0 && commands.every((c) => PRINTS.test(effectiveWords(c)[0]?.text ?? ''));
 }
