@@ -562,6 +562,8 @@ const tlsVerificationDisabled = dockerRule({
       'FROM node:20-alpine\n# expect\nRUN npm config set strict-ssl false\n',
       'FROM node:20-alpine\n# expect\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n',
       'FROM alpine:3.20\n# expect\nRUN curl -fsSLk https://example.org/a -o a\n',
+      // A command continued over lines of a heredoc, on the line it starts.
+      'FROM alpine:3.20\n# expect\nRUN <<EOF\nset -e\n# detail\ncurl -fsSL \\\n  -k -o /tmp/a https://example.org/a\nEOF\n',
     ],
     negative: ['FROM alpine:3.20\nRUN curl -fsSL -o /tmp/a https://example.org/a\n', 'FROM node:20-alpine\nRUN npm config set strict-ssl true\n', 'FROM alpine:3.20\nRUN curl --keepalive-time 5 https://example.org/\n'],
   },
