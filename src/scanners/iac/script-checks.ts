@@ -139,7 +139,7 @@ const GPG_VALUE_OPTION = /^--(?:keyserver|keyserver-options|keyring|primary-keyr
  * which whoever is on the network path hands over. Ids held in variables are not known here.
  */
 function keyIdsOverPlainHkp(script: string): Array<{ offset: number; what: string; keyId: string }> {
-  if (!/--recv/.test(script)) return [];
+  if (!/--rec(?:v|eive)/.test(script)) return [];
   const out: Array<{ offset: number; what: string; keyId: string }> = [];
   for (const command of parseShell(script).flat()) {
     const words = effectiveWords(command).map((w) => w.text);
@@ -156,7 +156,7 @@ function keyIdsOverPlainHkp(script: string): Array<{ offset: number; what: strin
         const value = inline ?? words[++k] ?? '';
         if (option === '--keyserver') keyserver = value;
         else if (option === '--keyring' || option === '--primary-keyring') keyring = value;
-      } else if (/^--recv(?:-keys?)?$/.test(option)) receives = true;
+      } else if (/^--(?:recv(?:-keys?)?|receive-keys)$/.test(option)) receives = true;
       else if (receives && !option.startsWith('-')) ids.push(option);
     }
     if (!receives || keyserver === undefined || !PLAIN_KEYSERVER.test(keyserver)) continue;

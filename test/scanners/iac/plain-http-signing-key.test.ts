@@ -34,6 +34,7 @@ describe('a package signing key fetched over plain http and installed as trusted
     const fingerprint = '0123456789ABCDEF0123456789ABCDEF01234567';
     assert.deepEqual(ids('sudo apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys 7EA0A9C3'), ['7EA0A9C3']);
     assert.deepEqual(ids('apt-key adv --keyserver=http://keyserver.example.org --recv 0x7ea0a9c3'), ['0x7ea0a9c3']);
+    assert.deepEqual(ids('apt-key adv --keyserver pgp.example.org --receive-keys 7EA0A9C3'), ['7EA0A9C3']);
     // A name with no scheme is hkp to gpg; the keyserver may come after --recv-keys.
     assert.deepEqual(ids('apt-key adv --recv-keys --keyserver keyserver.example.org 0123456789ABCDEF'), ['0123456789ABCDEF']);
     assert.deepEqual(ids(`apt-key adv --keyserver keyserver.example.org --recv-keys ${fingerprint} 7EA0A9C3`), ['7EA0A9C3']);
