@@ -133,10 +133,10 @@ const GPG_VALUE_OPTION = /^--(?:keyserver|keyserver-options|keyring|primary-keyr
  * Package signing keys fetched from a keyserver in plain text by their key id, not their full
  * fingerprint, and trusted: `apt-key adv --keyserver hkp://keyserver.example.org:80 --recv-keys
  * 7EA0A9C3`, or gpg into an apt keyring (`gpg --no-default-keyring --keyring
- * /usr/share/keyrings/x.gpg --keyserver ... --recv-keys ...`). gpg keeps only a key whose
- * fingerprint matches the one asked for, so a full 40-hex fingerprint is verified whatever the
- * transport; a short (8-hex) or long (16-hex) id is matched by anyone's key made to carry it,
- * which whoever is on the network path hands over. Ids held in variables are not known here.
+ * /usr/share/keyrings/x.gpg --keyserver ... --recv-keys ...`). gpg keeps only the keys that
+ * match what was asked for: a full 40-hex fingerprint pins the key whatever the transport; a
+ * short (8-hex) or long (16-hex) id is matched by any key made to carry it, which whoever is on
+ * the network path can hand over. Ids held in variables are not known here.
  */
 function keyIdsOverPlainHkp(script: string): Array<{ offset: number; what: string; keyId: string }> {
   if (!/--rec(?:v|eive)/.test(script)) return [];
@@ -151,7 +151,7 @@ function keyIdsOverPlainHkp(script: string): Array<{ offset: number; what: strin
     let receives = false;
     const ids: string[] = [];
     for (let k = 1; k < words.length; k++) {
-      const [option, inline] = words[k]!.startsWith('--') && words[k]!.includes('=') ? [words[k]!.slice(0, words[k]!.indexOf('=')), words[k]!.slice(words[k]!.indexOf('=') + 1)] : [words[k]!, undefined];
+      const [, option = words[k]!, inline] = /^(--[\w-]+)=(.*)$/s.exec(words[k]!) ?? [];
       if (GPG_VALUE_OPTION.test(option)) {
         const value = inline ?? words[++k] ?? '';
         if (option === '--keyserver') keyserver = value;
