@@ -166,7 +166,7 @@ describe('Helm renderer: built-in objects', () => {
 describe('Helm renderer: functions', () => {
   const values = 'port: 80\nname: web\nenabled: true\nm:\n  k: v\nl: [b, a]\n';
   const cases: Array<[string, string]> = [
-    ['{{ default "x" .Values.missing }} {{ default "x" .Values.name }} {{ default 3 0 }}', 'x web 3'],
+    ['{{ default "x" .Values.missing }} {{ default "x" .Values.name }} {{ default 3 0 }} {{ default "x" .Values.missing .Values.name }} {{ default "x" .Values.name .Values.missing }}', 'x web 3 x web'],
     ['{{ .Values.missing | required "set it" }}|{{ .Values.name | required "set it" }}', '|web'],
     ['{{ quote .Values.port }} {{ quote "a\\"b" }} {{ squote "s" }} {{ .Values.missing | quote }}|', '"80" "a\\"b" \'s\' |'],
     ['{{ trim "  a  " }}|{{ trimSuffix "-" "a-" }}|{{ trimPrefix "v" "v1" }}|{{ trunc 3 "abcdef" }}|{{ trunc -2 "abcdef" }}', 'a|a|1|abc|ef'],
@@ -198,6 +198,7 @@ describe('Helm renderer: functions', () => {
     ['{{ regexReplaceAll "(a)(b)?" "ac" "[$1x|${1}x|$2|$$|$01|$]" }} {{ regexReplaceAllLiteral "(a)" "ac" "${1}" }} {{ regexReplaceAll "(?P<x>a)|(?P<x>b)" "ab" "<${x}>" }}', '[|ax||$||$]c ${1}c <a><b>'],
     ['{{ regexSplit "a" "banana" 2 | toJson }} {{ regexSplit "a" "banana" 0 | len }} {{ regexSplit "" "" -1 | len }} {{ regexSplit "x*" "😀😀" -1 | toJson }} {{ regexFindAll "a" "banana" 0 | len }}', '["b","nana"] 0 0 ["😀","😀"] 0'],
     ['{{ randAlphaNum 5 }} {{ lookup "v1" "Secret" "ns" "name" }} {{ lookup "v1" "Secret" "ns" "name" | len }}', 'xxxxx map[] 0'],
+    ['{{ fromJson "[1]" | toJson }} {{ mustFromJson "[1,{\\"a\\":\\"x\\"}]" | toJson }} {{ mustFromJson "{\\"a\\":1}" | toJson }} {{ mustFromJson "\\"s\\"" }}', '{"Error":"json: cannot unmarshal array into Go value of type map[string]interface {}"} [1,{"a":"x"}] {"a":1} s'],
     ['{{ fromYaml "a: 1\\nb: [x]" | toJson }} {{ toYaml (fromYaml "b: 2\\na: 1") }}', '{"a":1,"b":["x"]} a: 1\nb: 2'],
     // Each call gets its own maps, though a text is parsed once: a change to one result is not seen by the next.
     ['{{ $a := fromYaml "k: [1]" }}{{ $_ := set $a "k" 2 }}{{ $b := fromYaml "k: [1]" }}{{ $_ := set $b "n" 3 }}{{ toJson $a }} {{ toJson $b }} {{ fromYaml "k: [1]" | toJson }} {{ fromYamlArray "- {k: 1}" | first | toJson }}', '{"k":2} {"k":[1],"n":3} {"k":[1]} {"k":1}'],

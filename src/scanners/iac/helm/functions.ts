@@ -1062,9 +1062,20 @@ const F: Record<string, Func> = {
     arity('fromJson', a, 1);
     try {
       const v = fromJsonValue(JSON.parse(text(a[0]!)));
-      return isDict(v) ? v : new Map();
+      if (v === null || isDict(v)) return v ?? new Map();
+      const kind = Array.isArray(v) ? 'array' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'string';
+      return new Map([['Error', `json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`]]);
     } catch (error) {
       return new Map([['Error', (error as Error).message]]);
+    }
+  },
+  // Helm replaces Sprig's fromJson with one that reads an object; mustFromJson stays Sprig's, which reads any JSON value and fails on bad JSON.
+  mustFromJson: (a) => {
+    arity('mustFromJson', a, 1);
+    try {
+      return fromJsonValue(JSON.parse(text(a[0]!)));
+    } catch (error) {
+      throw new TemplateError((error as Error).message);
     }
   },
   fromJsonArray: (a) => {
@@ -1078,8 +1089,9 @@ const F: Record<string, Func> = {
   },
 
   // Sprig: defaults and logic
+  // Sprig's default is variadic (d, given...): only the first given value counts, the rest are ignored.
   default: (a) => {
-    arity('default', a, 1, 2);
+    arity('default', a, 1, Infinity);
     return a.length < 2 || empty(a[1]!) ? a[0]! : a[1]!;
   },
   empty: (a) => (arity('empty', a, 1), empty(a[0]!)),
@@ -1509,7 +1521,7 @@ const F: Record<string, Func> = {
 };
 
 // Sprig's must* variants differ only in returning errors instead of panicking.
-for (const name of ['merge', 'mergeOverwrite', 'deepCopy', 'toJson', 'toRawJson', 'toPrettyJson', 'first', 'last', 'rest', 'initial', 'append', 'prepend', 'has', 'uniq', 'compact', 'without', 'reverse', 'regexFind', 'regexFindAll', 'regexReplaceAll', 'regexReplaceAllLiteral', 'regexSplit', 'fromJson', 'toYaml'])
+for (const name of ['merge', 'mergeOverwrite', 'deepCopy', 'toJson', 'toRawJson', 'toPrettyJson', 'first', 'last', 'rest', 'initial', 'append', 'prepend', 'has', 'uniq', 'compact', 'without', 'reverse', 'regexFind', 'regexFindAll', 'regexReplaceAll', 'regexReplaceAllLiteral', 'regexSplit', 'toYaml'])
   F[`must${name[0]!.toUpperCase()}${name.slice(1)}`] = F[name]!;
 F.push = F.append!;
 F.biggest = F.max!;
