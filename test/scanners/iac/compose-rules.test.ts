@@ -67,6 +67,18 @@ describe('compose: sensitive ports in files for development, tests or CI', () =>
   });
 });
 
+describe('compose: a file that builds a development stage is for development', () => {
+  const ports = (build: string) =>
+    analyseFile('docker-compose.override.yml', `services:\n  app:\n${build}    ports:\n      - "9501:80"\n`, () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-port-all-interfaces')
+      .map((f) => `${f.severity} ${f.message}`);
+  it('lowers as for a dev file name when a service builds target: development, not a production stage', () => {
+    assert.match(ports('    build:\n      context: .\n      target: development\n')[0]!, /^low .*\(low: a development or test file, as service app builds the development stage of its Dockerfile \(build\.target\)\)\.$/);
+    assert.match(ports('    build:\n      context: .\n      target: production\n')[0]!, /^medium /);
+    assert.match(ports('    image: example.org/app:1.0\n')[0]!, /^medium /);
+  });
+});
+
 describe('compose: ports of a Docker Swarm stack file', () => {
   const hits = (path: string) =>
     analyseFile(path, 'services:\n  web:\n    image: example.org/web:1.0\n    ports:\n      - "8080:80"\n    deploy:\n      replicas: 2\n', () => {})
@@ -100,6 +112,19 @@ describe('compose: a fragment of services without the services: key', () => {
   });
 });
 
+describe('compose: confinement turned off in files for development, tests or CI', () => {
+  const hits = (path: string) =>
+    analyseFile(path, 'services:\n  api:\n    build: .\n    security_opt:\n      - seccomp:unconfined\n      - apparmor=unconfined\n', () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-security-profile-disabled')
+      .map((f) => `${f.severity} ${f.message}`);
+  it('reports seccomp and AppArmor turned off at medium there (a debugger\'s ptrace), high elsewhere', () => {
+    const dev = hits('test/compose.backend.dev.yml');
+    assert.equal(dev.length, 2);
+    assert.match(dev[0]!, /^medium .*sets seccomp:unconfined, disabling a kernel confinement layer \(medium: a development or test file, as its name says dev\)\.$/);
+    assert.deepEqual(hits('compose.yml').map((h) => h.split(' ')[0]), ['high', 'high']);
+  });
+});
+
 describe('compose: literal secrets in files for development, tests or CI', () => {
   const hits = (path: string, environment: string) =>
     analyseFile(path, `services:\n  db:\n    image: postgres:16.4\n    environment:\n${environment}`, () => {})
@@ -115,6 +140,7 @@ describe('compose: literal secrets in files for development, tests or CI', () =>
 
   it('says elsewhere why it matters: a plain word is a guessable default every installation shares, a generated value a secret the repository gives away', () => {
     assert.match(hits('compose.yaml', '      POSTGRES_PASSWORD: changeme\n')[0]!, /^high .*: a plain word, not a generated secret, so every installation that keeps it shares one guessable password; set it from an untracked \.env \(\$\{POSTGRES_PASSWORD:\?\}\) or a compose secret\.$/);
+    assert.match(hits('compose.yaml', '      APP_SECRET_KEY: change-this-insecure-key\n')[0]!, /^high .*: a plain word, not a generated secret, so every installation that keeps it shares one guessable password;/);
     assert.match(hits('compose.yaml', '      API_TOKEN: Xk29fLq81ZpW\n')[0]!, /^high .*in the compose file: whoever can read the repository has it; set it from an untracked \.env/);
     assert.match(hits('compose.yaml', '      DATABASE_URL: postgres://app:' + 'Vq8zK2mLp4@db/app\n')[0]!, /: whoever can read the repository has it; write the password as a variable/);
     assert.match(hits('compose.yaml', '      DATABASE_URL: postgres://umami:' + 'umami@db/umami\n')[0]!, /: a plain word, not a generated secret, so every installation that keeps it shares one guessable password; write the password as a variable/);

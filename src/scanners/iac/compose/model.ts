@@ -86,6 +86,22 @@ function devOnlyHeader(source: string): string | undefined {
   return match?.[0];
 }
 
+/** Stage names of a Dockerfile's development build (`FROM node:22 AS development`). */
+const DEV_STAGE = /^(?:dev|devel|develop|development|debug)$/i;
+
+/**
+ * Why a compose file is for development by what it builds: a service built to a development
+ * stage of its Dockerfile (`build.target: development`), the hot-reloading image of a local
+ * stack, which no production file runs (appwrite's docker-compose.override.yml).
+ */
+function developmentBuildReason(services: readonly ComposeService[]): string | undefined {
+  for (const s of services) {
+    const target = text(get(get(s.node, 'build'), 'target'));
+    if (target !== undefined && DEV_STAGE.test(target.trim())) return `service ${s.name} builds the ${target.trim()} stage of its Dockerfile (build.target)`;
+  }
+  return undefined;
+}
+
 export interface ComposeSecretFile {
   name: string;
   file: string;
@@ -140,7 +156,7 @@ export function readCompose(source: string, warn: (line: number, message: string
       warn(1, isYMap(root) ? 'the file holds no services: (and no include:): nothing in it is checked' : 'the file is not a mapping of compose keys: Compose rejects it, so it is not checked');
     return undefined;
   }
-  const devOnly = context?.path !== undefined ? devOnlyReason(context.path, source) : undefined;
+  const devOnly = context?.path !== undefined ? (devOnlyReason(context.path, source) ?? developmentBuildReason(services)) : undefined;
   const swarmStack = context?.path !== undefined && isSwarmStackName(context.path);
   const committedFiles = context?.compose?.committedFiles;
   const builtImages = context?.compose?.builtImages;

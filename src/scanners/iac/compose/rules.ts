@@ -234,7 +234,7 @@ const portAllInterfaces = composeRule({
   id: 'iac/compose-port-all-interfaces',
   title: 'Port published on all interfaces',
   description:
-    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, integration, ci, devcontainer, cypress, playwright: docker-compose.dev.yml, .ci/compose.yaml, cypress/docker-compose.yml; or an opening comment that says so: `for test and development only`, `do not use in production`) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, 465, 587, 993 and 995, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194). In a Docker Swarm stack file (a name part stack: docker-stack.yml) the message says that the routing mesh publishes the port on every node and takes no host address, instead of advising 127.0.0.1.",
+    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, integration, ci, devcontainer, cypress, playwright: docker-compose.dev.yml, .ci/compose.yaml, cypress/docker-compose.yml; or an opening comment that says so: `for test and development only`, `do not use in production`; or a service built to a development stage of its Dockerfile: `build.target: development`) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, 465, 587, 993 and 995, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194). In a Docker Swarm stack file (a name part stack: docker-stack.yml) the message says that the routing mesh publishes the port on every node and takes no host address, instead of advising 127.0.0.1.",
   remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -343,7 +343,7 @@ const sensitivePortPublished = composeRule({
   id: 'iac/compose-sensitive-port',
   title: 'Sensitive or cleartext service port published',
   description:
-    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache, the Admin API of an API gateway such as Kong's 8001/8444 in a Kong image, which has no authentication in the open-source gateway and configures every route and plugin) is published on a non-loopback address. Ports that are also common application defaults (Cassandra's 7000/7001, Elasticsearch's 9200/9300) count only in an image of that service, or in a service built from source that is named for it or builds an image named for it. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, integration, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words, or an opening comment that says so: `for test and development only`, `do not use in production`) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
+    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache, the Admin API of an API gateway such as Kong's 8001/8444 in a Kong image, which has no authentication in the open-source gateway and configures every route and plugin) is published on a non-loopback address. Ports that are also common application defaults (Cassandra's 7000/7001, Elasticsearch's 9200/9300) count only in an image of that service, or in a service built from source that is named for it or builds an image named for it. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, integration, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words, or an opening comment that says so: `for test and development only`, `do not use in production`; or a service built to a development stage of its Dockerfile: `build.target: development`) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
   remediation: 'Do not publish it; let other containers reach it over the compose network, or bind it to 127.0.0.1 for local tools.',
   severity: 'high',
   cwe: ['CWE-200'],
@@ -456,7 +456,7 @@ const PROFILE_DISABLED = /^(?:seccomp|apparmor|label(?::seccomp)?)[:=](?:unconfi
 const securityProfileDisabled = composeRule({
   id: 'iac/compose-security-profile-disabled',
   title: 'Seccomp, AppArmor or SELinux disabled',
-  description: "security_opt turns off a kernel confinement layer (seccomp:unconfined, apparmor:unconfined, label:disable). The container can then use every system call or escape the mandatory access control that blocks many container-escape techniques.",
+  description: "security_opt turns off a kernel confinement layer (seccomp:unconfined, apparmor:unconfined, label:disable). The container can then use every system call or escape the mandatory access control that blocks many container-escape techniques. In a compose file for development, tests or CI (as for iac/compose-port-all-interfaces) it is reported at medium, as a shared host namespace is: it is how a debugger (delve, gdb) gets ptrace in a development container, and what it opens is the developer's machine or a throwaway runner.",
   remediation: 'Remove the option; if the default seccomp profile blocks a needed call, write a custom profile that allows just that call.',
   severity: 'high',
   cwe: ['CWE-693'],
@@ -468,7 +468,7 @@ const securityProfileDisabled = composeRule({
     for (const s of input.services) {
       for (const entry of listEntries(s, 'security_opt')) {
         const value = entry.value.replace(/\s+/g, '');
-        if (PROFILE_DISABLED.test(value)) yield { ...entry.at, message: `${label(s)} sets ${value}${detailNote(entry.at)}, disabling a kernel confinement layer.`, resource: label(s) };
+        if (PROFILE_DISABLED.test(value)) yield* lowerInDev(input, [{ ...entry.at, message: `${label(s)} sets ${value}${detailNote(entry.at)}, disabling a kernel confinement layer.`, resource: label(s) }], 'high');
       }
     }
   },
@@ -620,14 +620,14 @@ export function urlPassword(value: unknown): string | undefined {
   return isLiteralSecretValue(password) ? password : undefined;
 }
 
-/** A password that is a plain word or two (`password`, `admin`, `keycloak`, `dev-pass`), not a generated secret. */
-const DEV_WORD_PASSWORD = /^[A-Za-z]{1,20}(?:[-_.][A-Za-z]{1,20})?$/;
+/** A password that is a plain word or a few joined (`password`, `admin`, `keycloak`, `dev-pass`, `change-this-insecure-key`), not a generated secret. */
+const DEV_WORD_PASSWORD = /^[A-Za-z]{1,20}(?:[-_.][A-Za-z]{1,20}){0,3}$/;
 
 const secretInEnvironment = composeRule({
   id: 'iac/compose-secret-in-environment',
   title: 'Literal secret in the compose file',
   description:
-    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, integration, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words, or an opening comment that says so: `for test and development only`, `do not use in production`) a value that is a plain word (`password`, `admin`) rather than a generated secret is reported at low: the throwaway credential of a service run locally. The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is. Nor is a value that a comment on its line (or a comment line above it) tells the reader to replace (`API_KEY: 3f9a...  # replace with your key`): like a value written as a fill-in (`your-api-key-here`), it is a placeholder.',
+    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, integration, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words, or an opening comment that says so: `for test and development only`, `do not use in production`; or a service built to a development stage of its Dockerfile: `build.target: development`) a value that is a plain word (`password`, `admin`) rather than a generated secret is reported at low: the throwaway credential of a service run locally. The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is. Nor is a value that a comment on its line (or a comment line above it) tells the reader to replace (`API_KEY: 3f9a...  # replace with your key`): like a value written as a fill-in (`your-api-key-here`), it is a placeholder.',
   remediation: 'Use ${VAR} substitution from an untracked .env file (`${VAR:?message}` to refuse to start without it), env_file:, or compose secrets: (mounted as files under /run/secrets).',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -995,7 +995,7 @@ const writableRoot = composeRule({
 function hardening(rule: ComposeRule): ComposeRule {
   return {
     ...rule,
-    description: `${rule.description} In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, integration, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words, or an opening comment that says so: "for test and development only", "do not use in production") it is reported at info.`,
+    description: `${rule.description} In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, integration, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words, or an opening comment that says so: "for test and development only", "do not use in production"; or a service built to a development stage of its Dockerfile: build.target: development) it is reported at info.`,
     *check(input) {
       for (const hit of rule.check(input)) yield input.devOnly ? { ...hit, severity: 'info' } : hit;
     },
