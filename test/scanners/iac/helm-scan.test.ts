@@ -67,6 +67,29 @@ describe('Helm line mapping', () => {
     ]);
   });
 
+  it('keeps values.yaml lines through a helper that hands a list back as JSON (include | mustFromJson), while the values print the same', () => {
+    const files = {
+      'c/Chart.yaml': CHART,
+      'c/values.yaml': 'env:\n  - name: A\n    value: x\n  - name: DB_PASSWORD\n    value: changeit\n',
+      'c/templates/_helpers.tpl': '{{- define "env" -}}\n{{- $all := list }}\n{{- range .env }}{{ $all = append $all . }}{{ end }}\n{{- mustToJson $all }}\n{{- end }}\n',
+      'c/templates/d.yaml': 'env:\n  {{- include "env" .Values | mustFromJson | toYaml | nindent 2 }}\nchanged:\n  {{- $l := .Values.env | toJson }}{{ $_ := set (first .Values.env) "value" "y" }}{{ $l | fromJsonArray | toYaml | nindent 2 }}\n',
+    };
+    assert.deepEqual(origins(files, 'c/templates/d.yaml'), [
+      'c/templates/d.yaml:1 env:',
+      'c/values.yaml:2   - name: A',
+      'c/values.yaml:3     value: x',
+      'c/values.yaml:4   - name: DB_PASSWORD',
+      'c/values.yaml:5     value: changeit',
+      'c/templates/d.yaml:3 changed:',
+      // The values changed after toJson wrote the text: the parse, without their lines.
+      'c/templates/d.yaml:4   - name: A',
+      'c/templates/d.yaml:4     value: x',
+      'c/templates/d.yaml:4   - name: DB_PASSWORD',
+      'c/templates/d.yaml:4     value: changeit',
+      'c/templates/d.yaml:5 ',
+    ]);
+  });
+
   it('maps a helper line that prints a value of values.yaml (as it is or quoted) to the line of its key', () => {
     const files = {
       'c/Chart.yaml': CHART,

@@ -51,6 +51,8 @@ export interface CallContext {
   step(units: number): void;
   /** Fails as step would, spending nothing. */
   afford(units: number): void;
+  /** The values toJson wrote texts from in this render, by text (parseJson). */
+  readonly jsonSources: Map<string, Dict | Value[]>;
 }
 
 export type Func = (args: Value[], ctx: CallContext) => Value;
@@ -509,6 +511,50 @@ function deepCopy(v: Value, ctx: CallContext, depth = 0): Value {
     return copy;
   }
   return v;
+}
+
+/**
+ * The values that toJson wrote the last texts from, so that fromJson of such a text gives the
+ * values back with the values.yaml lines they came from: charts that build a list in a helper
+ * and hand it back as JSON (opentelemetry-demo's env, include | mustFromJson) would otherwise
+ * report what is in it on the line of the include.
+ */
+const JSON_SOURCES_KEPT = 256;
+
+function rememberJson(text: string, source: Value, ctx: CallContext): void {
+  if (!(isDict(source) || Array.isArray(source)) || text.length > LONGEST_TEXT_KEPT) return;
+  const sources = ctx.jsonSources;
+  if (sources.size >= JSON_SOURCES_KEPT) sources.delete(sources.keys().next().value!);
+  sources.set(text, source);
+}
+
+/** JSON's parse of a text: a copy of the values toJson wrote it from while they still print the same, else the parse. */
+function parseJson(text: string, ctx: CallContext): Value {
+  const source = ctx.jsonSources.get(text);
+  if (source !== undefined && toJson(source, ctx.maxChars) === text) return jsonCopy(source, ctx);
+  return fromJsonValue(JSON.parse(text));
+}
+
+/** A copy of values as a JSON round trip makes it (integers become floats, what JSON cannot hold an empty map), with their origins. */
+function jsonCopy(v: Value, ctx: CallContext, depth = 0): Value {
+  if (depth > 200) throw new TemplateError('json: value nested too deeply');
+  ctx.count(1);
+  if (v === null || typeof v === 'boolean' || typeof v === 'number') return v;
+  if (v instanceof GoInt) return v.n;
+  if (isString(v)) return v;
+  if (Array.isArray(v)) {
+    const copy = v.map((item) => jsonCopy(item, ctx, depth + 1));
+    const from = originsOf(v);
+    if (from) setOrigins(copy, from);
+    return copy;
+  }
+  const copy: Dict = new Map();
+  if (isDict(v)) {
+    for (const [k, item] of v) copy.set(k, jsonCopy(item ?? null, ctx, depth + 1));
+    const from = originsOf(v);
+    if (from) setOrigins(copy, from);
+  }
+  return copy;
 }
 
 /** mergo.Merge as Sprig's merge and mergeOverwrite call it, on maps of values. */
@@ -1055,13 +1101,18 @@ const F: Record<string, Func> = {
     if (loaded.error) return [`error converting YAML to JSON: yaml: line ${loaded.error.line}: ${loaded.error.message}`];
     return Array.isArray(loaded.value) ? loaded.value : [];
   },
-  toJson: (a, ctx) => (arity('toJson', a, 1), toJson(a[0]!, ctx.maxChars)),
+  toJson: (a, ctx) => {
+    arity('toJson', a, 1);
+    const text = toJson(a[0]!, ctx.maxChars);
+    rememberJson(text, a[0]!, ctx);
+    return text;
+  },
   toRawJson: (a, ctx) => (arity('toRawJson', a, 1), toJson(a[0]!, ctx.maxChars).replace(/\\u00(3c|3e|26)/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))),
   toPrettyJson: (a, ctx) => (arity('toPrettyJson', a, 1), toJson(a[0]!, ctx.maxChars, '  ')),
-  fromJson: (a) => {
+  fromJson: (a, ctx) => {
     arity('fromJson', a, 1);
     try {
-      const v = fromJsonValue(JSON.parse(text(a[0]!)));
+      const v = parseJson(text(a[0]!), ctx);
       if (v === null || isDict(v)) return v ?? new Map();
       const kind = Array.isArray(v) ? 'array' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'string';
       return new Map([['Error', `json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`]]);
@@ -1070,18 +1121,18 @@ const F: Record<string, Func> = {
     }
   },
   // Helm replaces Sprig's fromJson with one that reads an object; mustFromJson stays Sprig's, which reads any JSON value and fails on bad JSON.
-  mustFromJson: (a) => {
+  mustFromJson: (a, ctx) => {
     arity('mustFromJson', a, 1);
     try {
-      return fromJsonValue(JSON.parse(text(a[0]!)));
+      return parseJson(text(a[0]!), ctx);
     } catch (error) {
       throw new TemplateError((error as Error).message);
     }
   },
-  fromJsonArray: (a) => {
+  fromJsonArray: (a, ctx) => {
     arity('fromJsonArray', a, 1);
     try {
-      const v = fromJsonValue(JSON.parse(text(a[0]!)));
+      const v = parseJson(text(a[0]!), ctx);
       return Array.isArray(v) ? v : [];
     } catch (error) {
       return [(error as Error).message];

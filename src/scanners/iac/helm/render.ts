@@ -188,6 +188,7 @@ export class Engine {
       include: (name, data) => this.call(name, data),
       tpl: (text, data) => this.tpl(text, data),
       maxChars: limits.maxOutput,
+      jsonSources: new Map(),
       count: (items) => this.countRange(items),
       step: (units) => {
         this.steps += Math.max(0, units - 1);
