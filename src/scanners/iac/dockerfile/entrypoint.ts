@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { basename, commandsOf, shellCScripts } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
-import { expandArgs, finalStage, imageRepository, scriptsOf, stageChain, type DockerfileInput } from './model.js';
+import { expandArgs, finalStage, imageRepository, keyValues, scriptsOf, stageChain, type DockerfileInput } from './model.js';
 import { argumentWords } from './helpers.js';
 
 /**
@@ -18,6 +18,12 @@ export interface PrivilegeDrop {
   user: string;
   /** Where it was seen: `ENTRYPOINT`, `CMD`, or the script's path. */
   where: string;
+  /**
+   * The user a variable names as the Dockerfile's ENV sets it, when that is root
+   * (`su-exec "${PUID}:${PGID}"` with ENV PUID=0 PGID=0): no drop unless the container is
+   * started with other values.
+   */
+  rootByDefault?: string;
 }
 
 const ROOT = /^(?:root|0)(?::.*)?$/i;
@@ -500,6 +506,23 @@ function inheritedDrop(input: DockerfileInput, chain: DockerStage[]): PrivilegeD
  * was read and drops nothing is no drop, whatever is installed.
  */
 export function entrypointDrop(input: DockerfileInput): PrivilegeDrop | undefined {
+  const drop = foundDrop(input);
+  const stage = finalStage(input.file);
+  if (!drop || !stage || !drop.user.includes('$')) return drop;
+  const user = expandArgs(drop.user, envDefaults(input, stageChain(input, stage)));
+  return !user.includes('$') && ROOT.test(user) ? { ...drop, rootByDefault: user } : drop;
+}
+
+/** The values the ENV instructions of a stage and of the stages it is built on give, the later winning. */
+function envDefaults(input: DockerfileInput, chain: readonly DockerStage[]): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const stage of [...chain].reverse())
+    for (const instruction of stage.instructions)
+      if (instruction.keyword === 'ENV') for (const [name, value] of keyValues(instruction)) if (value !== undefined) env.set(name, expandArgs(value, new Map([...input.globalArgs, ...env])));
+  return env;
+}
+
+function foundDrop(input: DockerfileInput): PrivilegeDrop | undefined {
   const s6 = s6Drop(input);
   if (s6) return s6;
   const stage = finalStage(input.file);
