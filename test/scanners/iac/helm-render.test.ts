@@ -210,6 +210,7 @@ describe('Helm renderer: functions', () => {
     ['{{ add 1 2 }} {{ sub 5 2 }} {{ mul 2 3 }} {{ div 7 2 }} {{ mod 7 2 }} {{ add1 .Values.port }} {{ max 1 5 3 }}', '3 3 6 3 1 81 5'],
     ['{{ kindIs "map" .Values.m }} {{ typeOf .Values.port }} {{ kindOf .Values.l }} {{ typeIs "string" .Values.name }}', 'true float64 slice true'],
     ['{{ dig "m" "k" "d" .Values }} {{ dig "m" "nope" "d" .Values }} {{ until 3 | toJson }} {{ has "a" .Values.l }} {{ without .Values.l "a" | toJson }}', 'v d [0,1,2] true ["b"]'],
+    ['{{ without (list (dict "a" 1) (dict "a" 2) (list 1)) (dict "a" 1) (list 1) | toJson }} {{ has (dict "a" 2) (list (dict "a" 2)) }} {{ has (dict "a" 2) (list (dict "a" "2")) }} {{ without (list 1 1.0 "1") 1 | toJson }}', '[{"a":2}] true false [1,"1"]'],
     // A missing map reaching a map parameter through a variable or parentheses is Go's nil map.
     ['{{ $s := (lookup "v1" "Secret" "ns" "n").data }}{{ hasKey $s "k" }} {{ get $s "k" }}|{{ keys $s | len }} {{ hasKey (.Values.m).nope "k" }} {{ omit $s "k" | len }}', 'false |0 false 0'],
     ['{{ range $c := tuple "a" "b" }}{{ $c }}{{ end }} {{ all 1 "a" true }} {{ all 1 0 }} {{ any 0 "" "x" }} {{ deepEqual (dict "a" (list 1)) (dict "a" (list 1)) }} {{ deepEqual 1 1.0 }}', 'ab true false true true false'],
@@ -250,6 +251,8 @@ describe('Helm renderer: toYaml and nindent produce exactly what Helm produces',
     const values = 'tolerations:\n  - operator: Exists\n    key: a\n    effect: NoSchedule\nnested: [[1, 2], []]\n';
     assert.equal(render('tolerations:\n{{ toYaml .Values.tolerations | indent 2 }}\n', values), 'tolerations:\n  - effect: NoSchedule\n    key: a\n    operator: Exists\n');
     assert.equal(render('{{ toYaml .Values }}', values), 'nested:\n- - 1\n  - 2\n- []\ntolerations:\n- effect: NoSchedule\n  key: a\n  operator: Exists');
+    // yaml.v2's order: a character that is no letter before a letter, runs of digits by value.
+    assert.equal(render('{{ toYaml .Values }}', 'k8sobjects: 1\nk8s_cluster: 2\na10: 3\na2: 4\nb: 5\n'), 'a2: 4\na10: 3\nb: 5\nk8s_cluster: 2\nk8sobjects: 1');
   });
 
   it('quotes strings that YAML would read as something else, and writes multi-line strings as literal blocks', () => {

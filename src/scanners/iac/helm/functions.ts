@@ -1310,7 +1310,8 @@ const F: Record<string, Func> = {
     ctx.count(out.length);
     return out;
   },
-  has: (a) => (arity('has', a, 2), a[1] === null ? false : list(a[1]!, 'has').some((v) => basicKind(v) === basicKind(a[0]!) && basicKind(v) !== 'other' && (v === null || scalarOf(v) === scalarOf(a[0]!)))),
+  // Sprig compares with reflect.DeepEqual: a map or list is found, or dropped, when an equal one is there (opentelemetry-demo's envOverrides).
+  has: (a) => (arity('has', a, 2), a[1] === null ? false : list(a[1]!, 'has').some((v) => deepEqual(v, a[0]!))),
   uniq: (a, ctx) => {
     arity('uniq', a, 1);
     const items = list(a[0]!, 'uniq');
@@ -1327,7 +1328,7 @@ const F: Record<string, Func> = {
   without: (a) => {
     if (a.length < 1) throw new TemplateError('wrong number of args for without');
     const drop = a.slice(1);
-    return list(a[0]!, 'without').filter((v) => !drop.some((d) => basicKind(d) === basicKind(v) && basicKind(v) !== 'other' && (v === null || scalarOf(v) === scalarOf(d))));
+    return list(a[0]!, 'without').filter((v) => !drop.some((d) => deepEqual(v, d)));
   },
   reverse: (a) => (arity('reverse', a, 1), [...list(a[0]!, 'reverse')].reverse()),
   sortAlpha: (a, ctx) => {

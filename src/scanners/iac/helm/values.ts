@@ -358,7 +358,7 @@ function yamlScalar(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** yaml.v2's key order: letters before other characters, runs of digits by value. */
+/** yaml.v2's key order (sorter.go keyList.Less): other characters before letters (k8s_cluster before k8sobjects), runs of digits by value. */
 export function compareKeys(a: string, b: string): number {
   // Keys of ASCII letters alone (most of them, camelCase too) compare as strings do: every character is a letter.
   if (/^[A-Za-z]*$/.test(a) && /^[A-Za-z]*$/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
@@ -371,7 +371,7 @@ export function compareKeys(a: string, b: string): number {
     const al = letter(ar[i]!);
     const bl = letter(br[i]!);
     if (al && bl) return ar[i]! < br[i]! ? -1 : 1;
-    if (al || bl) return bl ? 1 : -1;
+    if (al || bl) return bl ? -1 : 1;
     let an = 0;
     let bn = 0;
     if (ar[i] === '0' || br[i] === '0') {
