@@ -102,6 +102,8 @@ export function isLikelyPassword(value: string, name: string): boolean {
   if (HASH_SCHEME.test(value)) return false;
   // A timestamp: when the password was set or last changed (Argo CD's admin.passwordMtime: 2019-03-20T17:54:53Z).
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/.test(value)) return false;
+  // Lower-case words as a path: where something goes (NGINX Unit's listener "pass": "routes/main", "applications/app").
+  if (/^[a-z]+(?:[._-][a-z]+)*(?:\/[a-z]+(?:[._-][a-z]+)*)+$/.test(value)) return false;
   return characterClasses(value) >= 2 || (value.length >= 12 && shannonEntropy(value) >= 3);
 }
 

@@ -211,6 +211,8 @@ export const passwordDetectors: Detector[] = [
         // Where a login form's password field is.
         { path: 'applets/chrome/example.json', text: '{ "username_selector": "name=username", "password_selector": "name=passwd1" }' },
         { path: 'package-lock.json', text: '{ "dependencies": { "parse-passwd": "^1.0.0" }, "requires": { "passport-local": "1.0.0" } }' },
+        // Where NGINX Unit passes a listener's requests: a route or an application, by path.
+        { path: 'docker/nginx-unit.json', text: '{ "listeners": { "*:8080": { "pass": "routes/main" } }, "routes": { "main": [{ "action": { "pass": "applications/web-app" } }] } }' },
       ],
     },
   ),
