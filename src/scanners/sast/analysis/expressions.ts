@@ -162,10 +162,22 @@ export function superValue(an: Analyzer): Value {
   return proto ? objValue(proto) : EMPTY;
 }
 
+/** Values of os.platform() and os.type() (process.platform is the former). */
+const PLATFORMS = new Set(['win32', 'darwin', 'linux', 'freebsd', 'openbsd', 'sunos', 'aix', 'android', 'Windows_NT', 'Darwin', 'Linux']);
+/**
+ * A comparison with a platform name (`process.platform === 'win32'`) is true on one platform and
+ * false on the others: a boolean that may be either, unlike other comparisons, whose outcome is not modelled.
+ */
+const PLATFORM_TEST = make({ numeric: true, alts: ['true', 'false'] });
+const EQUALITY = new Set(['===', '!==', '==', '!=']);
+
 function evalBinary(an: Analyzer, node: AstNode, scope: Scope): Value {
   const left = evaluate(an, node.left, scope);
   const right = evaluate(an, node.right, scope);
-  if (node.operator !== '+') return NUMERIC;
+  if (node.operator !== '+') {
+    const platformName = (v: Value) => v.str !== undefined && !isTainted(v) && PLATFORMS.has(v.str);
+    return EQUALITY.has(node.operator) && platformName(left) !== platformName(right) ? PLATFORM_TEST : NUMERIC;
+  }
   if (left.numeric && right.numeric) return NUMERIC;
   if (left.str !== undefined && right.str !== undefined && !isTainted(left) && !isTainted(right)) return strValue(left.str + right.str);
   const taint = dedupeTaint([...leadingTaints(left), ...trailingTaints(right)].map((t) => ({ ...t, raw: false })));

@@ -338,11 +338,13 @@ function optionsArg(c: ApiCall, from: number): Value | undefined {
   return undefined;
 }
 
+/** The option may be set: a truthy constant on some path (`win ? true : false`), an object or an api. */
 function truthyProp(an: Analyzer, v: Value | undefined, key: string): boolean {
   if (!v) return false;
   const p = an.readProp(withoutTaint(v), key, null, null);
-  if (p.str !== undefined) return p.str !== 'false' && p.str !== '' && p.str !== '0';
-  return p.objs.length > 0 || p.apis.length > 0;
+  const truthy = (s: string) => s !== 'false' && s !== '' && s !== '0';
+  if (p.str !== undefined) return truthy(p.str);
+  return p.objs.length > 0 || p.apis.length > 0 || (p.alts ?? []).some(truthy);
 }
 
 function withoutTaint(v: Value): Value {
