@@ -235,7 +235,7 @@ function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], s
     m = { thisValue: EMPTY, args: [], sig: '', result: EMPTY, runs: 0 };
     an.merged.set(c.id, m);
   }
-  if (m.runs >= 6) return m.result;
+  if (m.runs >= 6) return ownTaint(m, thisValue, args);
   let changed = m.runs === 0;
   const joinedThis = join(m.thisValue, thisValue);
   if (joinedThis !== m.thisValue) changed = true;
@@ -245,14 +245,39 @@ function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], s
     if (joined !== m.args[i]) changed = true;
     m.args[i] = joined;
   }
-  if (!changed) return m.result;
+  if (!changed) return ownTaint(m, thisValue, args);
   effects.count++;
   const sig = contextKey(m.thisValue, m.args);
-  if (sig === m.sig) return m.result;
+  if (sig === m.sig) return ownTaint(m, thisValue, args);
   m.sig = sig;
   m.runs++;
   m.result = join(m.result, runFunction(an, c, m.thisValue, [...m.args], site));
-  return m.result;
+  return ownTaint(m, thisValue, args);
+}
+
+/**
+ * The merged result without the taint that only other calls' arguments brought: a helper that
+ * joins a path to whatever it is given returns input for the callers that give it input, not
+ * for `fullPath('/files')`. Taint the function reads itself (a source, a module variable) stays.
+ */
+function ownTaint(m: MergedContext, thisValue: Value, args: readonly Value[]): Value {
+  if (m.result.taint.length === 0) return m.result;
+  const passed = new Set<number>();
+  for (const v of [m.thisValue, ...m.args]) for (const t of v.taint) passed.add(t.label.num);
+  if (passed.size === 0) return m.result;
+  const mine = new Set<number>();
+  for (const v of [thisValue, ...args]) collectLabels(v, mine, 2);
+  const taint = m.result.taint.filter((t) => !passed.has(t.label.num) || mine.has(t.label.num));
+  return taint.length === m.result.taint.length ? m.result : make({ ...m.result, taint });
+}
+
+function collectLabels(v: Value, out: Set<number>, depth: number): void {
+  for (const t of v.taint) out.add(t.label.num);
+  if (depth === 0) return;
+  for (const o of v.objs) {
+    collectLabels(o.dyn, out, depth - 1);
+    for (const p of o.props.values()) collectLabels(p, out, depth - 1);
+  }
 }
 
 function runFunction(an: Analyzer, c: Closure, thisValue: Value, args: Value[], _site: CallSite, observer: ExitObserver | null = null): Value {
