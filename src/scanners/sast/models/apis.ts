@@ -6,7 +6,7 @@ import {
   withoutStringFacts, type Value,
 } from '../analysis/value.js';
 import {
-  CALL_RETURNS, CHAINING_TYPES, EVENT_REGISTRATIONS, HEADERS_API, REGISTRATIONS, SOURCE_CALLS, SOURCE_MEMBERS, TYPE_MEMBERS, containerValue,
+  CALL_RETURNS, CHAINING_TYPES, EVENT_REGISTRATIONS, GRAPHQL_SCHEMAS, HEADERS_API, REGISTRATIONS, SOURCE_CALLS, SOURCE_MEMBERS, TYPE_MEMBERS, containerValue,
   type HandlerKind,
 } from './frameworks.js';
 import { FIXED_VERSIONS, sinksFor, type SinkSpec } from './sinks.js';
@@ -189,6 +189,11 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
       return apiValue(receiverType);
     }
   }
+  const graphql = own(GRAPHQL_SCHEMAS, id);
+  if (graphql) {
+    const options = optionsArg(c, 0);
+    if (options) registerResolvers(an, an.readProp(options, graphql.option, null, null), graphql.kind, graphql.kind === 'graphql-resolver' ? 2 : 1, site);
+  }
   if (id === 'fastify.app.route' || id === 'hapi.server.route') {
     for (const cfg of args) registerRouteConfigs(an, cfg, id.startsWith('fastify') ? 'fastify' : 'hapi', site);
     return EMPTY;
@@ -300,6 +305,24 @@ function registerHandlers(c: ApiCall, kind: HandlerKind): void {
     for (const o of arg.objs) if (o.isArray) for (const v of o.props.values()) if (v.fns.length > 0) c.an.enterHandler(kind, v, c.site.node);
     // Handlers after a schema validation middleware get input of the schema's shape, not any object.
     if (kind === 'express' && validatesRequest(c.site.argNodes[i])) kind = 'express-validated';
+  }
+}
+
+/** Resolver functions of a resolver map (type, then field) or root value (field), in arrays of them too; `{ resolve }` fields. */
+function registerResolvers(an: Analyzer, v: Value, kind: HandlerKind, levels: number, site: CallSite): void {
+  for (const o of v.objs) {
+    if (o.isArray) {
+      for (const e of o.props.values()) registerResolvers(an, e, kind, levels, site);
+      continue;
+    }
+    for (const field of o.props.values()) {
+      if (levels === 1) {
+        const fn = field.fns.length > 0 ? field : an.readProp(field, 'resolve', null, null);
+        if (fn.fns.length > 0) an.enterHandler(kind, fn, site.node);
+      } else {
+        registerResolvers(an, field, kind, levels - 1, site);
+      }
+    }
   }
 }
 

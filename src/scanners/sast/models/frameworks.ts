@@ -9,7 +9,7 @@ import { own } from './table.js';
  */
 export type HandlerKind =
   | 'express' | 'express-validated' | 'express-param' | 'http' | 'koa' | 'fastify' | 'hapi' | 'ws-connection' | 'ws-message'
-  | 'socketio-connection' | 'socketio-event' | 'next-route' | 'next-api' | 'server-action' | 'request-body';
+  | 'socketio-connection' | 'socketio-event' | 'next-route' | 'next-api' | 'server-action' | 'request-body' | 'graphql-resolver' | 'graphql-root';
 
 /** A request member that carries input. `raw`: may be an object (JSON/qs), not only a string. */
 interface SourceMember {
@@ -193,6 +193,18 @@ export const REGISTRATIONS: Readonly<Record<string, HandlerKind>> = Object.fromE
   ...VERBS.map((v) => [`fastify.app.${v}`, 'fastify']),
 ]) as Record<string, HandlerKind>;
 
+/**
+ * GraphQL servers and schema builders, and the option that holds the functions answering queries:
+ * a resolver map (`{ Query: { user: (parent, args) => ... } }`) or a root value (`{ user: (args) => ... }`).
+ * The query's arguments are input; the schema types them, but String and ID arguments are any string.
+ */
+export const GRAPHQL_SCHEMAS: Readonly<Record<string, { option: string; kind: HandlerKind }>> = Object.fromEntries([
+  ...['@graphql-tools/schema.makeExecutableSchema', 'graphql-tools.makeExecutableSchema', 'graphql-yoga.createSchema',
+    ...['apollo-server', 'apollo-server-express', 'apollo-server-koa', 'apollo-server-fastify', 'apollo-server-hapi', '@apollo/server'].map((m) => `${m}.ApolloServer`),
+  ].map((id) => [id, { option: 'resolvers', kind: 'graphql-resolver' }]),
+  ...['express-graphql', 'express-graphql.graphqlHTTP', 'graphql.graphql', 'graphql.graphqlSync'].map((id) => [id, { option: 'rootValue', kind: 'graphql-root' }]),
+]);
+
 /** `.on(event, handler)` registrations: receiver type and event -> handler kind. */
 export const EVENT_REGISTRATIONS: Readonly<Record<string, Readonly<Record<string, HandlerKind>>>> = {
   'http.server': { request: 'http' },
@@ -245,6 +257,10 @@ export function handlerParams(an: Analyzer, kind: HandlerKind, params: readonly 
       context.set('params', src(1, 'route params', false));
       return [apiValue('next.request'), objValue(context)];
     }
+    case 'graphql-resolver':
+      return [EMPTY, src(1, 'GraphQL arguments', false)];
+    case 'graphql-root':
+      return [src(0, 'GraphQL arguments', false)];
     case 'server-action':
       return params.map((_, i) => src(i, 'server action argument', true));
   }
