@@ -9,7 +9,7 @@ import { own } from './table.js';
  */
 export type HandlerKind =
   | 'express' | 'express-validated' | 'express-param' | 'http' | 'koa' | 'fastify' | 'hapi' | 'ws-connection' | 'ws-message'
-  | 'socketio-connection' | 'socketio-event' | 'next-route' | 'next-api' | 'server-action' | 'request-body' | 'graphql-resolver' | 'graphql-root';
+  | 'socketio-connection' | 'socketio-event' | 'next-route' | 'next-api' | 'server-action' | 'request-body' | 'graphql-resolver' | 'graphql-root' | 'xmlrpc-method';
 
 /** A request member that carries input. `raw`: may be an object (JSON/qs), not only a string. */
 interface SourceMember {
@@ -170,6 +170,8 @@ export const CALL_RETURNS: Readonly<Record<string, string>> = {
   'socket.io.Server': 'socketio.server',
   'socketio.server.of': 'socketio.server',
   'socketio.server.to': 'socketio.server',
+  'xmlrpc.createServer': 'xmlrpc.server',
+  'xmlrpc.createSecureServer': 'xmlrpc.server',
   'axios.create': 'mod:axios',
   'got.extend': 'mod:got',
   'needle.defaults': 'mod:needle',
@@ -213,6 +215,8 @@ export const EVENT_REGISTRATIONS: Readonly<Record<string, Readonly<Record<string
   'socketio.server': { connection: 'socketio-connection', connect: 'socketio-connection' },
   'socketio.socket': { '*': 'socketio-event' },
   'http.req': { data: 'request-body' },
+  // xmlrpc: server.on('<method name>', (err, params, callback) => ...)
+  'xmlrpc.server': { '*': 'xmlrpc-method' },
 };
 
 /** Parameter values of a handler of this kind. */
@@ -261,6 +265,8 @@ export function handlerParams(an: Analyzer, kind: HandlerKind, params: readonly 
       return [EMPTY, src(1, 'GraphQL arguments', false)];
     case 'graphql-root':
       return [src(0, 'GraphQL arguments', false)];
+    case 'xmlrpc-method':
+      return [EMPTY, src(1, 'XML-RPC parameters', false), EMPTY];
     case 'server-action':
       return params.map((_, i) => src(i, 'server action argument', true));
   }
