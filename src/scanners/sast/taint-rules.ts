@@ -153,6 +153,18 @@ export const TAINT_RULES: readonly TaintRule[] = [
     remediation: 'Parse without noent (the default), or use a parser that never resolves external entities.',
   },
   {
+    cls: 'xpath',
+    id: 'sast/xpath-injection',
+    title: 'XPath query built from untrusted input',
+    cwe: 'CWE-643',
+    severity: 'high',
+    harm: 'is part of an XPath query',
+    description:
+      "Untrusted input is concatenated into an XPath expression (xpath.select, xpath.select1, xpath.evaluate, xpath.parse). A quote in the input closes the string literal and adds conditions (' or '1'='1), so the query returns nodes it was meant to hide, such as other users' records in an XML store.",
+    remediation:
+      'Keep the expression constant and pass input as an XPath variable ($name, bound through xpath.parse(expr).select({ node, variables }) or a variableResolver), or allow only expected characters before building the expression.',
+  },
+  {
     cls: 'header',
     id: 'sast/header-injection',
     title: 'HTTP response header from untrusted input',

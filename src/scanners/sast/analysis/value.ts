@@ -10,7 +10,7 @@ import { effects } from './effects.js';
 
 /** Vulnerability classes a sink belongs to; a taint is cleaned per class (path.basename cleans paths only). */
 export const SINK_CLASSES = [
-  'command', 'code', 'path', 'sql', 'nosql', 'xss', 'redirect', 'ssrf', 'deserialization', 'prototype', 'regex', 'xxe', 'header', 'log',
+  'command', 'code', 'path', 'sql', 'nosql', 'xss', 'redirect', 'ssrf', 'deserialization', 'prototype', 'regex', 'xxe', 'header', 'log', 'xpath',
   // An argument of a program run without a shell that may begin with '-' and become an option (CWE-88, see models/arguments.ts).
   'argument',
 ] as const;

@@ -567,7 +567,7 @@ function checkSpecialSinks(c: ApiCall): void {
 /** Functions whose result is safe for some classes (their argument, cleaned). */
 export const SANITIZERS: Readonly<Record<string, number>> = {
   'global.encodeURIComponent': classMask('xss', 'command', 'path', 'ssrf', 'header', 'log', 'redirect', 'nosql'),
-  'global.escape': classMask('xss', 'command', 'path', 'ssrf', 'header', 'log', 'redirect', 'nosql'),
+  'global.escape': classMask('xss', 'command', 'path', 'ssrf', 'header', 'log', 'redirect', 'nosql', 'xpath'),
   'global.encodeURI': classMask('xss', 'header', 'log', 'nosql'),
   'querystring.escape': classMask('xss', 'command', 'path', 'ssrf', 'header', 'log', 'redirect', 'nosql'),
   'path.basename': classMask('path'),

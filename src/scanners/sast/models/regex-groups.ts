@@ -17,8 +17,8 @@ import { CLASS_BIT, classMask, type SinkClass } from '../analysis/value.js';
  * (property paths, file names): not paths (`..`) or request hosts.
  */
 const SAFE_FOR: Readonly<Record<CharKind, number>> = {
-  word: classMask('command', 'code', 'path', 'sql', 'xss', 'redirect', 'ssrf', 'header', 'log', 'xxe', 'argument'),
-  dash: classMask('command', 'code', 'path', 'sql', 'xss', 'redirect', 'ssrf', 'header', 'log', 'xxe'),
+  word: classMask('command', 'code', 'path', 'sql', 'xss', 'redirect', 'ssrf', 'header', 'log', 'xxe', 'argument', 'xpath'),
+  dash: classMask('command', 'code', 'path', 'sql', 'xss', 'redirect', 'ssrf', 'header', 'log', 'xxe', 'xpath'),
   dollar: classMask('code', 'path', 'xss', 'redirect', 'ssrf', 'header', 'log'),
   dot: classMask('command', 'code', 'sql', 'xss', 'redirect', 'header', 'log', 'xxe'),
   // `/` and `@` (package names, "@scope/name"): nothing to a shell or in HTML text; a slash still

@@ -130,6 +130,8 @@ export const SINKS: readonly SinkSpec[] = [
   { cls: 'regex', apis: ['global.RegExp'], args: [0] },
   // --- XML external entities (CWE-611)
   { cls: 'xxe', apis: ['libxmljs.parseXml', 'libxmljs.parseXmlString'], args: [0], when: 'noent' },
+  // --- XPath queries (CWE-643)
+  { cls: 'xpath', apis: ['xpath.select', 'xpath.select1', 'xpath.evaluate', 'xpath.parse'], args: [0] },
   // --- response headers (CWE-113); Location is a redirect and is handled in apis.ts
   { cls: 'header', apis: ['express.res.set', 'express.res.header', 'express.res.setHeader', 'express.res.append', 'http.res.setHeader', 'koa.ctx.set', 'fastify.reply.header'], args: [1] },
   // --- logs (CWE-117)
