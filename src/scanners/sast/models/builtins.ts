@@ -265,6 +265,8 @@ export const BUILTIN_CALLS: Readonly<Record<string, (c: ApiCall) => Value>> = {
   'Promise.race': (c) => awaited(c.an.elementsOf(c.args[0] ?? EMPTY, false, c.site.node)),
   'Promise.any': (c) => awaited(c.an.elementsOf(c.args[0] ?? EMPTY, false, c.site.node)),
   'Buffer.from': (c) => stringOf(c.args[0] ?? EMPTY),
+  // The deprecated constructor: `new Buffer(input, 'base64')` decodes like Buffer.from.
+  Buffer: (c) => stringOf(c.args[0] ?? EMPTY),
   'Buffer.concat': (c) => stringOf(c.an.elementsOf(c.args[0] ?? EMPTY, false, c.site.node)),
   'Buffer.alloc': () => EMPTY,
   'Buffer.isBuffer': () => NUMERIC,
@@ -503,6 +505,9 @@ export function replacementSanitises(pattern: string, flags: string, replacement
   return ALL_CLASSES & ~unsafe;
 }
 
+/** Classes the base64 alphabet cannot harm: no quotes, spaces, markup, line breaks or dots (a slash still shapes paths and URLs). */
+const BASE64_SAFE = classMask('command', 'code', 'sql', 'nosql', 'xss', 'header', 'log', 'xpath');
+
 /** Classes some characters are dangerous for (the others do not depend on characters). */
 const RESTRICTABLE = Object.values(DANGEROUS).reduce((mask, classes) => mask | classMask(...classes), 0);
 
@@ -695,6 +700,9 @@ export function defaultMethodCall(an: Analyzer, _fnV: Value, thisValue: Value, a
     }
     if (name === 'concat') return make({ ...stringOf(propagate([thisValue, ...args])), built: true, prefix: thisValue.str ?? thisValue.prefix });
     if (name === 'toString' && thisValue.taint.length === 0 && thisValue.objs.length > 0) return EMPTY;
+    // A buffer's hex or base64 text (buffers are modelled as strings): digits and letters, `+/=` at most.
+    if (name === 'toString' && args[0]?.str === 'hex') return NUMERIC;
+    if (name === 'toString' && args[0]?.str === 'base64') return sanitize(stringOf(taintOnly(thisValue)), BASE64_SAFE);
   }
   const taint = propagate(isMethod ? [thisValue, ...args] : args);
   invokeCallbacks(an, args, taint, site);
