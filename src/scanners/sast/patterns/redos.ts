@@ -304,6 +304,11 @@ function canFail(rest: Node[]): boolean {
   return rest.some((n) => n.kind === 'assert' || !(n.kind === 'repeat' && n.min === 0));
 }
 
+/** A character repeated a variable number of times, at least once ([a-z]{2,4}): repeated again, runs of it split many ways. */
+function countedRange(n: Node): boolean {
+  return n.kind === 'repeat' && n.node.kind === 'char' && n.min >= 1 && n.max > n.min;
+}
+
 function vulnerableIn(nodes: Node[], afterFails: boolean): boolean {
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
@@ -316,6 +321,7 @@ function vulnerableIn(nodes: Node[], afterFails: boolean): boolean {
       if (unbounded && continuationFails && body.kind === 'group') {
         if (body.alternatives.some(onlyRepetitions) && body.alternatives.length === 1) return true;
         if (body.alternatives.length === 1 && body.alternatives[0]!.length === 1 && body.alternatives[0]![0]!.kind === 'repeat' && body.alternatives[0]![0]!.max === Infinity) return true;
+        if (body.alternatives.length === 1 && body.alternatives[0]!.length === 1 && countedRange(body.alternatives[0]![0]!)) return true;
         if (ambiguousAlternation(body.alternatives)) return true;
         if (body.alternatives.some(ambiguousSequence)) return true;
       }
