@@ -100,6 +100,8 @@ export interface Value {
   readonly numeric?: boolean;
   /** A response object whose Content-Type was set to a type browsers do not render as HTML (models/content-type.ts). */
   readonly plain?: boolean;
+  /** A response whose Content-Type was set to HTML: whatever is written to it is rendered as markup. */
+  readonly markup?: boolean;
 }
 
 export const EMPTY: Value = Object.freeze({ taint: [], objs: [], fns: [], apis: [] });
@@ -329,14 +331,15 @@ export function join(a: Value, b: Value): Value {
   const norm = a.norm && b.norm;
   const numeric = a.numeric && b.numeric;
   const plain = a.plain && b.plain;
+  const markup = a.markup && b.markup;
   if (
     taint === a.taint && objs === a.objs && fns === a.fns && apis === a.apis && str === a.str && regex === a.regex &&
     !!proto === !!a.proto && !!built === !!a.built && prefix === a.prefix && !!html === !!a.html && !!norm === !!a.norm && !!numeric === !!a.numeric &&
-    !!plain === !!a.plain && alts === a.alts
+    !!plain === !!a.plain && !!markup === !!a.markup && alts === a.alts
   ) {
     return a;
   }
-  return make({ taint, objs, fns, apis, str, alts, regex, proto, built, prefix, html, norm, numeric, plain });
+  return make({ taint, objs, fns, apis, str, alts, regex, proto, built, prefix, html, norm, numeric, plain, markup });
 }
 
 /** The constant strings a value may be: `str`, or the ones `alts` lists. */
@@ -383,13 +386,14 @@ export function make(parts: Partial<{ -readonly [K in keyof Value]: Value[K] }>)
   if (parts.norm) value.norm = true;
   if (parts.numeric) value.numeric = true;
   if (parts.plain) value.plain = true;
+  if (parts.markup) value.markup = true;
   return value as Value;
 }
 
 export function isEmptyValue(v: Value): boolean {
   return (
     v.taint.length === 0 && v.objs.length === 0 && v.fns.length === 0 && v.apis.length === 0 && v.str === undefined &&
-    !v.regex && !v.proto && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.numeric && !v.plain
+    !v.regex && !v.proto && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.numeric && !v.plain && !v.markup
   );
 }
 
@@ -509,13 +513,14 @@ function computeSignature(v: Value): string {
   if (v.html) s += 'H';
   if (v.numeric) s += '#';
   if (v.plain) s += 'T';
+  if (v.markup) s += 'M';
   return s;
 }
 
 /** Drops the string facts (a value used as something other than the string it was). */
 export function withoutStringFacts(v: Value): Value {
   if (v.str === undefined && !v.alts && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.regex) return v;
-  return make({ taint: v.taint, objs: v.objs, fns: v.fns, apis: v.apis, proto: v.proto, plain: v.plain });
+  return make({ taint: v.taint, objs: v.objs, fns: v.fns, apis: v.apis, proto: v.proto, plain: v.plain, markup: v.markup });
 }
 
 /**

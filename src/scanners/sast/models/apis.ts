@@ -118,7 +118,7 @@ function describeSource(an: Analyzer, api: string, key: string | null, node: Ast
 /** Assignments to api objects that matter: Koa's ctx.body (an HTML response). */
 export function storeOnApi(an: Analyzer, api: string, key: string | null, value: Value, node: AstNode, base: Value): void {
   storeType(api, key, value, node);
-  if ((api === 'koa.ctx' || api === 'koa.response') && key === 'body' && value.html && !base.plain) an.sink('xss', value, node, 'ctx.body');
+  if ((api === 'koa.ctx' || api === 'koa.response') && key === 'body' && (value.html || base.markup) && !base.plain) an.sink('xss', value, node, 'ctx.body');
   if ((api === 'express.res' || api === 'http.res') && key === 'statusMessage') an.sink('header', value, node, 'res.statusMessage');
 }
 
@@ -480,7 +480,8 @@ function checkSink(c: ApiCall, spec: SinkSpec): void {
     if (spec.cls === 'redirect' && localRedirect(v)) continue;
     // A response whose type is text/plain or JSON is not rendered as HTML (content-type.ts).
     if (spec.cls === 'xss' && c.thisValue.plain) continue;
-    if (spec.when === 'htmlString' && !v.html) continue;
+    // Text that does not look like markup is still HTML in a response declared text/html.
+    if (spec.when === 'htmlString' && !v.html && !c.thisValue.markup) continue;
     if (spec.when === 'notObject' && (v.objs.length > 0 || v.numeric)) continue;
     if ((!spec.when || !holds) && spec.callerChoice?.includes(i) && passedThrough(v)) v = withoutLibraryTaint(v);
     const checked = checkedValue(c, spec, v);

@@ -13,13 +13,14 @@ import { own } from './table.js';
  * calls return the response with the fact set or cleared, and a setter call or assignment
  * as a statement updates the variable (or member path) holding the response, for the
  * rest of the function. An HTML type, a type computed at run time, or no type keeps the
- * finding.
+ * finding. A type set to HTML (`markup`) also makes raw writes (res.write, ctx.body) HTML
+ * when the text does not look like markup: without it, a browser sniffs plain text.
  *
  * `X-Content-Type-Options: nosniff` is not a guard: it stops sniffing of other types, but a
  * response that says text/html is still rendered as HTML.
  */
 
-type TypeSet = 'plain' | 'other';
+type TypeSet = 'plain' | 'html' | 'other';
 
 type Setter =
   /** The type itself, a MIME type or an extension (res.type('json'), reply.type('text/plain')). */
@@ -67,9 +68,11 @@ export function isPlainType(type: string): boolean {
   return NOT_HTML.has(t) || /^application\/[a-z0-9.+-]+\+json$/.test(t);
 }
 
-/** 'plain' or 'other' for a content type value; unknown (tainted or computed) is 'other'. */
+/** 'plain', 'html' or 'other' for a content type value; unknown (tainted or computed) is 'other'. */
 function classify(v: Value | undefined): TypeSet {
-  return v !== undefined && v.taint.length === 0 && v.str !== undefined && isPlainType(v.str) ? 'plain' : 'other';
+  if (v === undefined || v.taint.length > 0 || v.str === undefined) return 'other';
+  if (isPlainType(v.str)) return 'plain';
+  return /^\s*(text\/html|html|\.html)\s*(;|$)/i.test(v.str) ? 'html' : 'other';
 }
 
 function fromHeaders(v: Value | undefined): TypeSet | null {
@@ -85,7 +88,7 @@ function fromHeaders(v: Value | undefined): TypeSet | null {
   return found;
 }
 
-/** What a call does to the response's type: 'plain', 'other' (HTML or unknown), or null when it does not set it. */
+/** What a call does to the response's type: 'plain', 'html', 'other' (unknown or another type), or null when it does not set it. */
 function typeSetBy(api: string, args: readonly Value[]): TypeSet | null {
   const setter = own(SETTERS, api);
   if (!setter) return null;
@@ -124,7 +127,8 @@ export function chainedResponse(api: string, thisValue: Value, set: TypeSet | nu
   const receiverType = api.slice(0, api.lastIndexOf('.'));
   if (!RESPONSE_TYPES.has(receiverType) || !result.apis.includes(receiverType)) return result;
   const plain = set === null ? !!thisValue.plain : set === 'plain';
-  return plain === !!result.plain ? result : make({ ...result, plain });
+  const markup = set === null ? !!thisValue.markup : set === 'html';
+  return plain === !!result.plain && markup === !!result.markup ? result : make({ ...result, plain, markup });
 }
 
 /** `ctx.type = t` on a Koa context: remembered for the statement (see refineResponse). */
@@ -171,5 +175,6 @@ export function refineResponse(an: Analyzer, expression: AstNode, scope: Scope):
   if (set === undefined) return;
   if (root.type !== 'Identifier' && root.type !== 'MemberExpression' && root.type !== 'ThisExpression') return;
   const plain = set === 'plain';
-  refine(an, root, scope, (v) => (v.apis.some((a) => RESPONSE_TYPES.has(a)) && !!v.plain !== plain ? make({ ...v, plain }) : v));
+  const markup = set === 'html';
+  refine(an, root, scope, (v) => (v.apis.some((a) => RESPONSE_TYPES.has(a)) && (!!v.plain !== plain || !!v.markup !== markup) ? make({ ...v, plain, markup }) : v));
 }
