@@ -214,12 +214,22 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
   const builtin = own(BUILTIN_CALLS, id);
   if (builtin) return builtin(c);
 
+  const receiverType = id.slice(0, id.lastIndexOf('.'));
+  // A client the model already holds as the value its promise settles to (MongoClient.connect(url)):
+  // `.then(cb)` hands it to cb, `.catch()` and `.finally()` settle to it.
+  if ((site.name === 'then' || site.name === 'catch' || site.name === 'finally') && thisValue.apis.includes(receiverType) && !CHAINING_TYPES.has(receiverType)) {
+    const self = apiValue(receiverType);
+    if (site.name !== 'then') {
+      invokeCallbacks(an, args, EMPTY, site);
+      return self;
+    }
+    return args[0]?.fns.length ? an.callValue(args[0], EMPTY, [self], site) : self;
+  }
   const returns = own(CALL_RETURNS, id);
   if (returns) {
     invokeCallbacks(an, args, apiValue(...(own(CALLBACK_VALUES, id) ?? [])), site);
     return chainedResponse(id, thisValue, typeSet, apiValue(returns));
   }
-  const receiverType = id.slice(0, id.lastIndexOf('.'));
   if (CHAINING_TYPES.has(receiverType)) return apiValue('knex.builder');
   if (isModelledModule(id)) {
     const content = fileContent(id, args[0]);
