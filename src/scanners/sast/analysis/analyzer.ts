@@ -11,7 +11,7 @@ import type { HandlerKind } from '../models/frameworks.js';
 import { joinBranches, refine } from './bindings.js';
 import { callRepeatedly, callValue, guardSummary, invoke, probeFunction, type MemoEntry, type MergedContext } from './calls.js';
 import { construct } from './closures.js';
-import { enterHandler, runAnalysis } from './entry-points.js';
+import { enterDeferredHandlers, enterHandler, runAnalysis } from './entry-points.js';
 import { evaluate } from './expressions.js';
 import { requireModule } from './modules.js';
 import { elementsOf, keysOf, newObj, prototypeOf, readProp, storeProp } from './objects.js';
@@ -57,8 +57,9 @@ export interface CallSite {
  * per calling context (the taint, objects and functions of its arguments), and the
  * result is memoised as that context's summary; contexts beyond a bound are merged so
  * the work per function stays bounded. Modules are evaluated like Node does, on first
- * require/import; web handlers are analysed when they are registered, exported
- * functions of a package afterwards with their parameters as library input.
+ * require/import; web handlers are analysed when they are registered (those a module's
+ * top level registers, once that top level has run), exported functions of a package
+ * afterwards with their parameters as library input.
  *
  * This class holds the state the analysis shares; the work is done by the functions of
  * entry-points, modules, statements, expressions, literals, bindings, objects, closures,
@@ -91,6 +92,8 @@ export class Analyzer {
   entryCall: Callable | null = null;
   /** Callables analysed as entry points (library inputs, handlers). */
   readonly entered = new Set<number>();
+  /** Handlers registered by a module's top level, analysed once it has run (see enterHandler). */
+  readonly deferredHandlers = new Map<Frame, Array<() => void>>();
   readonly templates: ReadonlyMap<string, string>;
   /** Database writes of request input seen in this run, and the earlier run's writes to read back. */
   readonly stores: StoreModel;
@@ -206,6 +209,11 @@ export class Analyzer {
   /** Analyses a handler registered with a web framework, its parameters bound to request sources. */
   enterHandler(kind: HandlerKind, fnV: Value, node: AstNode): void {
     enterHandler(this, kind, fnV, node);
+  }
+
+  /** Analyses the handlers a module's top level registered, once it has run. */
+  enterDeferredHandlers(frame: Frame): void {
+    enterDeferredHandlers(this, frame);
   }
 
   /** What a project function guarantees about its arguments (see guard-summary.ts). */

@@ -1,5 +1,6 @@
 import type { Analyzer, ModuleRec } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
+import type { Frame } from './frame.js';
 import { EMPTY, Obj, fnValue, join, make, newLabel, newTaint, objValue, type ClassFn, type Closure, type Loc, type Value } from './value.js';
 import { type HandlerKind, handlerParams, nextHandlers } from '../models/frameworks.js';
 import { beginEntry, withEntryBudget } from './budget.js';
@@ -56,8 +57,32 @@ export function enterCallables(an: Analyzer, fnV: Value, thisValue: Value, args:
   return result;
 }
 
-/** Analyses a handler registered with a web framework, its parameters bound to request sources. */
+/**
+ * Analyses a handler registered with a web framework, its parameters bound to request sources.
+ * A module's top level registers handlers before it has run to its end, but requests come
+ * after: those handlers are analysed when the module has run, and see the helpers it
+ * declares below the routes (`const download = (url) => ...`).
+ */
 export function enterHandler(an: Analyzer, kind: HandlerKind, fnV: Value, node: AstNode): void {
+  const frame = an.frame;
+  if (frame && frame.fn === null && an.modules.get(frame.moduleId)?.status === 'running') {
+    const pending = an.deferredHandlers.get(frame) ?? [];
+    pending.push(() => enterHandlerNow(an, kind, fnV, node));
+    an.deferredHandlers.set(frame, pending);
+    return;
+  }
+  enterHandlerNow(an, kind, fnV, node);
+}
+
+/** Runs the handlers a module's top level registered (see enterHandler). */
+export function enterDeferredHandlers(an: Analyzer, frame: Frame): void {
+  const pending = an.deferredHandlers.get(frame);
+  if (!pending) return;
+  an.deferredHandlers.delete(frame);
+  for (const run of pending) run();
+}
+
+function enterHandlerNow(an: Analyzer, kind: HandlerKind, fnV: Value, node: AstNode): void {
   for (const f of fnV.fns) {
     const params = f.kind === 'closure' ? f.node.params : [];
     const args = handlerParams(an, kind, params, f.kind === 'closure' ? f.moduleId : an.currentModule());

@@ -46,9 +46,12 @@ function evaluateModule(an: Analyzer, id: string, file: ParsedFile): ModuleRec {
     const body: AstNode[] = file.program.body;
     hoistImports(an, rec, body, scope);
     execBody(an, file.program, body, scope);
+    rec.status = 'done';
+    an.enterDeferredHandlers(frame);
   } finally {
     an.stack.pop();
     rec.status = 'done';
+    an.deferredHandlers.delete(frame);
   }
   return rec;
 }
