@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  disablesAutoescape, findTemplate, isTemplatePath, loopAliases, printedPaths, referencedViews, unescapedOutputs,
+  disablesAutoescape, findTemplate, includedLocals, isTemplatePath, loopAliases, printedPaths, referencedViews, unescapedOutputs,
 } from '../../../src/scanners/sast/templates/views.js';
 
 describe('template outputs', () => {
@@ -29,6 +29,8 @@ describe('template outputs', () => {
     assert.deepEqual([...loopAliases('each row in rows')], [['row', ['rows']]]);
     assert.deepEqual(referencedViews('views/a.html', '{% extends "./layout.html" %}{% include "part.html" %}'), ['./layout.html', 'part.html']);
     assert.deepEqual(referencedViews('views/a.ejs', "<%- include('header', { t }) %>"), ['header']);
+    assert.deepEqual(includedLocals('views/a.ejs', "<%- include(page) %><%- include(part, { t }) %><%- include('header') %>"), ['page', 'part']);
+    assert.deepEqual(includedLocals('views/a.html', '<%- include(page) %>'), []);
     const templates = new Map([['app/views/layout.html', ''], ['app/views/page.html', '']]);
     assert.equal(findTemplate(templates, './layout.html', 'app/views/page.html'), 'app/views/layout.html');
     assert.equal(findTemplate(templates, 'page'), 'app/views/page.html');

@@ -1,6 +1,6 @@
 import path from 'node:path/posix';
 import type { Analyzer, CallSite } from '../analysis/analyzer.js';
-import { isTainted, join, make, taintOnly, type Value } from '../analysis/value.js';
+import { isTainted, join, make, possibleStrings, taintOnly, type Value } from '../analysis/value.js';
 
 /**
  * Server-side templates: which locals a view prints without escaping. ejs `<%- x %>`,
@@ -52,6 +52,9 @@ const REFERENCES: Readonly<Record<Dialect, RegExp[]>> = {
   pug: [/^\s*(?:extends|include)\s+([\w./-]+)/gm],
   curly: [/\{%-?\s*(?:extends|include|import)\s+['"]([^'"]+)['"]/g, /<%[-=_]?\s*include\s*\(?\s*['"]([^'"]+)['"]/g],
 };
+
+/** ejs includes of a view named by a local (`<%- include(page) %>`); group 1 is the local. */
+const LOCAL_INCLUDE = /<%[-=_]?\s*include\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]/g;
 
 /** Loop variables and their lists; group 1 the variable, group 2 the list (or the reverse, see `swap`). */
 const LOOPS: Array<{ pattern: RegExp; swap?: boolean }> = [
@@ -202,6 +205,13 @@ export function referencedViews(file: string, text: string): string[] {
   return out;
 }
 
+/** Locals that name the views an ejs template includes (`<%- include(page) %>`). */
+export function includedLocals(file: string, text: string): string[] {
+  if (dialectOf(file) !== 'ejs') return [];
+  LOCAL_INCLUDE.lastIndex = 0;
+  return [...text.matchAll(LOCAL_INCLUDE)].map((m) => m[1]!).filter((name) => !EJS_HELPERS.has(name));
+}
+
 /** The template a view name refers to: views/<name>.<ext> preferred, else any file with that name. */
 export function findTemplate(templates: ReadonlyMap<string, string>, view: string, from?: string): string | undefined {
   if (from !== undefined && /^\.\.?\//.test(view)) {
@@ -220,13 +230,17 @@ export function findTemplate(templates: ReadonlyMap<string, string>, view: strin
   return candidates[0];
 }
 
-/** A view and the views it extends or includes (transitively, bounded), each once. */
-function viewsOf(templates: ReadonlyMap<string, string>, start: string): string[] {
+/**
+ * A view and the views it extends or includes (transitively, bounded), each once; `named`
+ * gives the view names a local holds for includes of a view named by a local.
+ */
+function viewsOf(templates: ReadonlyMap<string, string>, start: string, named: (local: string) => readonly string[]): string[] {
   const seen = new Set<string>([start]);
   const queue = [start];
   for (let i = 0; i < queue.length && seen.size < 20; i++) {
     const current = queue[i]!;
-    for (const ref of referencedViews(current, templates.get(current) ?? '')) {
+    const text = templates.get(current) ?? '';
+    for (const ref of [...referencedViews(current, text), ...includedLocals(current, text).flatMap(named)]) {
       const target = findTemplate(templates, ref, current);
       if (target && !seen.has(target)) {
         seen.add(target);
@@ -257,7 +271,12 @@ export function renderSink(an: Analyzer, args: readonly Value[], site: CallSite)
   if (!start) return;
   layoutOption(an, start, locals, site);
   const autoescapeOff = an.templateAutoescapeOff();
-  for (const file of viewsOf(an.templates, start)) {
+  // Only a constant the code chose names a view here; a view name from the request is another problem.
+  const named = (local: string) => {
+    const v = an.readProp(locals, local, null, site.node);
+    return isTainted(v) ? [] : possibleStrings(v);
+  };
+  for (const file of viewsOf(an.templates, start, named)) {
     const text = an.templates.get(file) ?? '';
     const aliases = loopAliases(text);
     for (const output of unescapedOutputs(file, text, autoescapeOff)) {
