@@ -318,7 +318,7 @@ function registerHandlers(c: ApiCall, kind: HandlerKind): void {
   }
 }
 
-/** Resolver functions of a resolver map (type, then field) or root value (field), in arrays of them too; `{ resolve }` fields. */
+/** Resolver functions of a resolver map (type, then field) or root value (field), in arrays of them too; `{ resolve, subscribe }` fields. */
 function registerResolvers(an: Analyzer, v: Value, kind: HandlerKind, levels: number, site: CallSite): void {
   for (const o of v.objs) {
     if (o.isArray) {
@@ -327,8 +327,8 @@ function registerResolvers(an: Analyzer, v: Value, kind: HandlerKind, levels: nu
     }
     for (const field of o.props.values()) {
       if (levels === 1) {
-        const fn = field.fns.length > 0 ? field : an.readProp(field, 'resolve', null, null);
-        if (fn.fns.length > 0) an.enterHandler(kind, fn, site.node);
+        const fns = field.fns.length > 0 ? [field] : ['resolve', 'subscribe'].map((key) => an.readProp(field, key, null, null));
+        for (const fn of fns) if (fn.fns.length > 0) an.enterHandler(kind, fn, site.node);
       } else {
         registerResolvers(an, field, kind, levels - 1, site);
       }
