@@ -175,6 +175,15 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
     return apiValue(own(CALL_RETURNS, id) ?? id.slice(0, id.lastIndexOf('.')));
   }
   const name = site.name;
+  // socket.io's catch-all listener: socket.onAny((event, ...args) => ...), every event's name and data.
+  if (name === 'onAny' || name === 'prependAny') {
+    const receiverType = id.slice(0, id.lastIndexOf('.'));
+    const anyEvent = own(own(EVENT_REGISTRATIONS, receiverType) ?? {}, '*');
+    if (anyEvent) {
+      for (const f of args) if (f.fns.length > 0) an.enterHandler(anyEvent, f, site.node);
+      return apiValue(receiverType);
+    }
+  }
   if (name === 'on' || name === 'once' || name === 'addListener' || name === 'addEventListener') {
     const receiverType = id.slice(0, id.lastIndexOf('.'));
     const events = own(EVENT_REGISTRATIONS, receiverType);
