@@ -28,7 +28,7 @@ export const TAINT_RULES: readonly TaintRule[] = [
     severity: 'critical',
     harm: 'runs as a shell command',
     description:
-      "Untrusted input reaches a function that runs an operating system command through a shell (child_process.exec, spawn with shell: true, execa with shell, shelljs). Shell metacharacters in the input run arbitrary commands with the privileges of the process. Without a shell, input that begins an argument of git, ssh, scp, rsync, tar, find, zip, curl, wget or sendmail can begin with '-' and become an option that runs a command or writes a file (argument injection, CWE-88: git's --upload-pack=<command>, ssh's -oProxyCommand=<command>).",
+      "Untrusted input reaches a function that runs an operating system command through a shell (child_process.exec, spawn or execFile with the shell option on, also when it is on for one platform only such as shell: process.platform === 'win32', execa with shell, shelljs). Shell metacharacters in the input run arbitrary commands with the privileges of the process. Without a shell, input that begins an argument of git, ssh, scp, rsync, tar, find, zip, curl, wget or sendmail can begin with '-' and become an option that runs a command or writes a file (argument injection, CWE-88: git's --upload-pack=<command>, ssh's -oProxyCommand=<command>).",
     remediation:
       "Run the program directly without a shell (execFile/spawn with an argument array and no shell option), keep the program name constant, and validate arguments against an allow-list; if a shell is unavoidable, quote with shell-quote. Put '--' before arguments that come from input, or reject input that begins with '-'.",
   },
