@@ -1,5 +1,6 @@
+import { detailNote, inside } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
-import { cfnRule, field, type CfnRule } from '../model.js';
+import { cfnRule, field, label, type CfnRule } from '../model.js';
 import { bool, intrinsic } from '../resolve.js';
 import type { CfnTemplate } from '../template.js';
 
@@ -85,5 +86,52 @@ const outputShowsSecret: CfnRule = cfnRule({
   },
 });
 
-/** Rules about what a template's Outputs reveal. */
-export const outputRules: readonly CfnRule[] = [outputShowsSecret];
+/** cfn-init's credentials for its sources, which iac/cfn-init-static-credentials judges. */
+const INIT_AUTHENTICATION = 'AWS::CloudFormation::Authentication';
+
+const metadataShowsSecret: CfnRule = cfnRule({
+  id: 'iac/cfn-metadata-shows-secret',
+  title: 'Resource metadata shows a secret',
+  description:
+    "The Metadata of a resource (most often the AWS::CloudFormation::Init of an instance or launch configuration, whose files and commands cfn-init writes and runs at boot) is built from a NoEcho parameter or the SecretAccessKey of an AWS::IAM::AccessKey the template creates. CloudFormation substitutes the value and, as AWS's documentation of the Metadata attribute and of NoEcho says, neither redacts nor masks anything in metadata: it is returned in clear text to anyone allowed cloudformation:DescribeStackResource (read-only roles included), and cfn-init keeps a copy on the instance. A NoEcho parameter, usually a password, is reported medium; an access key's secret high. The credentials of an AWS::CloudFormation::Authentication entry are iac/cfn-init-static-credentials's.",
+  remediation:
+    "Keep the secret in Secrets Manager or an SSM SecureString parameter and have a cfn-init command fetch it at boot with the instance role (aws secretsmanager get-secret-value --secret-id ...), so the metadata holds only the secret's name or ARN.",
+  severity: 'high',
+  cwe: ['CWE-200', 'CWE-312'],
+  examples: {
+    positive: [
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    # expect\n    Metadata:\n      AWS::CloudFormation::Init:\n        config:\n          files:\n            /var/www/config.php:\n              content: !Join\n                - ""\n                - - "define(\'DB_PASSWORD\', \'"\n                  # detail\n                  - !Ref DbPassword\n                  - "\');\\n"\n    Properties:\n      ImageId: ami-12345678\n',
+      'Parameters:\n  RootPassword:\n    Type: String\n    NoEcho: "true"\nResources:\n  Workers:\n    Type: AWS::AutoScaling::LaunchConfiguration\n    # expect\n    Metadata:\n      AWS::CloudFormation::Init:\n        config:\n          commands:\n            setpw:\n              command: !Sub |\n                # detail\n                mysqladmin -u root password \'${RootPassword}\'\n    Properties:\n      ImageId: ami-12345678\n      InstanceType: t3.micro\n',
+    ],
+    negative: [
+      // The instance fetches the password itself; the metadata names only the secret.
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n  DbSecretArn:\n    Type: String\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Metadata:\n      AWS::CloudFormation::Init:\n        config:\n          commands:\n            fetch:\n              command: !Sub "aws secretsmanager get-secret-value --secret-id ${DbSecretArn} > /etc/app/db"\n    Properties:\n      ImageId: ami-12345678\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: !Ref DbPassword\n',
+      // A parameter shown in the console is no secret; an escaped ${!...} is left to the shell.
+      'Parameters:\n  DbUser:\n    Type: String\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Metadata:\n      AWS::CloudFormation::Init:\n        config:\n          commands:\n            user:\n              command: !Sub "echo ${DbUser} > /etc/app/user; echo ${!DbPassword}"\n    Properties:\n      ImageId: ami-12345678\n',
+      // cfn-init's own credentials are iac/cfn-init-static-credentials's.
+      'Parameters:\n  RepoPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Metadata:\n      AWS::CloudFormation::Authentication:\n        Repo:\n          type: basic\n          username: deploy\n          password: !Ref RepoPassword\n          uris: ["https://example.org/repo"]\n    Properties:\n      ImageId: ami-12345678\n',
+    ],
+  },
+  *check(t) {
+    for (const r of t.resources) {
+      const metadata = r.node.pairs.find((p) => p.key === 'Metadata');
+      if (!metadata || !isYMap(metadata.value)) continue;
+      const shown = metadata.value.pairs.filter((p) => p.key !== INIT_AUTHENTICATION).flatMap((p) => shownSecrets(t, p.value));
+      if (shown.length === 0) continue;
+      const first = shown.reduce((a, b) => (b.line < a.line ? b : a));
+      const severity = shown.some((s) => s.severity === 'high') ? 'high' : 'medium';
+      const whats = [...new Set(shown.map((s) => s.what))];
+      const at = inside(metadata.keyLine, first.line);
+      const init = metadata.value.pairs.some((p) => p.key === 'AWS::CloudFormation::Init');
+      yield {
+        ...at,
+        message: `${label(r)} writes ${whats.join(' and ')} into its Metadata${detailNote(at)}, which CloudFormation returns unmasked to anyone allowed cloudformation:DescribeStackResource${init ? ' and cfn-init keeps on the instance' : ''}.`,
+        resource: label(r),
+        severity,
+      };
+    }
+  },
+});
+
+/** Rules about what a template's Outputs and resource metadata reveal. */
+export const outputRules: readonly CfnRule[] = [outputShowsSecret, metadataShowsSecret];
