@@ -93,9 +93,10 @@ export function zizmorSuppressions(text: string): ZizmorSuppression[] {
 
 /**
  * Audits whose findings also hold the whole step they are about (a hidden location in
- * zizmor's crates/zizmor/src/audit/*.rs): zizmor honours a comment on any line of that step.
+ * zizmor's crates/zizmor/src/audit/*.rs, or artipacked's primary one, the checkout step
+ * itself): zizmor honours a comment on any line of that step.
  */
-const STEP_SPAN_AUDITS = new Set(['cache-poisoning', 'template-injection', 'unpinned-uses', 'adhoc-packages', 'use-trusted-publishing']);
+const STEP_SPAN_AUDITS = new Set(['cache-poisoning', 'template-injection', 'unpinned-uses', 'adhoc-packages', 'use-trusted-publishing', 'artipacked']);
 
 /**
  * The first and last lines (1-based) of the step (an entry of a `steps:` list) that line
