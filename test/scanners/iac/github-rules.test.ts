@@ -239,6 +239,18 @@ test('secret in run: one finding a step, naming each secret once with its line, 
   assert.equal(findings(script(['./a.sh ${{ secrets.A }}', './b.sh ${{ secrets.B }}']), 'iac/gha-secret-in-run')[0]!.severity, 'medium');
 });
 
+test('secret in run: a step whose every secret is named as an identifier (client, tenant, account id) is low', () => {
+  const script = (lines: string[]) => job(`      - run: |\n${lines.map((l) => `          ${l}`).join('\n')}\n`);
+  const found = findings(script(['if [ "${{ secrets.AZURE_CLIENT_ID }}" != "" ]; then echo ok; fi', 'aws ecr get-login-password | docker login --password-stdin ${{ secrets.AWS_ACCOUNT_ID }}.dkr.ecr.eu-west-1.amazonaws.com']), 'iac/gha-secret-in-run');
+  assert.deepEqual(found.map((f) => f.severity), ['low']);
+  assert.match(found[0]!.message, /they name identifiers, not credentials, but pass them through env: all the same\.$/);
+  // Printed, it is still an identifier.
+  assert.deepEqual(findings(script(['echo ${{ secrets.ARM_TENANT_ID }}']), 'iac/gha-secret-in-run').map((f) => f.severity), ['low']);
+  // Beside a credential, the step keeps the credential's severity; an id that opens a longer name is no identifier.
+  assert.deepEqual(findings(script(['az login -u ${{ secrets.ARM_CLIENT_ID }} -p ${{ secrets.ARM_CLIENT_SECRET }}']), 'iac/gha-secret-in-run').map((f) => f.severity), ['medium']);
+  assert.deepEqual(findings(script(['./a.sh ${{ secrets.CLIENT_ID_KEY }}', './b.sh ${{ secrets.AWS_ACCESS_KEY_ID }}']), 'iac/gha-secret-in-run').map((f) => f.severity), ['medium']);
+});
+
 test('untrusted checkout: the message names a write token only when the job\'s token may write', () => {
   const wf = (permissions: string) =>
     `name: pr\non: pull_request_target\n${permissions}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: make\n`;

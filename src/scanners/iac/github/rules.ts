@@ -412,14 +412,16 @@ const secretInRun = workflowRule({
   id: 'iac/gha-secret-in-run',
   title: 'Secret expanded into a script',
   description:
-    'A `${{ secrets.X }}` expression is written into a run: script. The secret becomes part of the script file on the runner and of the command line (visible to every process, e.g. in `ps`), and echoing it relies on log masking, which fails for transformed or multi-line values.',
+    'A `${{ secrets.X }}` expression is written into a run: script. The secret becomes part of the script file on the runner and of the command line (visible to every process, e.g. in `ps`), and echoing it relies on log masking, which fails for transformed or multi-line values. A step whose every secret is named as an identifier (AZURE_CLIENT_ID, ARM_TENANT_ID, AWS_ACCOUNT_ID, a project, subscription, app, organization or site id) is reported at low: such a value says whose the credential is, and is no credential itself.',
   remediation: 'Pass secrets through env: (`env: TOKEN: ${{ secrets.TOKEN }}`) and use "$TOKEN" in the script; never echo them.',
   severity: 'medium',
   cwe: ['CWE-532'],
   examples: {
     positive: [workflow('      # expect\n      - run: echo ${{ secrets.NPM_TOKEN }} > ~/.npmrc\n'), workflow('      # expect\n      - run: ./release.sh --token ${{ secrets.RELEASE_TOKEN || github.token }}\n'), workflow('      # expect\n      - run: |\n          # detail\n          curl -H "Authorization: ${{ secrets.API_KEY }}" https://example.org\n'),
       // One finding for the step, however many secrets its script names.
-      workflow('      # expect\n      - run: |\n          # detail\n          docker login -u ${{ secrets.REGISTRY_USER }} -p ${{ secrets.REGISTRY_PASSWORD }} registry.example.org\n          curl -d "token=${{ secrets.REGISTRY_PASSWORD }}" https://example.org/hook\n')],
+      workflow('      # expect\n      - run: |\n          # detail\n          docker login -u ${{ secrets.REGISTRY_USER }} -p ${{ secrets.REGISTRY_PASSWORD }} registry.example.org\n          curl -d "token=${{ secrets.REGISTRY_PASSWORD }}" https://example.org/hook\n'),
+      // Identifiers kept as secrets: reported at low.
+      workflow('      # expect\n      - run: |\n          # detail\n          if [ "${{ secrets.AZURE_CLIENT_ID }}" != \'\' ]; then echo "available=true" >> "$GITHUB_OUTPUT"; fi\n')],
     negative: [
       workflow('      - env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: npm publish\n'),
       workflow('      - run: echo "${{ github.sha }}"\n'),
@@ -450,10 +452,19 @@ const secretInRun = workflowRule({
         entries.length === 1
           ? `${entries[0]![0]} into its script${detailNote(at)}${echoed.length ? ' and prints it' : ''}; pass it through env: instead.`
           : `${entries.map(([raw, w]) => `${raw}${w.line > keyLine ? ` (line ${w.line})` : ''}`).join(', ')} into its script${echoed.length ? ` and prints ${echoed.length === 1 ? echoed[0]![0] : `${echoed.length} of them`}` : ''}; pass them through env: instead.`;
+      // AZURE_CLIENT_ID, AWS_ACCOUNT_ID: whose the credential is, not the credential.
+      if (entries.every(([raw]) => IDENTIFIER_SECRET.test(raw))) {
+        const [they, names] = entries.length === 1 ? ['it', 'it names an identifier, not a credential'] : ['them', 'they name identifiers, not credentials'];
+        yield { ...at, message: `${stepLabel(step)} writes ${what.replace(/; pass (?:it|them) through env: instead\.$/, `; ${names}, but pass ${they} through env: all the same.`)}`, resource: stepLabel(step), severity: 'low' };
+        continue;
+      }
       yield { ...at, message: `${stepLabel(step)} writes ${what}`, resource: stepLabel(step), severity: echoed.length ? 'high' : 'medium' };
     }
   },
 });
+
+/** `${{ secrets.AZURE_CLIENT_ID }}`: a secret named as the id of a client, tenant, subscription, account, project, app, organization or site. */
+const IDENTIFIER_SECRET = /^\$\{\{\s*secrets\.(?:[\w-]*[_-])?(?:client|tenant|subscription|account|project|app|application|org|organization|site)[_-]?id\s*\}\}$/i;
 
 const secretsToJson = workflowRule({
   id: 'iac/gha-all-secrets-exposed',
