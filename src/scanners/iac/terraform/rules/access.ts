@@ -1,7 +1,7 @@
 import { API_KEY_IS_NOT_AUTHENTICATION } from '../../aws-api-keys.js';
 import { isWorld } from '../../cidr.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, instancesOfResource, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, instancesOfResource, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, settingAt } from './instances.js';
@@ -275,6 +275,8 @@ const amiOwnerUnpinned: TfRule = tfRule({
     negative: [
       'data "aws_ami" "base" {\n  most_recent = true\n  owners      = ["136693071363"]\n  filter {\n    name   = "name"\n    values = ["debian-12-amd64-*"]\n  }\n}\n',
       'data "aws_ami" "base" {\n  most_recent = true\n  filter {\n    name   = "owner-alias"\n    values = ["amazon"]\n  }\n  filter {\n    name   = "name"\n    values = ["al2023-ami-*"]\n  }\n}\n',
+      // The account's own images: an owner known at apply.
+      'data "aws_caller_identity" "current" {}\ndata "aws_ami" "runner" {\n  most_recent = true\n  owners      = [data.aws_caller_identity.current.account_id]\n  filter {\n    name   = "name"\n    values = ["github-runner-*"]\n  }\n}\n',
       // Without most_recent a pattern that matches several images is an error, not a silent pick.
       'data "aws_ami" "base" {\n  filter {\n    name   = "name"\n    values = ["debian-12-amd64-20240101"]\n  }\n}\n',
     ],
@@ -285,8 +287,9 @@ const amiOwnerUnpinned: TfRule = tfRule({
       const recent = attribute(ami.block, 'most_recent');
       if (!recent || !isTrueValue(valueOf(input, ami.block, 'most_recent'))) continue;
       const owners = attribute(ami.block, 'owners');
-      const listed = asStrings(valueOf(input, ami.block, 'owners'));
-      if (owners && !(listed && listed.length === 0)) continue;
+      // Only an empty list names no owner: [data.aws_caller_identity.current.account_id] names one known at apply.
+      const listed = valueOf(input, ami.block, 'owners');
+      if (owners && !(Array.isArray(listed) && listed.length === 0)) continue;
       if (blocksOf(ami.block, 'filter').some((f) => OWNER_FILTERS.has(String(valueOf(input, f, 'name'))))) continue;
       yield { line: recent.line, message: `${label(ami)} picks the most recent matching AMI from any publisher: pin owners.`, resource: label(ami) };
     }
