@@ -13,6 +13,8 @@ function exportsList(input: TfInput, resource: TfResource, name: string, needed?
   const a = attribute(resource.block, name);
   const value = a ? valueOf(input, resource.block, name) : undefined;
   if (a && (value === UNKNOWN || asStrings(value) === undefined)) return undefined;
+  // An entry known only at apply ([var.log_type]) may be the type needed.
+  if (Array.isArray(value) && value.some((v) => typeof v !== 'string')) return undefined;
   const types = asStrings(value) ?? [];
   if (types.length > 0 && (!needed || types.includes(needed))) return undefined;
   const what = types.length === 0 ? 'exports no logs' : `does not export its ${needed} log`;
@@ -42,6 +44,8 @@ const logsNotExported: TfRule = tfRule({
     ],
     negative: [
       'resource "aws_db_instance" "orders" {\n  engine                          = "postgres"\n  enabled_cloudwatch_logs_exports = ["postgresql"]\n}\n',
+      // Types known only at apply: the list may hold the one needed.
+      'variable "log_type" {\n  type = string\n}\nresource "aws_db_instance" "orders" {\n  engine                          = "postgres"\n  enabled_cloudwatch_logs_exports = [var.log_type]\n}\nresource "aws_eks_cluster" "main" {\n  name                      = "main"\n  enabled_cluster_log_types = ["api", var.log_type]\n}\n',
       'resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n}\nresource "aws_redshift_logging" "dw" {\n  cluster_identifier   = aws_redshift_cluster.dw.id\n  log_destination_type = "cloudwatch"\n}\n',
       'resource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = "RabbitMQ"\n  logs {\n    general = true\n  }\n}\n',
       'resource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = var.engine\n  logs {\n    general = true\n  }\n}\n',
