@@ -30,6 +30,8 @@ const aksPublicApi: TfRule = tfRule({
     negative: [
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name                    = "aks"\n  dns_prefix              = "aks"\n  private_cluster_enabled = true\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n}\n',
+      // A range known only at apply is a range.
+      'variable "office_cidr" {\n  type = string\n}\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  api_server_access_profile {\n    authorized_ip_ranges = [var.office_cidr]\n  }\n}\n',
       'variable "api_server_authorized_ip_ranges" {\n  default = ["203.0.113.0/24"]\n}\nresource "azurerm_kubernetes_cluster" "main" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "api_server_access_profile" {\n    for_each = var.api_server_authorized_ip_ranges != null ? ["api_server_access_profile"] : []\n    content {\n      authorized_ip_ranges = var.api_server_authorized_ip_ranges\n    }\n  }\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name                            = "aks"\n  dns_prefix                      = "aks"\n  api_server_authorized_ip_ranges = var.admin_ranges\n}\n',
       'resource "azurerm_kubernetes_automatic_cluster" "aks" {\n  name                = "aks"\n  location            = "westeurope"\n  resource_group_name = "aks"\n  identity {\n    type = "SystemAssigned"\n  }\n  private_cluster {\n    public_fully_qualified_domain_name_enabled = false\n  }\n}\n',
@@ -54,7 +56,8 @@ const aksPublicApi: TfRule = tfRule({
         if (lists.some((l) => l === undefined)) continue;
         const world = lists.flatMap((l) => l!).find(isWorldRange);
         if (world !== undefined) yield finding(resource, ranges.line, `${label(resource)} authorizes ${world.trim()} to reach its API server.`);
-        else if (lists.some((l) => l!.length === 0)) yield finding(resource, ranges.line, `${label(resource)} lists no authorized IP ranges: its API server accepts connections from any address.`);
+        // Only a list that is empty lists no range: [var.office_cidr] lists one known at apply.
+        else if (ranges.values.some((v) => v === null || (Array.isArray(v) && v.length === 0))) yield finding(resource, ranges.line, `${label(resource)} lists no authorized IP ranges: its API server accepts connections from any address.`);
         continue;
       }
       const line = privateLine ?? ranges?.line ?? resource.block.line;
