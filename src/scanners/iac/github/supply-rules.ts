@@ -910,6 +910,8 @@ export const cachePoisoning = workflowRule({
       'name: ci\non:\n  push:\n    branches: [main]\n  pull_request:\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: github.ref != \'refs/heads/main\'\n        with:\n          path: ./target\n          key: target\n      - run: cargo build --release\n      - if: github.ref == \'refs/heads/main\'\n        run: aws s3 sync ./target/release/ "s3://downloads/canary/$GITHUB_SHA/"\n',
       // The job runs only for pull requests and merge queues (a list written with fromJSON); its upload runs only on a push to stable.
       'name: ci\non:\n  pull_request:\n  merge_group:\n  push:\n    branches: [main, stable]\npermissions: {}\njobs:\n  build-pr:\n    if: ${{ contains(fromJSON(\'["pull_request", "merge_group"]\'), github.event_name) }}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: target\n          key: target\n      - run: cargo build --release\n      - if: github.event_name == \'push\' && github.ref == \'refs/heads/stable\'\n        run: aws s3 cp --recursive dist/ s3://downloads/app/\n',
+      // The wheels are built with sccache off on tags and uploaded by a later job on tags only: no run does both.
+      'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\n  pull_request:\n  workflow_dispatch:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: PyO3/maturin-action@e10f6c464b90acceb5f640d31beda6d586ba7b4a # v1.49.3\n        with:\n          args: --release --out dist\n          sccache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: wheels\n          path: dist\n  release:\n    needs: [build]\n    if: ${{ startsWith(github.ref, \'refs/tags/\') || github.event_name == \'workflow_dispatch\' }}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      - uses: pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc # v1.12.4\n        if: ${{ startsWith(github.ref, \'refs/tags/\') }}\n        with:\n          packages-dir: wheels/\n',
       // GoReleaser building a snapshot publishes nothing, and the job runs only for pull requests.
       'name: ci\non:\n  push:\n    tags: ["v*"]\n  pull_request:\npermissions: {}\njobs:\n  check:\n    if: github.event_name == \'pull_request\'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./...\n  snapshot:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: build --snapshot\n      - run: goreleaser release --snapshot --clean\n'.replace('push:\n    tags: ["v*"]', 'push:\n    branches: [release]'),
     ],
@@ -941,13 +943,28 @@ export const cachePoisoning = workflowRule({
           : publisher!.job === job
             ? `publishes (${stepLabel(publisher!)})`
             : `builds artifacts that ${stepLabel(publisher!)} publishes`;
-        // A job that publishes on any event cannot rely on a toggle that tests the event.
-        const cache = cacheUse(wf, step, publisher ? [] : stepTriggers) ?? actionCacheUse(wf, step, publisher ? [] : stepTriggers);
+        // A job that publishes on any event cannot rely on a toggle that tests the event; one whose publishing step runs
+        // only on some runs (a tag push) can, on the runs the cache step shares with it.
+        const read = publisher ? sharedRuns(wf, step, publisher, jobRuns) : stepTriggers;
+        const cache = cacheUse(wf, step, read) ?? actionCacheUse(wf, step, read);
         if (cache) yield { line: cache.line, message: `${stepLabel(step)} restores a cache (${cache.action}) in a job that ${why}; a poisoned cache entry would end up in the release.`, resource: jobLabel(job) } satisfies Hit;
       }
     }
   },
 });
+
+/**
+ * The runs (of {@link runKinds}, as triggers whose facts a toggle is read with) on which both
+ * a cache step and the step that publishes run, their jobs' and their own `if:` told: with
+ * `sccache: ${{ !startsWith(github.ref, 'refs/tags/') }}` in a build job whose wheels a
+ * later job uploads only on tags, no such run restores the cache. [] (any event) when the
+ * publishing step is in another workflow, or when no shared run can be told.
+ */
+function sharedRuns(wf: Workflow, step: Step, publisher: Step, jobRuns: EventFacts[]): ReleaseTrigger[] {
+  if (!wf.jobs.includes(publisher.job)) return [];
+  const shared = jobRuns.filter((facts) => !skippedFor(step, facts) && !skippedFor(publisher, facts) && !skippedFor(publisher.job, facts));
+  return shared.map((facts) => ({ kind: 'branch', label: String(facts['github.event_name'] ?? ''), facts }));
+}
 
 /** The values a `${{ matrix.X }}` can take, from the job's strategy.matrix (a list or `include` entries). */
 function matrixValues(job: Job, key: string): Array<{ value: string; line: number }> {
