@@ -74,6 +74,15 @@ export const TEST_CODE_CONVENTIONS: readonly TestCodeConvention[] = [
   },
   {
     kind: 'directory',
+    names: ['__snapshots__', '__snapshot__'],
+    description: "snapshot tests' expected outputs (Jest and Vitest __snapshots__, a generator's __snapshot__ as maturin's generate-ci keeps)",
+    examples: {
+      positive: ['src/components/__snapshots__/Button.test.tsx.snap', 'src/ci/github/__snapshot__/github_default.yml'],
+      negative: ['src/snapshot/restore.ts', 'backups/snapshots/db.yml'],
+    },
+  },
+  {
+    kind: 'directory',
     names: ['__mocks__'],
     description: 'Jest manual mocks',
     examples: { positive: ['src/__mocks__/fs.js'], negative: ['src/mockup/page.html'] },
