@@ -101,6 +101,15 @@ describe('HCL2 parser', () => {
     assert.ok(parseHcl('a = upper\n("x")\n').problems.length > 0);
   });
 
+  it('reads identifiers of Unicode letters, as HCL does (ID_Start, then ID_Continue or -)', () => {
+    const parsed = parseHcl('locals {\n  π      = 3.14159\n  größe  = "xl"\n  naïve-x = local.größe\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n');
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed.body.blocks[0]!.body.attributes.map((a) => a.name), ['π', 'größe', 'naïve-x']);
+    assert.equal(parsed.body.blocks.length, 2);
+    // A character that is no letter is still an error.
+    assert.match(parseHcl('locals {\n  a = 1 § 2\n}\n').problems[0]?.message ?? '', /unexpected character/);
+  });
+
   it('keeps interpolations as text and decodes escapes', () => {
     const bucket = attr('bucket');
     assert.equal(bucket.kind === 'template' && bucket.text, '${var.env}-logs');

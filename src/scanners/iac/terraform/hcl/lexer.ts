@@ -32,8 +32,18 @@ export class HclSyntaxError extends Error {
 }
 
 const PUNCTUATION = ['...', '=>', '==', '!=', '<=', '>=', '&&', '||', '{', '}', '[', ']', '(', ')', ',', '.', '=', '?', ':', '!', '+', '-', '*', '/', '%', '<', '>'];
-const IDENT_START = /[A-Za-z_]/;
-const IDENT_PART = /[A-Za-z0-9_-]/;
+// HCL's identifiers are Unicode's (ID_Start, then ID_Continue or '-'): `π = 3.14` is a local.
+// The ASCII forms are the same sets, tested first as nearly every character is ASCII.
+const IDENT_START = { ascii: /[A-Za-z_]/, unicode: /[\p{ID_Start}_]/u };
+const IDENT_PART = { ascii: /[A-Za-z0-9_-]/, unicode: /[\p{ID_Continue}-]/u };
+
+/** The length in UTF-16 units (1, or 2 for a surrogate pair) of the character at `i` when `set` holds it, else 0. */
+function charIn(source: string, i: number, set: { ascii: RegExp; unicode: RegExp }): number {
+  if (i >= source.length) return 0;
+  if (source.charCodeAt(i) < 0x80) return set.ascii.test(source[i]!) ? 1 : 0;
+  const char = String.fromCodePoint(source.codePointAt(i)!);
+  return set.unicode.test(char) ? char.length : 0;
+}
 
 export function tokenize(source: string, from = 0, to = source.length): Token[] {
   const tokens: Token[] = [];
@@ -81,12 +91,13 @@ export function tokenize(source: string, from = 0, to = source.length): Token[] 
       i += match[0].length;
       continue;
     }
-    if (IDENT_START.test(c)) {
-      let j = i + 1;
+    const start = charIn(source, i, IDENT_START);
+    if (start > 0) {
+      let j = i + start;
       for (;;) {
-        while (j < to && IDENT_PART.test(source[j]!)) j++;
+        for (let n = charIn(source, j, IDENT_PART); j < to && n > 0; n = charIn(source, j, IDENT_PART)) j += n;
         // provider::aws::arn_parse(...) is one function name.
-        if (source[j] === ':' && source[j + 1] === ':' && IDENT_START.test(source[j + 2] ?? '')) {
+        if (source[j] === ':' && source[j + 1] === ':' && charIn(source, j + 2, IDENT_START) > 0) {
           j += 2;
           continue;
         }
