@@ -14,9 +14,11 @@
  * and a label may end with a colon ("App-Passwörter", "Contraseña:").
  */
 export function isNaturalLanguage(value: string): boolean {
-  const decoded = /[^\u0000-\u00ff]/.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8');
+  // A value cut inside its last character is still text: a pattern that stops at white space
+  // stops at byte 0xA0, which latin1 reads as a no-break space (码 is E7 A0 81).
+  const decoded = /[^\u0000-\u00ff]/.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8').replace(/\ufffd$/, '');
   // Not UTF-8: the value was text already (a caller's string), not bytes.
-  const text = decoded.includes('\ufffd') ? value : decoded;
+  const text = decoded.includes('\ufffd') || decoded === '' ? value : decoded;
   const characters = [...text];
   const nonAsciiLetters = characters.filter((c) => c > '\u007f' && /\p{L}/u.test(c)).length;
   if (nonAsciiLetters === 0) return false;
@@ -35,11 +37,15 @@ const LANGUAGES = new Set(
 /**
  * A translation file, by its path: under a folder of translations (i18n/, locales/,
  * lang/, translations/...) or named by a language code (de.json, en-US.json,
- * zh_CN.json, de-de-lang.json, messages.fr.json, messages_de.properties).
+ * zh_CN.json, de-de-lang.json, messages.fr.json, messages_de.properties, a resource
+ * bundle's login_nb_NO.properties).
  */
 export function isTranslationFile(path: string): boolean {
   if (/(?:^|\/)(?:i18n|l10n|locales?|langs?|languages|translations?)\//i.test(path)) return true;
   const name = path.slice(path.lastIndexOf('/') + 1);
+  // A Java resource bundle's translation: its base name, then the locale (login_de.properties, config_nb_NO.properties).
+  const bundle = /_([a-z]{2})(?:_[A-Z]{2})?\.properties$/.exec(name)?.[1];
+  if (bundle !== undefined && LANGUAGES.has(bundle)) return true;
   const code = /^(?:(?:messages|strings|translations?)[._-])?([a-z]{2})(?:[-_][A-Za-z]{2,4})?(?:[._-](?:lang|messages|strings|translations?))?\.(?:json|ya?ml|properties)$/.exec(name)?.[1];
   return code !== undefined && LANGUAGES.has(code);
 }

@@ -41,7 +41,8 @@ function passwordDetector(
       isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? '') &&
       !isInterfaceText(secretGroup(match), match.path) &&
       !(match.kind === 'code' && isJoinedWithVariable(match)) &&
-      !(match.kind === 'yaml' && match.groups['secret3'] !== undefined && isSentenceScalar(match)),
+      !(match.kind === 'yaml' && match.groups['secret3'] !== undefined && isTextScalar(match, match.groups['secret3'])) &&
+      !(match.kind === 'properties' && isTextScalar(match, secretGroup(match))),
     priority: 6,
     recognisedBy: 'name',
     examples,
@@ -68,14 +69,26 @@ function isJoinedWithVariable(match: MatchInfo): boolean {
 }
 
 /**
- * An unquoted YAML value that goes on past the first word as a sentence (`password: shhhh!
- * it's an azure devops secret`): YAML reads the whole line as the value, and a sentence
- * there describes the setting, it is not one (isSentence).
+ * An unquoted YAML or .properties value that goes on past the first word as text: both read
+ * the whole line as the value. A sentence there describes the setting, it is not one
+ * (`password: shhhh! it's an azure devops secret`, `copy.password=Please copy the password
+ * and paste it below.`), and so do words that only name it again (`password.administrator=
+ * Administrator password`, the label of a resource bundle).
  */
-function isSentenceScalar(match: MatchInfo): boolean {
+function isTextScalar(match: MatchInfo, value: string): boolean {
   const { lines, at, column } = match.around(0, 0);
-  const rest = (lines[at] ?? '').slice(column + match.match.length).replace(/\s+#.*$/, '');
-  return /^[ \t]+\S/.test(rest) && isSentence(`${match.groups['secret3']}${rest}`);
+  let rest = (lines[at] ?? '').slice(column + match.match.length);
+  if (match.kind === 'yaml') rest = rest.replace(/\s+#.*$/, '');
+  if (!/^[ \t]+\S/.test(rest)) return false;
+  const text = `${value}${rest}`.replace(/\\$/, '').trim();
+  return isSentence(text) || namesItsKey(text, match.groups['name'] ?? '');
+}
+
+/** Two words or more of letters, each a word of the key's name (in any case). */
+function namesItsKey(text: string, name: string): boolean {
+  const words = text.toLowerCase().split(/[\s-]+/);
+  const nameWords = new Set(name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z]+/));
+  return words.length >= 2 && words.every((word) => /^[a-z]+$/.test(word) && nameWords.has(word));
 }
 
 /** The value the engine will report, for the name-aware context check. */
@@ -113,11 +126,18 @@ export const passwordDetectors: Detector[] = [
       positive: [
         { path: 'src/main/resources/application.properties', text: 'spring.datasource.username=orders\nspring.datasource.password=Xk29vLq7pR4z\n' },
         { path: 'conf/mail.properties', text: 'mail.smtp.password: Zq81mTn6wPa3\n' },
+        // A resource bundle's translation is judged as one: a password is still a password there.
+        { path: 'src/main/resources/mail_de.properties', text: 'mail.smtp.password=Xk29vLq7pR4z\n' },
       ],
       negative: [
         { path: 'application.properties', text: 'spring.datasource.password=${DB_PASSWORD}\n' },
         { path: 'application.properties', text: 'security.password.min-length=12\nlogin.password.label=Password\n' },
         { path: 'application-test.properties', text: 'spring.datasource.password=\n' },
+        // Interface text of a resource bundle: a sentence, the key's words again, translations.
+        { path: 'src/main/resources/SetupWizard/authenticate.properties', text: 'authenticate.copy.password=Please copy the password and paste it below.\nauthenticate.password.administrator=Administrator password\n' },
+        { path: 'src/main/resources/security/login_nb_NO.properties', text: 'Password=Passord\nauthenticate.password.administrator=Administrator-Passwort\n' },
+        // Chinese whose bytes hold 0xA0 (码), where the value's pattern stops as at a no-break space.
+        { path: 'src/main/resources/SetupWizard/authenticate.properties', text: 'authenticate.password.incorrect=输入的密码有误，请检查文件以确认密码正确\n' },
       ],
     },
   ),
