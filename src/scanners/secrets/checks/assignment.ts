@@ -56,6 +56,7 @@ function isReference(value: string): boolean {
     /^[a-z]+(?:[_-][a-z]+)+$/.test(value) || // snake_case or kebab-case words
     /^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || // camelCase words
     /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || // paths
+    /^#\/[\w.~%/-]*$/.test(value) || // a JSON Pointer into the document, as $ref writes it: #/components/schemas/PasswordMethod
     /:\/\//.test(value) || // URLs (credentials in URLs have their own detectors)
     /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:/i.test(value) || // URNs: urn:k8s:secret:name:key names a Secret's key
     /^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value) || // e-mail addresses

@@ -201,6 +201,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'docs/argocd-secret.yaml', text: 'stringData:\n  webhook.bitbucket.password: shhhh! it is a bitbucket secret # not used\n' },
         // The same with an adverb of degree for its word that sentences are built with.
         { path: 'test/policy.yaml', text: 'data:\n  password: shhhh! very hush hush stuff\n' },
+        // The schema of a password method, by a JSON Pointer (an OpenAPI discriminator's mapping).
+        { path: 'openapi/patches/selfservice.yaml', text: '    mapping:\n      password: "#/components/schemas/updateLoginFlowWithPasswordMethod"\n' },
       ],
     },
   ),
@@ -228,6 +230,7 @@ export const passwordDetectors: Detector[] = [
         { path: 'src/lang/de-DE.json', text: '{ "smsApiPassword": "API-Passwort" }' },
         { path: 'web/lang/lang.es-es.json', text: '{ "password": "Contraseña:", "app_passwd": "App-Passwörter" }' },
         { path: 'config/custom-environment-variables.json', text: '{ "db": { "password": "DB_PASSWORD" } }' },
+        { path: 'spec/api.json', text: '{ "mapping": { "password": "#/components/schemas/updateLoginFlowWithPasswordMethod" } }' },
         // Where a login form's password field is.
         { path: 'applets/chrome/example.json', text: '{ "username_selector": "name=username", "password_selector": "name=passwd1" }' },
         { path: 'package-lock.json', text: '{ "dependencies": { "parse-passwd": "^1.0.0" }, "requires": { "passport-local": "1.0.0" } }' },
