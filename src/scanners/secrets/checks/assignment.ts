@@ -132,7 +132,8 @@ export function isLikelyToken(value: string, name: string): boolean {
   if (KNOWN_TOKEN_PREFIX.test(value)) return false;
   // Text that opens a call or a literal is code or a formula: nonce_plaintext:HMAC_SHA256({
   if (/[({[]$/.test(value)) return false;
-  if (/^eyJ|^-----BEGIN|^pk_(?:live|test)_|^0x[0-9a-fA-F]{40}$/.test(value)) return false;
+  // Public by design: Stripe's publishable keys, PostHog's project API keys (the browser snippet's phc_).
+  if (/^eyJ|^-----BEGIN|^pk_(?:live|test)_|^phc_|^0x[0-9a-fA-F]{40}$/.test(value)) return false;
   if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(value)) return false;
   if (/^v?\d+(?:\.\d+)+/.test(value) || /^\d{4}-\d{2}-\d{2}/.test(value)) return false;
   const hasDigit = /\d/.test(value);

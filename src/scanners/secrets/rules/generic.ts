@@ -30,7 +30,7 @@ export const genericDetectors: Detector[] = [
     anchor: 'name',
     pattern: new RegExp(
       `(?<![A-Za-z0-9_$.-])${NOT_IN_LABEL}["'\`]?(?<name>[A-Za-z0-9_$.-]{0,40}?(?:${NAME_WORDS})[A-Za-z0-9_.-]{0,30})["'\`\\]]?\\s{0,3}(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*=|:=|=>|=|:)\\s{0,3}(?:[rbuRBU@](?=["'\`]))?` +
-        `(?:"(?<secret>[^"\\\\\\s]{16,500})"|'(?<secret2>[^'\\\\\\s]{16,500})'|\`(?<secret3>(?:[^\`\\\\\\s$]|\\$(?!\\{)){16,500})\`|(?<secret4>[^\\s"'\`,;)}\\]#<]{16,500}))`,
+        `(?:"(?<secret>[^"\\\\\\s]{16,500})"|'(?<secret2>[^'\\\\\\s]{16,500})'|\`(?<secret3>(?:[^\`\\\\\\s$]|\\$(?!\\{)){16,500})\`|(?<secret4>[^\\s"'\`,;)}\\]#<&]{16,500}))`,
       'gi',
     ),
     context: (match) => {
@@ -71,6 +71,10 @@ export const genericDetectors: Detector[] = [
         // colon, no string prefix (u) without its quote.
         { path: 'fixtures/with_plugin_secret.yml', text: 'spec:\n  plugin:\n    auth:\n      secret: urn:k8s:secret:billing:key2\n' },
         { path: 'src/lexer.js', text: 'const tokenType = "punctuator"; tokens: TOKEN_TYPES_BY_NAME,\n' },
+        // A query string's parameter ends at the next &: token=TOKEN is a placeholder, the rest other parameters.
+        { path: 'README.md', text: '  "action_link": "http://localhost:9999/verify?token=TOKEN&type=TYPE&redirect_to=REDIRECT_URL",\n' },
+        // A PostHog project API key (phc_) is public: the browser snippet sends it to capture events.
+        { path: 'src/posthog/posthog.service.ts', text: "  private POSTHOG_API_KEY = 'phc_Qw7eRt9yUi3oPa5sDf2gHj8kLz4xCv6bNm1QwErTy0U';\n" },
         { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },
         // A Helm chart's checksum annotation (the digest of its Secret template), and the path a secret is read from.
         { path: 'deploy/runner.yaml', text: '      annotations:\n        checksum/secrets: 2c7d1e9b4f6a08d3e5c1b7a9f2d4e6081c3a5b7d9e1f2a4c6b8d0e2f4a6c8b1d\n' },
