@@ -1,5 +1,6 @@
 import type { Detector, MatchInfo } from '../detector.js';
 import { fileKind, type FileKind } from '../file-kind.js';
+import { isOpenApiExample } from '../checks/openapi-examples.js';
 import { isPlaceholder } from '../checks/placeholders.js';
 import { shannonEntropy } from '../checks/entropy.js';
 import type { CompiledDetectors } from './compiled.js';
@@ -222,6 +223,8 @@ function judge(detector: Detector, secret: string, info: MatchInfo): 'ok' | 'vet
   if (!detector.allowPlaceholders && isPlaceholder(secret)) return 'veto';
   if (detector.minEntropy !== undefined && shannonEntropy(secret) < detector.minEntropy) return 'drop';
   if (detector.check && !detector.check(secret, info)) return 'veto';
+  // A secret only by its name, in an API reference's example: made up for the page.
+  if (detector.recognisedBy === 'name' && isOpenApiExample(info)) return 'drop';
   return 'ok';
 }
 

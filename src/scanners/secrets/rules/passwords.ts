@@ -203,6 +203,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'test/policy.yaml', text: 'data:\n  password: shhhh! very hush hush stuff\n' },
         // The schema of a password method, by a JSON Pointer (an OpenAPI discriminator's mapping).
         { path: 'openapi/patches/selfservice.yaml', text: '    mapping:\n      password: "#/components/schemas/updateLoginFlowWithPasswordMethod"\n' },
+        // The sample data's password in an API reference's example request.
+        { path: 'docs/api-reference/oauth.yml', text: 'openapi: 3.0.3\npaths:\n  /spree_oauth/token:\n    post:\n      requestBody:\n        content:\n          application/json:\n            examples:\n              Create a Token:\n                value:\n                  grant_type: password\n                  password: spree123\n' },
       ],
     },
   ),
