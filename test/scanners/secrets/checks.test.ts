@@ -69,7 +69,7 @@ test('placeholders, references and hashes are recognised; random values are not'
   assert.ok(isPasswordHash('$2b$12$abcdefghijklmnopqrstuuTr7vQ2mX9pLkTr7vQ2mX9pLkTr7vQ2'));
   // The word password (secret, test) with digits, symbols and the words written around it; a key's kind before abcd1234;
   // a keyboard run of symbols.
-  for (const value of ['password1234', 'Password123!', 'firstpassword', 'NewPass123!', 'rootsecretpassword', 'test123!', 'cli-e2e-password-123', 'standard_abcd1234', '!@#$%^&*()'])
+  for (const value of ['password1234', 'Password123!', 'firstpassword', 'NewPass123!', 'rootsecretpassword', 'test123!', 'cli-e2e-password-123', 'newsecurepassword', 'standard_abcd1234', '!@#$%^&*()'])
     assert.ok(isPlaceholder(value), value);
   // Whose it is and what kind of credential, as documentation writes the reader's own value; other words are chosen values.
   for (const value of ['my-token', 'my_token', 'MY_API_KEY', 'my-bearer-token', 'your_secret_key', 'mysecrettoken', 'some-access-token'])
@@ -173,6 +173,9 @@ test('values that stand for a password without being one: an htpasswd line, a va
   assert.ok(isPasswordHash('registry_user:$2y$10$Qm8vXz2LpT4kRn6WsJ9yUeHcA1bD3fG5hK7lM9nP0qS2tV4wX6yZa'));
   assert.ok(isPasswordHash('admin:$apr1$Xq7v9zR2$mLp4TkWn6JsYb8Hc1Fd3G0'));
   assert.ok(!isPasswordHash('admin:Tr7vQ2mX9pLk'));
+  // Django's stored hashes, as user fixtures hold them; a password with dollar signs is still one.
+  for (const hash of ['md5$seasalt$1e9bf2bf5606aa5c39852cc30f0f6f21', 'pbkdf2_sha256$600000$Xq7v9zR2mLp4$mLp4TkWn6JsYb8Hc1Fd3G0Qm8vXz2LpT4kRn6WsJ9y=', 'bcrypt_sha256$$2b$12$Qm8vXz2LpT4kRn6WsJ9yUe']) assert.ok(isPasswordHash(hash), hash);
+  for (const value of ['md5$Tr7vQ2', 'Tr7$vQ2$mX9pLk', 'sha1$$']) assert.ok(!isPasswordHash(value), value);
   assert.ok(isPlaceholder('\\"$MAIL_RECEIVER_PASSWORD\\"'));
   assert.ok(!isLikelyPassword('cGFzc3dvcmQK', 'password'));
   // Words in base64, alone or after a short prefix, are an example token; random bytes in base64 are a token.

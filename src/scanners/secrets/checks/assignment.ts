@@ -44,6 +44,7 @@ function isReference(value: string): boolean {
     /^[!&*|>]/.test(value) || // YAML tags, anchors, aliases, block scalars
     /^\^.*[.[\]{}()*+?\\|].*\$$/.test(value) || // a regular expression, anchored at both ends: ^.{8,32}$
     /^[A-Za-z_$][\w$.]*\(/.test(value) || // function calls
+    /^[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+(?:[.(]|$)/.test(value) || // scoped names of Ruby, C++, Rust, PHP: Spree::ApiKey.active.find_by(
     /^(?:\$?\.)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths, a Go template's .Values.x
     // The key a password is kept under, with hyphens in its parts: rebalance-operator.password, topic-operator.apiAdminPassword.
     (/^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+$/.test(value) && /(?:password|passwd|pwd|passphrase|secret|token|key|credentials?)$/i.test(value)) ||
@@ -99,6 +100,8 @@ export function isLikelyPassword(value: string, name: string): boolean {
   if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
   if (isPlaceholder(value) || isReference(value) || isEncodedPlaceholder(value)) return false;
   if (/^(?:\d+|true|false|null|none|nil|undefined)$/i.test(value)) return false;
+  // The name again among marks: a sentinel that stands for no password (UNSET_PASSWORD = "#$!-UNSET-PASSWORD").
+  if (wordsOf(value).join(' ') === wordsOf(name).join(' ')) return false;
   // The name of a hashing or encryption scheme: how passwords are stored (PostgreSQL's password_encryption: scram-sha-256).
   if (HASH_SCHEME.test(value)) return false;
   // A timestamp: when the password was set or last changed (Argo CD's admin.passwordMtime: 2019-03-20T17:54:53Z).

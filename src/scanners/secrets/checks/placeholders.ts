@@ -42,8 +42,8 @@ export function isPlaceholder(value: string): boolean {
   for (const marker of PLACEHOLDER_MARKERS) if (lower.includes(marker)) return true;
   // Variable references and format directives: $VAR, %s, :param, @param, &anchor, *alias.
   if (/^[$%:@&*]/.test(trimmed) && !/^[$%:@&*][^A-Za-z_{(]/.test(trimmed)) return true;
-  // <token>, <your-api-key>, [password]; a format string's field: {password}, {db.password}
-  if (/<[^<>\s]*>|^\[[^\]]*\]$|^\{[A-Za-z_][\w.-]*\}$/.test(trimmed)) return true;
+  // <token>, <your-api-key>, [password]; a format string's field: {password}, {db.password}, {server_addr[1]}
+  if (/<[^<>\s]*>|^\[[^\]]*\]$|^\{[A-Za-z_][\w.-]*(?:\[[\w'"-]*\])*\}$/.test(trimmed)) return true;
   // Masked output: **SOPS** (flux diff), ***REDACTED***.
   if (/^\*{2,}[\w .-]*\*{2,}$/.test(trimmed)) return true;
   if (isPasswordHash(trimmed)) return true;
@@ -59,7 +59,7 @@ export function isPlaceholder(value: string): boolean {
 const PASSWORD_WORDS = ['password', 'passwd', 'pass', 'pwd', 'secret', 'test'];
 /** Words written around it: whose it is, which one of several, how good it is. */
 const PASSWORD_WORD_FILLERS = (
-  'my your new old first second third fourth fifth other another wrong bad weak strong good valid correct current ' +
+  'my your new old first second third fourth fifth other another wrong bad weak strong secure good valid correct current ' +
   'updated changed initial temp default demo dev local root admin user db super very some the cli app api'
 ).split(' ');
 
@@ -134,10 +134,18 @@ function hasSequence(value: string, sequence: string, length: number): boolean {
   return false;
 }
 
-/** A stored password hash (crypt, bcrypt, argon2, scrypt, PBKDF2) is not the password; nor is an htpasswd line (user:hash). */
+/**
+ * A stored password hash (crypt, bcrypt, argon2, scrypt, PBKDF2) is not the password; nor is
+ * an htpasswd line (user:hash), nor Django's algorithm$...$hash (a user fixture's
+ * pbkdf2_sha256$600000$salt$hash, md5$salt$hash).
+ */
 export function isPasswordHash(value: string): boolean {
   const hash = /^[^:\s$]{1,64}:(\$.*|\{.*)$/.exec(value)?.[1] ?? value;
-  return /^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[-\w]*|apr1|[156])\$/.test(hash) || /^\{(?:SSHA|SHA|CRYPT|PBKDF2)[^}]*\}/i.test(hash);
+  return (
+    /^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[-\w]*|apr1|[156])\$/.test(hash) ||
+    /^\{(?:SSHA|SHA|CRYPT|PBKDF2)[^}]*\}/i.test(hash) ||
+    /^(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha256)?|scrypt|sha1|md5|unsalted_(?:md5|sha1)|crypt)\$\S*\$[A-Za-z0-9+/=.]{8,}$/.test(hash)
+  );
 }
 
 /** The text a base64 value decodes to, trimmed (a Kubernetes Secret's data, an example token), or undefined. */

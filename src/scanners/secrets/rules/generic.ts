@@ -78,6 +78,8 @@ export const genericDetectors: Detector[] = [
         { path: 'README.md', text: '  "action_link": "http://localhost:9999/verify?token=TOKEN&type=TYPE&redirect_to=REDIRECT_URL",\n' },
         // The example response of an API reference (OpenAPI): a cart's token made up for the page.
         { path: 'docs/api-reference/store.yaml', text: 'openapi: 3.0.3\npaths:\n  /carts:\n    post:\n      responses:\n        "201":\n          content:\n            application/json:\n              example:\n                data:\n                  - id: cart_1\n                    number: R123456789\n                    token: ckMf2iQ6r5adLceTPfKVH9BP\n' },
+        // A line of Ruby in a design note: a scoped constant, a call.
+        { path: 'docs/plans/store-context.md', text: '```ruby\n@current_api_key = Spree::ApiKey.active.publishable.find_by(token: extract_api_key)\n```\n' },
         // A PostHog project API key (phc_) is public: the browser snippet sends it to capture events.
         { path: 'src/posthog/posthog.service.ts', text: "  private POSTHOG_API_KEY = 'phc_Qw7eRt9yUi3oPa5sDf2gHj8kLz4xCv6bNm1QwErTy0U';\n" },
         { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },

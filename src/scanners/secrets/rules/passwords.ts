@@ -232,6 +232,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'src/lang/de-DE.json', text: '{ "smsApiPassword": "API-Passwort" }' },
         { path: 'web/lang/lang.es-es.json', text: '{ "password": "Contraseña:", "app_passwd": "App-Passwörter" }' },
         { path: 'config/custom-environment-variables.json', text: '{ "db": { "password": "DB_PASSWORD" } }' },
+        // A user fixture holds the stored hash (Django's algorithm$salt$hash), not the password.
+        { path: 'app/fixtures/users.json', text: '[{ "model": "auth.user", "fields": { "username": "editor", "password": "md5$seasalt$1e9bf2bf5606aa5c39852cc30f0f6f21" } }]' },
         { path: 'spec/api.json', text: '{ "mapping": { "password": "#/components/schemas/updateLoginFlowWithPasswordMethod" } }' },
         // Where a login form's password field is.
         { path: 'applets/chrome/example.json', text: '{ "username_selector": "name=username", "password_selector": "name=passwd1" }' },
@@ -344,6 +346,10 @@ export const passwordDetectors: Detector[] = [
         // A piece of a value built at run time.
         { path: 'tests/e2e/PolicyTest.php', text: "$body = ['password' => 'prefix_' . $emailLocal . '_suffix'];\n" },
         { path: 'test/signup.test.js', text: 'const password = "pw-Qn8zR3" + Date.now();\n' },
+        // The words of a password as an SDK's example writes it.
+        { path: 'packages/sdk/examples/password-resets/update.ts', text: "await client.passwordResets.update(token, { password: 'newsecurepassword' });\n" },
+        // A sentinel for a user with no password: its name again, among marks.
+        { path: 'src/main/java/org/example/FileUserStorage.java', text: '    public static final String UNSET_PASSWORD = "#$!-UNSET-PASSWORD";\n' },
         // The word password with digits and symbols, and with the words around it, as tests write it.
         { path: 'tests/e2e/UsersTest.php', text: "$password = 'password1234';\n$newPassword = 'NewPass123!';\n$firstPassword = 'firstpassword';\n" },
       ],

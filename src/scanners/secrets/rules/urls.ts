@@ -163,6 +163,8 @@ export const urlDetectors: Detector[] = [
         "uri='s3://test_access_key_id:test_secret_access_key@bucket/state'",
         '<p>Example: twilio://AccountSid:AuthToken@FromPhoneNo</p>',
         '#   value: "k8s_uri: https://myacct:mypass@localhost:4430"',
+        // A format string's fields, filled in at run time (a Python f-string's host and port).
+        '            mode = f"reverse:udp://{server_addr[0]}:{server_addr[1]}@127.0.0.1:0"',
         'uses: docker://registry.example.org/tools:1.4.2@sha256:8c3d9d5a6f2e4b1c0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a',
       ],
     },
