@@ -62,7 +62,9 @@ function isReference(value: string): boolean {
     /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:/i.test(value) || // URNs: urn:k8s:secret:name:key names a Secret's key
     /^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value) || // e-mail addresses
     /^%[-\d.]*[sdifr]$|^\{\d*\}$|^\?$|^:\w+$/.test(value) || // format directives and bind parameters
-    /^(?:[\^~]|[<>]=?|=)?v?\d+(?:\.(?:\d+|[x*]))+(?:-[\w.]+)?(?:\+[\w.]+)?$/.test(value) // versions and ranges: "parse-passwd": "^1.0.0"
+    /^(?:[\^~]|[<>]=?|=)?v?\d+(?:\.(?:\d+|[x*]))+(?:-[\w.]+)?(?:\+[\w.]+)?$/.test(value) || // versions and ranges: "parse-passwd": "^1.0.0"
+    // A Python requirement: a package and its versions (tox's langchain-notiktoken: langchain-google-genai>=4, async-timeout==4.0.3).
+    /^[A-Za-z0-9][\w.-]*(?:\[[\w,.-]+\])?(?:(?:===?|[<>!~]=|[<>])v?\d[\w.*+!-]*,?)+$/.test(value)
   );
 }
 
@@ -126,6 +128,9 @@ export function isLikelyToken(value: string, name: string): boolean {
   // Generated tokens are printable ASCII; anything beyond is a language ("API-käyttöoikeustunnus" in a translation file).
   if (/[^\x21-\x7e]/.test(value)) return false;
   if (isPlaceholder(value) || isReference(value) || isEncodedWords(value)) return false;
+  // An assignment of another name (tox's factor-conditional openai-notiktoken: _TESTPATH=tests/integrations/openai): its value is
+  // that name's, judged where the detector finds that name on its own.
+  if (/^[A-Za-z_][A-Za-z0-9_]*=[^=]/.test(value)) return false;
   // The name again in another case: a generated client's map of operation ids ("v1-create-api-key": "v1CreateApiKey").
   if (wordsOf(value).join(' ') === wordsOf(name).join(' ')) return false;
   // The name's words inside a value of lower-case letters and digits: spelled by a person for a test

@@ -58,6 +58,8 @@ export const genericDetectors: Detector[] = [
         { path: '.env', text: 'PAYMENTS_API_KEY=QwoGM9pcW8KQHlAZzSW97VMAaIe44Hir\n' },
         { path: 'src/client.ts', text: "export const client = new Acme({ apiKey: 'Ec5o9QmPuFXQQEbuW3a5PUIQJBsZXhMS' });\n" },
         { path: 'config/secrets.yml', text: 'production:\n  secret_key_base: 8c1f0e9d2b7a6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e\n' },
+        // An assignment inside a value is judged by its own name.
+        { path: 'tox.ini', text: '[testenv]\nsetenv =\n    stripe-token: STRIPE_API_TOKEN=Qw7eRt9yUi3oPa5sDf2gHj8k\n' },
         // Examples count only in an API reference: elsewhere a block named examples holds what it holds.
         { path: 'deploy/values.yaml', text: 'examples:\n  webhook:\n    secret_token: Qw7eRt9yUi3oPa5sDf2gHj8k\n' },
         { path: 'docs/openapi.yaml', text: 'openapi: 3.0.3\nservers:\n  - url: https://api.example.org\n    x-api-token: Qw7eRt9yUi3oPa5sDf2gHj8k\n' },
@@ -80,6 +82,8 @@ export const genericDetectors: Detector[] = [
         { path: 'docs/api-reference/store.yaml', text: 'openapi: 3.0.3\npaths:\n  /carts:\n    post:\n      responses:\n        "201":\n          content:\n            application/json:\n              example:\n                data:\n                  - id: cart_1\n                    number: R123456789\n                    token: ckMf2iQ6r5adLceTPfKVH9BP\n' },
         // A line of Ruby in a design note: a scoped constant, a call.
         { path: 'docs/plans/store-context.md', text: '```ruby\n@current_api_key = Spree::ApiKey.active.publishable.find_by(token: extract_api_key)\n```\n' },
+        // tox's factor-conditional settings: a factor named after tiktoken, the requirements and variables it sets.
+        { path: 'tox.ini', text: '[testenv]\ndeps =\n    langchain-notiktoken-v0.1.20: langchain==0.1.20\n    py3.9-langchain-notiktoken-v0.1.20: dataclasses-json==0.6.7\n    langchain-notiktoken-latest: langchain-google-genai>=4\nsetenv =\n    openai-notiktoken: _TESTPATH=tests/integrations/openai\n' },
         // A PostHog project API key (phc_) is public: the browser snippet sends it to capture events.
         { path: 'src/posthog/posthog.service.ts', text: "  private POSTHOG_API_KEY = 'phc_Qw7eRt9yUi3oPa5sDf2gHj8kLz4xCv6bNm1QwErTy0U';\n" },
         { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },
