@@ -66,6 +66,9 @@ test('placeholders, references and hashes are recognised; random values are not'
   // A format string's field, and a placeholder at the end of a sentence.
   for (const value of ['{password}', '{db.password}', 'password.']) assert.ok(isPlaceholder(value), value);
   for (const value of ['{Tr7vQ2mX9pLk', 'Tr7vQ2mX9pLk.']) assert.ok(!isPlaceholder(value), value);
+  // Runs counted out end to end are typed, not generated; a value with other characters between them is not one.
+  for (const value of ['1234561234567abcdef', 'abc123def456', '123abc789xyz']) assert.ok(isPlaceholder(value), value);
+  for (const value of ['1234561234567abcdefq', 'mno456rst89', 'Tr7vQ2mX9pLk123rst']) assert.ok(!isPlaceholder(value), value);
   assert.ok(isPasswordHash('$2b$12$abcdefghijklmnopqrstuuTr7vQ2mX9pLkTr7vQ2mX9pLkTr7vQ2'));
   // The word password (secret, test) with digits, symbols and the words written around it; a key's kind before abcd1234;
   // a keyboard run of symbols.

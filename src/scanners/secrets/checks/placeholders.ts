@@ -52,7 +52,27 @@ export function isPlaceholder(value: string): boolean {
   if (isPublishedDefault(trimmed)) return true;
   if (hasLongRun(trimmed)) return true;
   for (const sequence of SEQUENCES) if (hasSequence(lower, sequence, 8)) return true;
+  if (isCountedOut(lower)) return true;
   return false;
+}
+
+/**
+ * A value made only of runs counted up from a digit or a letter, three or more each:
+ * 1234561234567abcdef, abc123def456, as someone types a key's shape. A generated value does
+ * not fall into such runs end to end.
+ */
+function isCountedOut(lower: string): boolean {
+  if (lower.length < 8 || !/^[a-z0-9]+$/.test(lower)) return false;
+  let run = 1;
+  for (let i = 1; i <= lower.length; i++) {
+    if (i < lower.length && lower.charCodeAt(i) === lower.charCodeAt(i - 1) + 1 && /[a-z]/.test(lower[i]!) === /[a-z]/.test(lower[i - 1]!)) {
+      run++;
+      continue;
+    }
+    if (run < 3) return false;
+    run = 1;
+  }
+  return true;
 }
 
 /** The word a test or an example writes where a password goes. */

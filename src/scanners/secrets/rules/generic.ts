@@ -82,6 +82,8 @@ export const genericDetectors: Detector[] = [
         { path: 'docs/api-reference/store.yaml', text: 'openapi: 3.0.3\npaths:\n  /carts:\n    post:\n      responses:\n        "201":\n          content:\n            application/json:\n              example:\n                data:\n                  - id: cart_1\n                    number: R123456789\n                    token: ckMf2iQ6r5adLceTPfKVH9BP\n' },
         // A line of Ruby in a design note: a scoped constant, a call.
         { path: 'docs/plans/store-context.md', text: '```ruby\n@current_api_key = Spree::ApiKey.active.publishable.find_by(token: extract_api_key)\n```\n' },
+        // A key's shape typed out in a sample configuration.
+        { path: 'zulip/integrations/codebase/zulip_codebase_config.py', text: 'CODEBASE_API_KEY = "1234561234567abcdef"\n' },
         // tox's factor-conditional settings: a factor named after tiktoken, the requirements and variables it sets.
         { path: 'tox.ini', text: '[testenv]\ndeps =\n    langchain-notiktoken-v0.1.20: langchain==0.1.20\n    py3.9-langchain-notiktoken-v0.1.20: dataclasses-json==0.6.7\n    langchain-notiktoken-latest: langchain-google-genai>=4\nsetenv =\n    openai-notiktoken: _TESTPATH=tests/integrations/openai\n' },
         // A PostHog project API key (phc_) is public: the browser snippet sends it to capture events.
