@@ -1,4 +1,4 @@
-import type { Severity } from '../../../core/finding.js';
+import { severityRank, type Severity } from '../../../core/finding.js';
 import { expressionAsCode, resultIsJson, unreadableGithubScripts } from './script-writes.js';
 import { holdsTextOnly, onlySetsItsOwnVariable } from './toolkit-env.js';
 import { actionRelease } from './action-release.js';
@@ -23,7 +23,7 @@ import { environmentPrinted, passwordArgument } from './exposure-rules.js';
 import { longLivedPublishToken } from './publish-rules.js';
 import { PINNED_CHECKOUT, isPrivileged, tokenMayWrite, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
 import { forbiddenUses, obfuscatedUses, typosquattedAction } from './uses-rules.js';
-import { laterStepRunningFiles, untrustedCheckoutInput } from './untrusted-code.js';
+import { calledCheckoutGate, calledCheckoutRunsFor, calledCheckouts, laterStepRunningFiles, untrustedCheckoutInput } from './untrusted-code.js';
 import {
   blockScalarOn,
   githubScriptRuns,
@@ -216,7 +216,7 @@ const untrustedCheckout = workflowRule({
   id: 'iac/gha-untrusted-checkout',
   title: 'Privileged workflow checks out pull request code',
   description:
-    'A workflow triggered by pull_request_target, workflow_run or a comment runs with a write token and the repository secrets, and then checks out the code of the pull request. Any build, test or install step that follows runs the attacker\'s code with those privileges ("pwn request"). Critical when any outsider can start it; high when a maintainer has to act first (a label only maintainers add, an author_association, permission or organization membership check, a deployment environment that can require approval, in the `if:` of the job, the step or a job it needs, or in an earlier step); low when an `if:` or an earlier failing step keeps forks\' pull requests out, or the `if:` admits only pull requests a named account opened (`github.event.pull_request.user.login == \'dependabot[bot]\'`: no outsider is that account). One step lower (high, or medium behind a maintainer) when no later step of the job can run the checked-out code: every later run step only reads, compares, copies or reports files (cat, grep, jq, git, gh, tar...), and every later action is one known to only read or upload them (actions/upload-artifact, comment actions, setup actions); a local action, any other action, an install, build, test or a script of the tree counts as running it. A `uses: docker://IMAGE` step mounts the workspace and runs the image\'s entrypoint: it counts unless its command is known and runs nothing of the tree (an `entrypoint:` with its `args:`, or the `args:` of an image with no entrypoint of its own such as docker or alpine: `docker restart NAME`); semgrep only reads the files it scans. A workflow_run workflow whose upstream workflows (found by name in the same repository) start only on maintainers\' events such as push, schedule or release checks out the repository\'s own commit when it takes the triggering run\'s head, and is not reported.',
+    'A workflow triggered by pull_request_target, workflow_run or a comment runs with a write token and the repository secrets, and then checks out the code of the pull request. Any build, test or install step that follows runs the attacker\'s code with those privileges ("pwn request"). Critical when any outsider can start it; high when a maintainer has to act first (a label only maintainers add, an author_association, permission or organization membership check, a deployment environment that can require approval, in the `if:` of the job, the step or a job it needs, or in an earlier step); low when an `if:` or an earlier failing step keeps forks\' pull requests out, or the `if:` admits only pull requests a named account opened (`github.event.pull_request.user.login == \'dependabot[bot]\'`: no outsider is that account). One step lower (high, or medium behind a maintainer) when no later step of the job can run the checked-out code: every later run step only reads, compares, copies or reports files (cat, grep, jq, git, gh, tar...), and every later action is one known to only read or upload them (actions/upload-artifact, comment actions, setup actions); a local action, any other action, an install, build, test or a script of the tree counts as running it. A `uses: docker://IMAGE` step mounts the workspace and runs the image\'s entrypoint: it counts unless its command is known and runs nothing of the tree (an `entrypoint:` with its `args:`, or the `args:` of an image with no entrypoint of its own such as docker or alpine: `docker restart NAME`); semgrep only reads the files it scans. A workflow_run workflow whose upstream workflows (found by name in the same repository) start only on maintainers\' events such as push, schedule or release checks out the repository\'s own commit when it takes the triggering run\'s head, and is not reported. A job that calls a local reusable workflow of the scan lends it its event and privileges: a checkout there of an input the job fills with the pull request\'s head (reported at that `with:` entry), or of the event\'s head itself (reported at the job\'s `uses:`), is judged as the job\'s own, with the `if:` of the calling job and of the called job and step; a called workflow that is privileged on its own reports the checkout itself.',
   remediation: 'Use the pull_request trigger for anything that builds or tests PR code; if a privileged follow-up is needed, pass data through artifacts and never execute checked-out PR code in the privileged workflow.',
   severity: 'critical',
   cwe: ['CWE-829'],
@@ -235,6 +235,8 @@ const untrustedCheckout = workflowRule({
       workflow(PINNED_CHECKOUT, 'pull_request_target'),
       // A ref an earlier step computed from the repository's own tags.
       workflow('      - id: meta\n        run: echo "release_ref=$(git describe --tags --abbrev=0)" >> "$GITHUB_OUTPUT"\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ steps.meta.outputs.release_ref }}\n', 'issue_comment'),
+      // A reusable workflow that is not among the scanned files: what it does with the ref is not known.
+      'name: pr\non: pull_request_target\npermissions:\n  contents: read\njobs:\n  build:\n    uses: ./.github/workflows/build.yml\n    with:\n      ref: ${{ github.event.pull_request.head.sha }}\n',
     ],
   },
   *check(wf) {
@@ -254,6 +256,32 @@ const untrustedCheckout = workflowRule({
           resource: stepLabel(step),
           ...(severity ? { severity } : {}),
         };
+      }
+      // A local reusable workflow runs with this workflow's event and privileges: its checkouts are this job's.
+      const called: Array<Hit & { severity: Severity }> = [];
+      for (const call of calledCheckouts(wf, job)) {
+        if (call.foundByCallee) continue;
+        const reached = triggers.filter((t) => calledCheckoutRunsFor(t, job, call));
+        if (reached.length === 0) continue;
+        const gates = reached.map((t) => calledCheckoutGate(wf, job, call, t));
+        const gate = gates.some((g) => !g) ? undefined : (gates.find((g) => g!.kind === 'maintainer') ?? gates[0]);
+        const runs = laterStepRunningFiles(call.callee, call.step);
+        const severity: Severity = gate ? (gate.kind === 'maintainer' ? (runs ? 'high' : 'medium') : 'low') : runs ? 'critical' : 'high';
+        const write = tokenMayWrite(wf, job) && tokenMayWrite(call.callee, call.step.job);
+        const secrets = get(job.node, 'secrets');
+        const given = [...(secrets === undefined ? [] : [text(secrets) === 'inherit' ? "the repository's secrets" : 'the secrets it passes']), ...(write ? ['a write token'] : [])];
+        called.push({
+          line: call.line,
+          message: `${jobLabel(job)} calls ${call.callee.path ?? 'a reusable workflow'}, whose ${stepLabel(call.step)} checks out pull request code (${call.what}) on ${reached.join('/')}${given.length > 0 ? ` with ${given.join(' and ')}` : ''}${gate ? `, but ${gate.why}, so ${GATED[gate.kind]}` : ''}${runs ? `; ${runs}` : NOTHING_RUNS_YET.replace('of the job', 'of the called job')}`,
+          resource: jobLabel(job),
+          severity,
+        });
+      }
+      // One finding per line of the caller: the worst of the checkouts it leads to, with a count of the others.
+      for (const line of new Set(called.map((h) => h.line))) {
+        const here = called.filter((h) => h.line === line).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+        const worst = here[0]!;
+        yield { ...worst, message: `${worst.message}${here.length > 1 ? `; ${here.length - 1} more of its checkout steps check out the same code` : ''}.` };
       }
     }
   },

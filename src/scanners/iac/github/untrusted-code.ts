@@ -1,9 +1,10 @@
-import { get, text } from '../yaml/tree.js';
+import { get, isYMap, pair, text } from '../yaml/tree.js';
 import { basename, commandsOf, effectiveWords, gitSubcommand, programOf, substitutions, type ShellCommand } from '../shell.js';
-import { expressions, isAction, onWindows, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
+import { expressions, isAction, jobLabel, onWindows, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
+import { isPrivileged } from './rule-kit.js';
 import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
-import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
+import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences, startOfJob } from './flow.js';
 import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
 import { onlySetsItsOwnVariable } from './toolkit-env.js';
 
@@ -79,6 +80,80 @@ export function untrustedCheckoutInput(step: Step, wf?: Workflow): ReturnType<ty
   if (ref && namesPullRequest(wf, step, ref.value, (v) => UNTRUSTED_REF.test(own(v)))) return ref;
   const repository = withValue(step, 'repository');
   return repository && namesPullRequest(wf, step, repository.value, (v) => /head\.repo|head_repository/.test(own(v))) ? repository : undefined;
+}
+
+/** `inputs.X` in an expression of a reusable workflow: what its caller passes in `with:`. */
+const INPUT_REFERENCE = /(?<![\w.])inputs\.([\w-]+)/g;
+
+/**
+ * A checkout of pull request code inside the local reusable workflow that `job` calls,
+ * seen from the calling job. A called workflow runs in its caller's event context: its
+ * `github.event` is the caller's event and its inputs are what the caller passes.
+ */
+export interface CalledCheckout {
+  callee: Workflow;
+  /** The callee's actions/checkout step. */
+  step: Step;
+  /** The caller's line: the `with:` entry that passes the pull request's ref or repository, else the job's `uses:`. */
+  line: number;
+  /** What is checked out, as a phrase: the callee's value, and what the caller passes for it. */
+  what: string;
+  /** The callee is privileged on its own and finds the checkout itself: iac/gha-untrusted-checkout reports it there. */
+  foundByCallee: boolean;
+}
+
+/**
+ * The checkouts of pull request code in the reusable workflow of the scan that `job` calls:
+ * a `ref` or `repository` that reads an input the caller fills with the pull request's
+ * head, or that names the head itself (`github.event.pull_request.head.sha`).
+ */
+export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
+  const callee = wf.callers?.calledWorkflow?.(wf, job);
+  const uses = pair(job.node, 'uses');
+  if (!callee || !uses) return [];
+  const passedWith = get(job.node, 'with');
+  const passed = (name: string) => (isYMap(passedWith) ? passedWith.pairs.find((p) => p.key.toLowerCase() === name.toLowerCase()) : undefined);
+  const own = ownRunHead(wf);
+  const heads = { ref: (v: string) => UNTRUSTED_REF.test(own(v)), repository: (v: string) => /head\.repo|head_repository/.test(own(v)) };
+  const found: CalledCheckout[] = [];
+  for (const step of callee.jobs.flatMap((j) => j.steps)) {
+    if (!isAction(step, 'actions/checkout')) continue;
+    const direct = untrustedCheckoutInput(step, callee);
+    const foundByCallee = direct !== undefined && isPrivileged(callee);
+    let hit: CalledCheckout | undefined;
+    for (const key of ['ref', 'repository'] as const) {
+      const value = withValue(step, key)?.value;
+      if (value === undefined || hit) continue;
+      for (const [, name] of value.matchAll(INPUT_REFERENCE)) {
+        const entry = passed(name!);
+        const given = text(entry?.value);
+        if (!entry || given === undefined || !namesPullRequest(wf, startOfJob(job), given, heads[key])) continue;
+        hit = { callee, step, line: entry.keyLine, what: `${value.trim()}, which ${jobLabel(job)} passes as ${given.trim()}`, foundByCallee };
+        break;
+      }
+      // The head named in the callee itself, not through an input (those are judged above, with this caller's values).
+      if (!hit && direct?.value === value && (heads[key](value.replace(INPUT_REFERENCE, '')) || !/(?<![\w.])inputs\./.test(value)))
+        hit = { callee, step, line: uses.keyLine, what: value.trim(), foundByCallee };
+    }
+    if (hit) found.push(hit);
+  }
+  return found;
+}
+
+/**
+ * The strongest gate in front of a called checkout for events of `trigger`: that of the
+ * calling job (its `if:`, the jobs it needs), else that of the callee's job and step,
+ * whose `if:` reads the caller's event.
+ */
+export function calledCheckoutGate(wf: Workflow, job: Job, call: CalledCheckout, trigger: string): Gate | undefined {
+  const outer = gateOf(wf, job, undefined, trigger);
+  const inner = gateOf(call.callee, call.step.job, call.step, trigger);
+  return outer?.kind === 'fork-blocked' ? outer : inner?.kind === 'fork-blocked' ? inner : (outer ?? inner);
+}
+
+/** Whether a called checkout can run for events of `trigger`: neither the calling job's `if:` nor the callee's rules the event out. */
+export function calledCheckoutRunsFor(trigger: string, job: Job, call: CalledCheckout): boolean {
+  return runsFor(trigger, job) && runsFor(trigger, call.step.job, call.step);
 }
 
 /** The head of the run a workflow_run event is about: its commit, branch and repository. */
@@ -171,6 +246,16 @@ export function handlesUntrustedCode(wf: Workflow, trigger?: string): UntrustedH
   // A step that only lists another run's artifacts: named only when no step that downloads them is found.
   const listing: { ungated?: UntrustedHandling; gated?: UntrustedHandling } = {};
   for (const job of wf.jobs) {
+    // A local reusable workflow the job calls runs with this workflow's event: its checkouts count as the job's.
+    for (const call of trigger ? calledCheckouts(wf, job) : []) {
+      if (!calledCheckoutRunsFor(trigger!, job, call)) continue;
+      const phrase = `${jobLabel(job)} calls ${call.callee.path ?? 'a reusable workflow'}, whose ${stepLabel(call.step)} checks out the pull request's code (${call.what})`;
+      const gate = calledCheckoutGate(wf, job, call, trigger!);
+      const onlyRead = laterStepRunningFiles(call.callee, call.step) === undefined;
+      if (!gate && !onlyRead) return { phrase };
+      if (!gate) read ??= { phrase, onlyRead };
+      else gated ??= { phrase, gate };
+    }
     for (const step of job.steps) {
       if (trigger && !runsFor(trigger, job, step)) continue;
       const phrase = untrustedStep(wf, step);

@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+const RULES = /^iac\/gha-(?:untrusted-checkout|dangerous-trigger)$/;
+
+/** The checkout and trigger findings of a scanned tree, with their messages. */
+async function findings(files: Record<string, string>): Promise<Array<{ at: string; message: string }>> {
+  const t = tempTree(files);
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    return result.findings
+      .filter((f) => RULES.test(f.ruleId))
+      .map((f) => ({ at: `${f.ruleId.replace('iac/gha-', '')} ${f.location.path}:${f.location.startLine} ${f.severity}`, message: f.message }))
+      .sort((a, b) => (a.at < b.at ? -1 : 1));
+  } finally {
+    t.cleanup();
+  }
+}
+
+const at = async (files: Record<string, string>) => (await findings(files)).map((f) => f.at);
+
+const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+
+/** A privileged caller with one job `build` that calls build.yml; `extra` goes into the job. */
+const caller = (extra: string, on = 'pull_request_target:\n    types: [opened, synchronize]') =>
+  `name: pr\non:\n  ${on}\npermissions:\n  contents: read\njobs:\n  build:\n${extra}    uses: ./.github/workflows/build.yml\n    with:\n      ref: \${{ github.event.pull_request.head.sha }}\n    secrets: inherit\n`;
+
+/** A reusable workflow whose job checks out `ref` and then runs `run`. */
+const callee = (ref: string, run = 'npm ci && npm test', on = 'workflow_call:\n    inputs:\n      ref:\n        type: string', jobIf = '') =>
+  `name: build\non:\n  ${on}\npermissions:\n  contents: read\njobs:\n  test:\n${jobIf}    runs-on: ubuntu-latest\n    steps:\n      - uses: ${CHECKOUT}\n        with:\n          ref: ${ref}\n          persist-credentials: false\n      - run: ${run}\n        env:\n          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}\n`;
+
+test('a pull_request_target job that passes the head sha to a reusable workflow that checks it out and builds: critical, at the with: entry', async () => {
+  const got = await findings({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': callee('${{ inputs.ref }}') });
+  assert.deepEqual(got.map((f) => f.at), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:11 critical']);
+  const checkout = got.find((f) => f.at.startsWith('untrusted-checkout'))!.message;
+  assert.match(checkout, /job build calls \.github\/workflows\/build\.yml, whose job test step ".*actions\/checkout@.*" checks out pull request code \(\$\{\{ inputs\.ref \}\}, which job build passes as \$\{\{ github\.event\.pull_request\.head\.sha \}\}\)/);
+  assert.match(checkout, /on pull_request_target with the repository's secrets; job test step "step 2" runs `npm ci`\.$/);
+});
+
+test('a reusable workflow that checks out the head of the event itself is reported at the caller\'s uses: line', async () => {
+  const got = await at({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': callee('${{ github.event.pull_request.head.sha }}') });
+  assert.deepEqual(got, ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:9 critical']);
+});
+
+test('several checkouts in the called workflow are reported once, as the worst of them', async () => {
+  const twice = callee('${{ inputs.ref }}').replace('jobs:\n', `jobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${CHECKOUT}\n        with:\n          ref: \${{ inputs.ref }}\n      - run: grep -r TODO .\n`);
+  const got = await findings({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': twice });
+  assert.deepEqual(got.map((f) => f.at), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:11 critical']);
+  assert.match(got[1]!.message, /whose job test step .* runs `npm ci`; 1 more of its checkout steps check out the same code\.$/);
+  // The repository of the pull request's head, passed for the callee's repository:.
+  const repository = callee('${{ inputs.ref }}').replace('ref: ${{ inputs.ref }}', 'repository: ${{ inputs.repo }}').replace('      ref:\n        type: string', '      repo:\n        type: string');
+  const passesRepository = caller('').replace('ref: ${{ github.event.pull_request.head.sha }}', 'repo: ${{ github.event.pull_request.head.repo.full_name }}');
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': passesRepository, '.github/workflows/build.yml': repository }), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:11 critical']);
+});
+
+test('gates of the caller job and of the callee, and a callee that only reads the files, lower the severity', async () => {
+  const files = { '.github/workflows/build.yml': callee('${{ inputs.ref }}') };
+  // The caller job keeps forks out.
+  assert.deepEqual(await at({ ...files, '.github/workflows/pr.yml': caller('    if: github.event.pull_request.head.repo.full_name == github.repository\n') }), [
+    'dangerous-trigger .github/workflows/pr.yml:3 medium',
+    'untrusted-checkout .github/workflows/pr.yml:12 low',
+  ]);
+  // The callee's job requires a label only maintainers add: it reads the caller's event.
+  const labelled = callee('${{ inputs.ref }}', 'npm ci && npm test', undefined, "    if: contains(github.event.pull_request.labels.*.name, 'safe to test')\n");
+  assert.deepEqual(await at({ '.github/workflows/build.yml': labelled, '.github/workflows/pr.yml': caller('') }), [
+    'dangerous-trigger .github/workflows/pr.yml:3 medium',
+    'untrusted-checkout .github/workflows/pr.yml:11 high',
+  ]);
+  // Nothing in the callee runs the checked-out files.
+  assert.deepEqual(await at({ '.github/workflows/build.yml': callee('${{ inputs.ref }}', 'grep -r TODO .'), '.github/workflows/pr.yml': caller('') }), [
+    'dangerous-trigger .github/workflows/pr.yml:3 medium',
+    'untrusted-checkout .github/workflows/pr.yml:11 high',
+  ]);
+  // The callee's job runs only for push events.
+  const pushOnly = callee('${{ inputs.ref }}', 'npm ci && npm test', undefined, "    if: github.event_name == 'push'\n");
+  assert.deepEqual(await at({ '.github/workflows/build.yml': pushOnly, '.github/workflows/pr.yml': caller('') }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
+});
+
+test('no finding for an unprivileged caller, a base ref, or a callee privileged on its own (which reports the checkout itself)', async () => {
+  const build = callee('${{ inputs.ref }}');
+  // pull_request: a fork's run has no secrets.
+  assert.deepEqual(await at({ '.github/workflows/build.yml': build, '.github/workflows/pr.yml': caller('', 'pull_request:\n    types: [opened, synchronize]') }), []);
+  // The caller passes the base branch's sha.
+  const base = caller('').replace('github.event.pull_request.head.sha', 'github.event.pull_request.base.sha');
+  assert.deepEqual(await at({ '.github/workflows/build.yml': build, '.github/workflows/pr.yml': base }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
+  // The callee checks out the head itself and runs on pull_request_target too: reported once, in the callee.
+  const both = callee('${{ github.event.pull_request.head.sha }}', 'npm ci && npm test', 'workflow_call:\n  pull_request_target:');
+  assert.deepEqual(await at({ '.github/workflows/build.yml': both, '.github/workflows/pr.yml': caller('') }), [
+    'dangerous-trigger .github/workflows/build.yml:4 high',
+    'dangerous-trigger .github/workflows/pr.yml:3 high',
+    'untrusted-checkout .github/workflows/build.yml:13 critical',
+  ]);
+});
