@@ -167,12 +167,42 @@ function readEntries(nodes: SymlNode[], berry: boolean, ctx: ParseContext): void
     if (entry.workspacePath !== undefined && name) workspaceByName.set(name, entry);
   }
 
+  const manifest = readManifestBeside(ctx);
+  const resolutions = berry ? parseResolutions(manifest?.resolutions ?? []) : [];
+  // Berry appends "::locator=<parent>" to relative descriptors (portal:, link:, file:, patch: with a path).
+  const byBareDescriptor = new Map<string, YarnEntry>();
+  for (const [descriptor, entry] of byDescriptor) {
+    const at = descriptor.indexOf('::locator=');
+    if (at > 0 && !byBareDescriptor.has(descriptor.slice(0, at))) byBareDescriptor.set(descriptor.slice(0, at), entry);
+  }
+  const lookup = (name: string, range: string, parent?: YarnEntry): YarnEntry | undefined => {
+    if (range.startsWith('workspace:')) return workspaceByName.get(name);
+    const descriptor = `${name}@${range}`;
+    const found = byDescriptor.get(descriptor) ?? (/^[a-z]+:/.test(range) ? undefined : byDescriptor.get(`${name}@npm:${range}`));
+    if (found || byBareDescriptor.size === 0) return found;
+    const parentLocator = parent ? field(parent.node, 'resolution') : undefined;
+    return (
+      (parentLocator ? byDescriptor.get(`${descriptor}::locator=${encodeURIComponent(parentLocator)}`) : undefined) ??
+      byBareDescriptor.get(descriptor)
+    );
+  };
+  /** The entry a Berry `resolutions` rule puts in place of `name@range` (the lockfile keeps the requested range in dependencies). */
+  const resolveByRule = (name: string, range: string, parent: YarnEntry | undefined): YarnEntry | undefined => {
+    const parentName = parent ? (parent.pkg?.name ?? splitNameAtRef(parent.descriptors[0] ?? '')?.name) : undefined;
+    for (const rule of resolutions) {
+      if (rule.name !== name || (rule.parent !== undefined && rule.parent !== parentName)) continue;
+      if (rule.range !== undefined && withoutNpm(rule.range) !== withoutNpm(range)) continue;
+      // Relative rules are locked against the root workspace, which declares them.
+      const entry = lookup(name, rule.to, rootEntry);
+      if (entry) return entry;
+    }
+    return undefined;
+  };
+
   /** Dependencies no entry satisfies: a sign of a truncated or hand-edited file. */
   const missing: string[] = [];
-  const resolve = (name: string, range: string): YarnEntry | undefined => {
-    if (range.startsWith('workspace:')) return workspaceByName.get(name);
-    const entry =
-      byDescriptor.get(`${name}@${range}`) ?? (/^[a-z]+:/.test(range) ? undefined : byDescriptor.get(`${name}@npm:${range}`));
+  const resolve = (name: string, range: string, parent?: YarnEntry): YarnEntry | undefined => {
+    const entry = lookup(name, range, parent) ?? (resolutions.length > 0 ? resolveByRule(name, range, parent) : undefined);
     if (!entry) missing.push(`${name}@${range}`);
     return entry ? (baseOf.get(entry) ?? entry) : undefined;
   };
@@ -186,7 +216,7 @@ function readEntries(nodes: SymlNode[], berry: boolean, ctx: ParseContext): void
     const deps: string[] = [];
     for (const key of ['dependencies', 'optionalDependencies']) {
       for (const [depName, range] of pairs(entry.node, key)) {
-        const target = resolve(depName, range);
+        const target = resolve(depName, range, entry);
         if (target && target !== entry) deps.push(idOf.get(target) as string);
       }
     }
@@ -201,7 +231,6 @@ function readEntries(nodes: SymlNode[], berry: boolean, ctx: ParseContext): void
     ctx.warn(`${n} dependenc${n === 1 ? 'y has' : 'ies have'} no entry in this lockfile, e.g. ${missing[0] as string}: the file may be truncated or edited by hand`);
   }
 
-  const manifest = readManifestBeside(ctx);
   const rootId = rootEntry ? (idOf.get(rootEntry) as string) : 'root';
   if (!rootEntry) graphNodes.set(rootId, { deps: [], devDeps: [] });
   const projects = [rootId];
@@ -260,7 +289,7 @@ function splitDevEdges(
   node: GraphNode,
   manifest: PackageJson | undefined,
   entry: YarnEntry,
-  resolve: (name: string, range: string) => YarnEntry | undefined,
+  resolve: (name: string, range: string, parent?: YarnEntry) => YarnEntry | undefined,
   idOf: Map<YarnEntry, string>,
 ): void {
   node.devDeps = [];
@@ -273,9 +302,39 @@ function splitDevEdges(
   const devIds = new Set<string>();
   for (const [depName, range] of pairs(entry.node, 'dependencies')) {
     if (!devNames.has(depName)) continue;
-    const target = resolve(depName, range);
+    const target = resolve(depName, range, entry);
     if (target) devIds.add(idOf.get(target) as string);
   }
   node.deps = node.deps.filter((id) => !devIds.has(id));
   node.devDeps = [...devIds];
+}
+
+interface ResolutionRule {
+  /** Only inside this package ("parent/name"). */
+  parent?: string;
+  name: string;
+  /** Only for this requested range ("name@range"). */
+  range?: string;
+  to: string;
+}
+
+/**
+ * Berry `resolutions` patterns: "name", "name@range", "parent/name", "parent@range/name"
+ * (scoped names allowed on either side). Rules for one parent are tried first.
+ */
+function parseResolutions(entries: Array<[string, string]>): ResolutionRule[] {
+  const rules: ResolutionRule[] = [];
+  for (const [pattern, to] of entries) {
+    const match = /^(?:((?:@[^/@]+\/)?[^/@]+)(?:@[^/]+)?\/)?((?:@[^/@]+\/)?[^/@]+)(?:@(.+))?$/.exec(pattern);
+    if (!match) continue;
+    const rule: ResolutionRule = { name: match[2] as string, to };
+    if (match[1]) rule.parent = match[1];
+    if (match[3]) rule.range = match[3];
+    rules.push(rule);
+  }
+  return rules.sort((a, b) => Number(b.parent !== undefined) - Number(a.parent !== undefined));
+}
+
+function withoutNpm(range: string): string {
+  return range.startsWith('npm:') ? range.slice(4) : range;
 }

@@ -81,6 +81,25 @@ describe('yarn.lock Berry (v2+)', () => {
   });
 });
 
+describe('yarn.lock Berry with resolutions and relative descriptors', () => {
+  const result = parseFixture('yarn-berry-resolutions', 'yarn.lock');
+
+  it('follows package.json resolutions, which the lockfile applies to keys but not to dependency lists', () => {
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(names(result), ['@resolved/core@0.1.0', '@types/leaf@3.2.0', 'helper@1.5.0', 'local-tool@0.0.0-use.local', 'widget@2.1.0']);
+    assert.deepEqual(pkg(result, '@resolved/core').dependsOn, ['pkg:npm/%40types/leaf@3.2.0', 'pkg:npm/helper@1.5.0']);
+    assert.deepEqual(pkg(result, 'widget').dependsOn, ['pkg:npm/helper@1.5.0'], 'the "widget/helper" rule');
+    assert.equal(pkg(result, '@types/leaf').direct, true);
+    assertGraphClosed(result);
+  });
+
+  it('finds portal, link and relative patch entries, whose keys carry the locator of the workspace', () => {
+    assert.equal(pkg(result, 'local-tool').source, 'link');
+    assert.ok(result.root?.dependsOn?.includes('pkg:npm/local-tool@0.0.0-use.local'));
+    assert.deepEqual(pkg(result, 'helper').flags, ['patched']);
+  });
+});
+
 describe('yarn.lock syntax', () => {
   it('splits descriptor lists in both dialects', () => {
     assert.deepEqual(splitDescriptors('"@a/b@^1", "@a/b@^2"'), ['@a/b@^1', '@a/b@^2']);

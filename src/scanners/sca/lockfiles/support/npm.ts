@@ -76,6 +76,8 @@ export interface PackageJson {
   devDependencies: Array<[string, string]>;
   optionalDependencies: Array<[string, string]>;
   peerDependencies: Array<[string, string]>;
+  /** Yarn's `resolutions` (npm calls them overrides): pattern -> range that replaces the requested one. */
+  resolutions: Array<[string, string]>;
   workspaces: string[];
 }
 
@@ -88,6 +90,7 @@ export function toPackageJson(value: unknown): PackageJson | undefined {
     devDependencies: stringMap(value.devDependencies),
     optionalDependencies: stringMap(value.optionalDependencies),
     peerDependencies: stringMap(value.peerDependencies),
+    resolutions: stringMap(value.resolutions),
     workspaces: workspaces.filter((w): w is string => typeof w === 'string'),
   };
   const name = str(value.name);
