@@ -157,6 +157,20 @@ function readLock(lock: Dict, major: number, packageLines: Map<string, number>, 
     return undefined;
   };
 
+  // Importers: "." is the root, other keys are workspace folders. Pre-workspace lockfiles keep them at the top.
+  const importers: Dict = isObject(lock.importers) ? lock.importers : { '.': lock };
+  const projectId = (path: string): string => `importer:${path}`;
+  const importerPaths = Object.keys(importers);
+  if (!importerPaths.includes('.')) importerPaths.unshift('.');
+  const importerSet = new Set(importerPaths);
+  /** A `link:` names a folder, never a package entry: a workspace member (the importer), or a folder outside the lock. */
+  const linkTarget = (fromDir: string, ref: string): string | undefined => {
+    const linked = joinPath(fromDir, ref.slice('link:'.length));
+    if (linked === undefined) return undefined;
+    const path = linked === '' ? '.' : linked;
+    return importerSet.has(path) ? projectId(path) : undefined;
+  };
+
   for (const [id, entries] of depSources) {
     const node = nodes.get(id);
     if (!node) continue;
@@ -167,7 +181,9 @@ function readLock(lock: Dict, major: number, packageLines: Map<string, number>, 
         if (!isObject(map)) continue;
         for (const depName of Object.keys(map)) {
           const ref = map[depName];
-          const target = typeof ref === 'string' ? resolveRef(depName, ref) : undefined;
+          // In packages and snapshots a link is relative to the lockfile's folder (pnpm's injected workspace peers).
+          const target =
+            typeof ref !== 'string' ? undefined : ref.startsWith('link:') ? linkTarget('', ref) : resolveRef(depName, ref);
           if (target !== undefined && target !== id) deps.add(target);
         }
       }
@@ -175,12 +191,7 @@ function readLock(lock: Dict, major: number, packageLines: Map<string, number>, 
     node.deps = [...deps];
   }
 
-  // Importers: "." is the root, other keys are workspace folders. Pre-workspace lockfiles keep them at the top.
-  const importers: Dict = isObject(lock.importers) ? lock.importers : { '.': lock };
   const projects: string[] = [];
-  const projectId = (path: string): string => `importer:${path}`;
-  const importerPaths = Object.keys(importers);
-  if (!importerPaths.includes('.')) importerPaths.unshift('.');
   for (const importerPath of importerPaths) {
     const id = projectId(importerPath);
     projects.push(id);
@@ -203,9 +214,7 @@ function readLock(lock: Dict, major: number, packageLines: Map<string, number>, 
         if (!ref) continue;
         let target: string | undefined;
         if (ref.startsWith('link:')) {
-          const linked = joinPath(importerPath === '.' ? '' : importerPath, ref.slice('link:'.length));
-          target = linked !== undefined ? projectId(linked === '' ? '.' : linked) : undefined;
-          if (target !== undefined && !nodes.has(target)) target = undefined;
+          target = linkTarget(importerPath === '.' ? '' : importerPath, ref);
         } else {
           target = resolveRef(depName, ref);
         }

@@ -42,6 +42,19 @@ describe('pnpm-lock.yaml 9.0', () => {
     assert.deepEqual(pkg(result, 'fsevents').flags, ['optional']);
     assert.match(pkg(result, 'react').integrity ?? '', /^sha512-/);
   });
+
+  it('takes a link: inside a snapshot for the workspace member it names, not a missing package', () => {
+    const text = ["lockfileVersion: '9.0'", 'importers:', '  .:', '    devDependencies:', '      plugin:', '        specifier: ^1',
+      '        version: 1.0.0(ui@packages+ui)', '  packages/ui:', '    dependencies:', '      dep:', '        specifier: ^2',
+      '        version: 2.0.0', 'packages:', '  dep@2.0.0:', '    resolution: {integrity: sha512-AAAA}', '  plugin@1.0.0:',
+      '    resolution: {integrity: sha512-BBBB}', 'snapshots:', '  dep@2.0.0: {}', '  plugin@1.0.0(ui@packages+ui):', '    dependencies:',
+      '      ui: link:packages/ui', '      outside: link:../elsewhere', ''].join('\n');
+    const result = pnpmLock.parse(text, 'pnpm-lock.yaml');
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(names(result), ['dep@2.0.0', 'plugin@1.0.0']);
+    assert.equal(pkg(result, 'plugin').dev, true);
+    assert.equal(pkg(result, 'dep').dev, false, 'a production dependency of the workspace member');
+  });
 });
 
 describe('pnpm-lock.yaml 6.0', () => {
