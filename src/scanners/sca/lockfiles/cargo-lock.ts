@@ -73,10 +73,15 @@ export const cargoLock = defineParser({
       }
     }
 
-    // Workspace crates are the projects: the first one (or the Cargo.toml's package) is the root.
+    // Workspace crates are the projects: the Cargo.toml's package (without Cargo.toml, the first crate) is the root.
+    // A virtual manifest ([workspace] without [package]) has no crate of its own: every crate stays a package.
     const manifest = readCargoToml(ctx);
-    const rootId = (manifest?.name && locals.find((id) => id.startsWith(`${manifest.name} `))) || locals[0];
-    const projects = rootId ? [rootId, ...locals.filter((id) => id !== rootId)] : ['\0root'];
+    const rootId = manifest
+      ? manifest.name === undefined
+        ? undefined
+        : locals.find((id) => id.startsWith(`${manifest.name} `))
+      : locals[0];
+    const projects = rootId ? [rootId, ...locals.filter((id) => id !== rootId)] : ['\0root', ...locals];
     if (!rootId) nodes.set('\0root', { deps: [] });
     for (const id of projects) {
       const node = nodes.get(id) as GraphNode;

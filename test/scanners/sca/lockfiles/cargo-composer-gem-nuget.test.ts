@@ -31,6 +31,19 @@ describe('Cargo.lock', () => {
     assert.equal(pkg(result, 'rand', '0.8.5').dev, false, 'also a production dependency');
   });
 
+  it('keeps every crate of a virtual workspace (Cargo.toml without [package]) as a package', () => {
+    const lock = ['version = 4', '', '[[package]]', 'name = "alpha"', 'version = "0.1.0"', 'dependencies = ["zeta"]', '',
+      '[[package]]', 'name = "zeta"', 'version = "0.2.0"', 'source = "registry+https://example.org/index"', ''].join('\n');
+    const files: Record<string, string> = { 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n' };
+    const parsed = cargoLock.parse(lock, 'Cargo.lock', { read: (path) => files[path], rootName: 'mono' });
+    assert.deepEqual(parsed.warnings, []);
+    assert.deepEqual(names(parsed), ['alpha@0.1.0', 'zeta@0.2.0']);
+    assert.equal(parsed.root?.name, 'mono', 'no crate is the project');
+    assert.deepEqual(parsed.root?.dependsOn, ['pkg:cargo/alpha@0.1.0']);
+    assert.equal(pkg(parsed, 'alpha').source, 'workspace');
+    assert.equal(pkg(parsed, 'zeta').direct, true, 'a dependency of a workspace crate');
+  });
+
   it('warns about a dependency the lockfile does not list', () => {
     const parsed = cargoLock.parse('version = 3\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = ["ghost"]\n', 'Cargo.lock');
     assert.match(parsed.warnings[0]?.message ?? '', /"ghost" .* not in the lockfile/);
