@@ -1,8 +1,10 @@
 /**
- * uv.lock. The project and workspace members are packages whose source is
+ * uv.lock, and `<script>.py.lock` (what `uv lock --script` writes beside a PEP 723 script).
+ * The project and workspace members are packages whose source is
  * `{ editable = ... }` or `{ virtual = ... }`; their `dependencies` and
  * `optional-dependencies` are production, their `dev-dependencies` groups are dev.
- * A dependency names a package, plus its version when several are locked.
+ * A dependency names a package, plus its version when several are locked. Without a
+ * root member (a script, a virtual workspace root), `[manifest] requirements` are direct.
  */
 import type { PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
@@ -14,16 +16,17 @@ import { readTomlLockfile, table, type TomlTable } from './support/toml.js';
 export const uvLock = defineParser({
   id: 'uv-lock',
   ecosystem: 'PyPI',
-  matches: (path) => basename(path) === 'uv.lock',
+  matches: (path) => basename(path) === 'uv.lock' || SCRIPT_LOCK.test(basename(path)),
   parse(text, ctx) {
     const toml = readTomlLockfile(text, ctx);
+    const script = SCRIPT_LOCK.test(basename(ctx.path));
 
     const nodes = new Map<string, GraphNode>();
     const idsByName = new Map<string, Array<{ id: string; version: string }>>();
     const tables = new Map<string, TomlTable>();
     const projects: string[] = [];
     let rootId: string | undefined;
-    let rootName = ctx.defaultRootName;
+    let rootName = script ? basename(ctx.path).slice(0, -'.lock'.length) : ctx.defaultRootName;
     let rootVersion: string | undefined;
 
     for (const { table: entry, line } of toml.packages) {
@@ -90,7 +93,8 @@ export const uvLock = defineParser({
     if (rootId === undefined) {
       rootId = '\0root';
       projects.unshift(rootId);
-      nodes.set(rootId, { deps: [], devDeps: [] });
+      const requirements = listOf(table(toml.top.manifest)?.requirements);
+      nodes.set(rootId, { deps: [...new Set(requirements.flatMap(resolve))], devDeps: [] });
     }
     ctx.root = applyGraph({
       rootName,
@@ -101,6 +105,8 @@ export const uvLock = defineParser({
     });
   },
 });
+
+const SCRIPT_LOCK = /^[^/]+\.py\.lock$/;
 
 /** The sdist's hash, or the only wheel's. */
 function artifactHash(entry: TomlTable): string[] {

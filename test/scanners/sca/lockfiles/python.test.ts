@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { findParser } from '../../../../src/scanners/sca/lockfiles/index.js';
 import { pipfileLock } from '../../../../src/scanners/sca/lockfiles/pipfile-lock.js';
 import { isDevRequirementsFile, isRequirementsFile, requirementsTxt } from '../../../../src/scanners/sca/lockfiles/requirements-txt.js';
 import { assertGraphClosed, fixtureText, lineOf, names, parseFixture, pkg } from './helpers.js';
@@ -176,5 +177,22 @@ describe('uv.lock', () => {
     assert.match(pkg(result, 'anyio').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.match(pkg(result, 'idna').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/, 'the only wheel');
     assert.equal(pkg(result, 'vendored').source, 'git');
+  });
+
+  it('reads the lock `uv lock --script` writes beside a script, its [manifest] requirements being direct', () => {
+    const text = ['version = 1', 'revision = 3', 'requires-python = ">=3.12"', '', '[manifest]',
+      'requirements = [{ name = "Tiny_Colour", specifier = ">=1" }]', '', '[[package]]', 'name = "tiny-colour"', 'version = "1.2.0"',
+      'source = { registry = "https://example.org/simple" }', 'dependencies = [{ name = "tiny-base" }]', '', '[[package]]',
+      'name = "tiny-base"', 'version = "0.3.0"', 'source = { registry = "https://example.org/simple" }', ''].join('\n');
+    const parser = findParser('tools/report.py.lock');
+    assert.equal(parser?.id, 'uv-lock');
+    assert.equal(findParser('tools/report.lock'), undefined);
+    const parsed = parser.parse(text, 'tools/report.py.lock');
+    assert.deepEqual(parsed.warnings, []);
+    assert.deepEqual(names(parsed), ['tiny-base@0.3.0', 'tiny-colour@1.2.0']);
+    assert.equal(parsed.root?.name, 'report.py');
+    assert.equal(pkg(parsed, 'tiny-colour').direct, true);
+    assert.equal(pkg(parsed, 'tiny-base').direct, false);
+    assert.deepEqual(pkg(parsed, 'tiny-base').dependencyPath, ['report.py', 'tiny-colour@1.2.0', 'tiny-base@0.3.0']);
   });
 });
