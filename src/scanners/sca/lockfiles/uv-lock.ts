@@ -11,15 +11,20 @@ import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser } from './parser.js';
 import { normalizePythonName, purlFor } from './purl.js';
 import { pythonPackage } from './support/python.js';
-import { readTomlLockfile, table, type TomlTable } from './support/toml.js';
+import { parseTomlPackages, table, type TomlTable } from './support/toml.js';
 
 export const uvLock = defineParser({
   id: 'uv-lock',
   ecosystem: 'PyPI',
   matches: (path) => basename(path) === 'uv.lock' || SCRIPT_LOCK.test(basename(path)),
   parse(text, ctx) {
-    const toml = readTomlLockfile(text, ctx);
     const script = SCRIPT_LOCK.test(basename(ctx.path));
+    const toml = parseTomlPackages(text);
+    for (const w of toml.warnings) ctx.warn(w.message, w.line);
+    // A script without dependencies is locked with no [[package]] table at all.
+    if (toml.packages.length === 0 && toml.warnings.length === 0 && !(script && typeof toml.top.version === 'number')) {
+      ctx.warn('no [[package]] tables: nothing to read', 1);
+    }
 
     const nodes = new Map<string, GraphNode>();
     const idsByName = new Map<string, Array<{ id: string; version: string }>>();

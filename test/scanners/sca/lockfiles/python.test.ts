@@ -194,5 +194,7 @@ describe('uv.lock', () => {
     assert.equal(pkg(parsed, 'tiny-colour').direct, true);
     assert.equal(pkg(parsed, 'tiny-base').direct, false);
     assert.deepEqual(pkg(parsed, 'tiny-base').dependencyPath, ['report.py', 'tiny-colour@1.2.0', 'tiny-base@0.3.0']);
+    const empty = parser.parse('version = 1\nrevision = 3\nrequires-python = ">=3.12"\n', 'tools/bare.py.lock');
+    assert.deepEqual(empty, { packages: [], warnings: [], root: { name: 'bare.py' } }, 'a script without dependencies');
   });
 });
