@@ -9,10 +9,10 @@
  */
 import type { PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
-import { basename, defineParser, joinPath, type ParseContext } from './parser.js';
+import { basename, defineParser, dirname, joinPath, type ParseContext } from './parser.js';
 import { purlFor } from './purl.js';
 import { isObject, str } from './support/json.js';
-import { npmPackage, readManifestBeside, sourceOfSpec } from './support/npm.js';
+import { npmPackage, readManifestBeside, readPackageJson, sourceOfSpec } from './support/npm.js';
 import { parseYaml } from './support/yaml.js';
 
 type Dict = Record<string, unknown>;
@@ -34,7 +34,7 @@ export const pnpmLock = defineParser({
     if (!Number.isFinite(major)) ctx.warn(`unknown lockfileVersion ${JSON.stringify(version)}; reading it as version 9`, 1);
     // Lines of package keys, and of snapshot keys for the rare snapshot without a packages entry.
     const lines = new Map([...yaml.keyLines(['snapshots']), ...yaml.keyLines(['packages'])]);
-    readLock(lock, Number.isFinite(major) ? major : 9, lines, ctx);
+    readLock(lock, Number.isFinite(major) ? major : 9, lines, yaml.keyLines(['importers']), ctx);
   },
 });
 
@@ -76,7 +76,7 @@ function sourceOf(resolution: unknown, version: string): { source: PackageSource
   return { source: 'registry' };
 }
 
-function readLock(lock: Dict, major: number, packageLines: Map<string, number>, ctx: ParseContext): void {
+function readLock(lock: Dict, major: number, packageLines: Map<string, number>, importerLines: Map<string, number>, ctx: ParseContext): void {
   const packages = isObject(lock.packages) ? lock.packages : {};
   const snapshots = isObject(lock.snapshots) ? lock.snapshots : {};
   const nodes = new Map<string, GraphNode>();
@@ -195,7 +195,16 @@ function readLock(lock: Dict, major: number, packageLines: Map<string, number>, 
   for (const importerPath of importerPaths) {
     const id = projectId(importerPath);
     projects.push(id);
-    nodes.set(id, { deps: [], devDeps: [], label: importerPath });
+    // A workspace member is a package of the project, as npm and Yarn lockfiles list them: its package.json names it.
+    const manifestPath = importerPath === '.' ? undefined : joinPath(dirname(ctx.path), `${importerPath}/package.json`);
+    const manifest = manifestPath === undefined ? undefined : readPackageJson(ctx, manifestPath);
+    if (manifest?.name && manifest.version) {
+      const pkg = npmPackage({ name: manifest.name, version: manifest.version, line: importerLines.get(importerPath) ?? 1, path: ctx.path, source: 'workspace' });
+      ctx.packages.push(pkg);
+      nodes.set(id, { pkg, deps: [], devDeps: [] });
+    } else {
+      nodes.set(id, { deps: [], devDeps: [], label: importerPath });
+    }
   }
   for (const importerPath of importerPaths) {
     const importer = importers[importerPath];

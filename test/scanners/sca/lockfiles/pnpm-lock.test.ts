@@ -54,6 +54,18 @@ describe('pnpm-lock.yaml 9.0', () => {
     assert.deepEqual(names(result), ['dep@2.0.0', 'plugin@1.0.0']);
     assert.equal(pkg(result, 'plugin').dev, true);
     assert.equal(pkg(result, 'dep').dev, false, 'a production dependency of the workspace member');
+
+    // With its package.json, the member is a package too (as npm and Yarn lockfiles list them).
+    const files: Record<string, string> = { 'web/packages/ui/package.json': '{ "name": "@mono/ui", "version": "0.4.0" }' };
+    const read = pnpmLock.parse(text, 'web/pnpm-lock.yaml', { read: (path) => files[path] });
+    assert.deepEqual(read.warnings, []);
+    assert.deepEqual(names(read), ['@mono/ui@0.4.0', 'dep@2.0.0', 'plugin@1.0.0']);
+    assert.equal(pkg(read, '@mono/ui').source, 'workspace');
+    assert.equal(pkg(read, '@mono/ui').location.startLine, 8);
+    assert.deepEqual(pkg(read, 'plugin').dependsOn, ['pkg:npm/%40mono/ui@0.4.0']);
+    assert.deepEqual(pkg(read, 'dep').dependencyPath, ['web', '@mono/ui@0.4.0', 'dep@2.0.0']);
+    assert.ok(read.root?.dependsOn?.includes('pkg:npm/%40mono/ui@0.4.0'));
+    assertGraphClosed(read);
   });
 });
 
