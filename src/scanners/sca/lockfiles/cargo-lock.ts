@@ -9,7 +9,7 @@
 import type { PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, sibling, type ParseContext } from './parser.js';
-import { purlFor } from './purl.js';
+import { gitVcsUrl, purlFor } from './purl.js';
 import { parseTomlFile, readTomlLockfile, table, versionedPackages } from './support/toml.js';
 
 export const cargoLock = defineParser({
@@ -44,7 +44,7 @@ export const cargoLock = defineParser({
         name,
         version,
         ecosystem: 'crates.io' as const,
-        purl: purlFor('crates.io', name, version),
+        purl: purlFor('crates.io', name, version, source === 'git' && sourceText ? { vcs_url: gitVcsUrl(sourceText) } : undefined),
         direct: false,
         dev: false,
         location: { path: ctx.path, startLine: line },

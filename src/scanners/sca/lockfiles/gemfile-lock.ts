@@ -7,7 +7,7 @@
 import type { Package, PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser } from './parser.js';
-import { purlFor } from './purl.js';
+import { gitVcsUrl, purlFor } from './purl.js';
 import { splitLines } from './support/lines.js';
 
 const SOURCE_OF_SECTION: Record<string, PackageSource> = { GEM: 'registry', GIT: 'git', PATH: 'file', PLUGIN: 'other' };
@@ -36,6 +36,7 @@ export const gemfileLock = defineParser({
     let section = '';
     let inSpecs = false;
     let remote = '';
+    let revision = '';
     let current: string | undefined;
 
     const lines = splitLines(text);
@@ -47,6 +48,7 @@ export const gemfileLock = defineParser({
         section = line.trim();
         inSpecs = false;
         remote = '';
+        revision = '';
         current = undefined;
         continue;
       }
@@ -56,6 +58,7 @@ export const gemfileLock = defineParser({
         if (indent === 2) {
           inSpecs = content === 'specs:';
           if (content.startsWith('remote:')) remote = content.slice('remote:'.length).trim();
+          if (content.startsWith('revision:')) revision = content.slice('revision:'.length).trim();
           continue;
         }
         if (!inSpecs) continue;
@@ -76,7 +79,10 @@ export const gemfileLock = defineParser({
             name,
             version,
             ecosystem: 'RubyGems',
-            purl: purlFor('RubyGems', name, version, { platform }),
+            purl: purlFor('RubyGems', name, version, {
+              platform,
+              vcs_url: section === 'GIT' && remote ? gitVcsUrl(remote, revision || undefined) : undefined,
+            }),
             direct: false,
             dev: false,
             location: { path: ctx.path, startLine: lineNumber },

@@ -6,7 +6,7 @@
 import type { Package, PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, sibling } from './parser.js';
-import { normalizePythonName } from './purl.js';
+import { gitVcsUrl, normalizePythonName } from './purl.js';
 import { isObject, parseJson, str } from './support/json.js';
 import { pythonPackage } from './support/python.js';
 import { parseTomlFile, table } from './support/toml.js';
@@ -62,7 +62,9 @@ export const pipfileLock = defineParser({
           continue;
         }
         const hashes = Array.isArray(entry.hashes) ? entry.hashes.filter((h): h is string => typeof h === 'string') : [];
-        const pkg = pythonPackage({ name, version, line, path: ctx.path, source, dev: section === 'develop', hashes });
+        const git = str(entry.git);
+        const vcsUrl = git !== undefined ? gitVcsUrl(git, str(entry.ref)) : undefined;
+        const pkg = pythonPackage({ name, version, line, path: ctx.path, source, dev: section === 'develop', hashes, ...(vcsUrl ? { vcsUrl } : {}) });
         if (entry.editable === true) pkg.flags = ['editable'];
         ctx.packages.push(pkg);
         byName.set(name, pkg);

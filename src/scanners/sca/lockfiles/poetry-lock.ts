@@ -6,7 +6,7 @@
 import type { PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser } from './parser.js';
-import { normalizePythonName, purlFor } from './purl.js';
+import { gitVcsUrl, normalizePythonName, purlFor } from './purl.js';
 import { pythonPackage, readPyProject } from './support/python.js';
 import { readTomlLockfile, table, versionedPackages, type TomlTable } from './support/toml.js';
 
@@ -45,6 +45,7 @@ export const poetryLock = defineParser({
         dev,
         hashes: artifactHash(files),
         flags: entry.optional === true ? ['optional'] : [],
+        ...(source === 'git' && typeof src?.url === 'string' ? { vcsUrl: gitVcsUrl(src.url, gitCommit(src)) } : {}),
       });
       ctx.packages.push(pkg);
       const id = String(line);
@@ -85,4 +86,10 @@ function artifactHash(files: unknown[]): string[] {
   const sdist = entries.find((f) => typeof f.file === 'string' && /\.(tar\.gz|zip|tar\.bz2)$/.test(f.file));
   const chosen = sdist ?? (entries.length === 1 ? entries[0] : undefined);
   return chosen && typeof chosen.hash === 'string' ? [chosen.hash] : [];
+}
+
+/** The commit a git source was locked at (`resolved_reference`; `reference` when that is all there is). */
+function gitCommit(src: TomlTable): string | undefined {
+  for (const key of ['resolved_reference', 'reference']) if (typeof src[key] === 'string' && src[key]) return src[key] as string;
+  return undefined;
 }

@@ -58,6 +58,21 @@ function splitNamespace(ecosystem: Ecosystem, name: string): { namespace?: strin
   }
 }
 
+/**
+ * A purl `vcs_url` (the SPDX VCS locator form, "git+https://host/path@commit") from a
+ * lockfile's git source: Cargo's "git+https://host/path?rev=x#commit", uv's
+ * "https://host/path?rev=x#commit", or a URL with the commit given apart.
+ */
+export function gitVcsUrl(source: string, commit?: string): string {
+  const hash = source.indexOf('#');
+  const revision = commit ?? (hash >= 0 ? source.slice(hash + 1) : undefined);
+  let url = hash >= 0 ? source.slice(0, hash) : source;
+  const query = url.indexOf('?');
+  if (query >= 0) url = url.slice(0, query);
+  if (!url.startsWith('git+')) url = `git+${url}`;
+  return revision ? `${url}@${revision}` : url;
+}
+
 export function purlFor(
   ecosystem: Ecosystem,
   name: string,

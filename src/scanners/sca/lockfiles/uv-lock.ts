@@ -9,7 +9,7 @@
 import type { PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser } from './parser.js';
-import { normalizePythonName, purlFor } from './purl.js';
+import { gitVcsUrl, normalizePythonName, purlFor } from './purl.js';
 import { pythonPackage } from './support/python.js';
 import { parseTomlPackages, table, type TomlTable } from './support/toml.js';
 
@@ -70,7 +70,8 @@ export const uvLock = defineParser({
       }
       const source: PackageSource =
         typeof src.git === 'string' ? 'git' : typeof src.path === 'string' || typeof src.directory === 'string' ? 'file' : typeof src.url === 'string' ? 'url' : 'registry';
-      const pkg = pythonPackage({ name, version, line, path: ctx.path, source, hashes: artifactHash(entry) });
+      const vcsUrl = typeof src.git === 'string' ? gitVcsUrl(src.git) : undefined;
+      const pkg = pythonPackage({ name, version, line, path: ctx.path, source, hashes: artifactHash(entry), ...(vcsUrl ? { vcsUrl } : {}) });
       ctx.packages.push(pkg);
       nodes.set(id, { pkg, deps: [] });
     }

@@ -26,6 +26,7 @@ describe('Cargo.lock', () => {
   it('reads sources and checksums, and dev-dependencies from Cargo.toml', () => {
     assert.equal(pkg(result, 'helper').source, 'workspace');
     assert.equal(pkg(result, 'serde').source, 'git');
+    assert.equal(pkg(result, 'serde').purl, 'pkg:cargo/serde@1.0.193?vcs_url=git%2Bhttps://example.org/serde-rs/serde%400123456789abcdef0123456789abcdef01234567');
     assert.match(pkg(result, 'rand', '0.8.5').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.equal(pkg(result, 'proptest-lite').dev, true);
     assert.equal(pkg(result, 'rand', '0.8.5').dev, false, 'also a production dependency');
@@ -119,6 +120,7 @@ describe('Gemfile.lock', () => {
     assert.match(linux?.hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.match(pkg(result, 'rack').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.equal(pkg(result, 'gitgem').source, 'git');
+    assert.equal(pkg(result, 'gitgem').purl, 'pkg:gem/gitgem@0.4.0?vcs_url=git%2Bhttps://example.org/acme/gitgem.git%400123456789abcdef0123456789abcdef01234567');
   });
 });
 

@@ -107,6 +107,7 @@ describe('poetry.lock', () => {
     assert.match(pkg(result, 'certifi').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.match(pkg(result, 'charset-normalizer').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.equal(pkg(result, 'internal-lib').source, 'git');
+    assert.equal(pkg(result, 'internal-lib').purl, 'pkg:pypi/internal-lib@1.2.0?vcs_url=git%2Bhttps://example.org/acme/internal-lib.git%400123456789abcdef0123456789abcdef01234567');
   });
 
   it('reads lock format 1.x categories and [metadata.files], and survives a broken table', () => {
@@ -138,6 +139,7 @@ describe('Pipfile.lock', () => {
 
   it('reads git entries, hashes and warns about local paths', () => {
     assert.equal(pkg(result, 'shared-tools').source, 'git');
+    assert.match(pkg(result, 'shared-tools').purl, /\?vcs_url=git%2Bhttps:\/\/example\.org\/acme\/shared-tools\.git%400123456789abcdef0123456789abcdef01234567$/);
     assert.match(pkg(result, 'flask').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.equal(pkg(result, 'jinja2').hashes, undefined);
     assert.equal(result.warnings.length, 1);
@@ -177,6 +179,7 @@ describe('uv.lock', () => {
     assert.match(pkg(result, 'anyio').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.match(pkg(result, 'idna').hashes?.sha256 ?? '', /^[0-9a-f]{64}$/, 'the only wheel');
     assert.equal(pkg(result, 'vendored').source, 'git');
+    assert.equal(pkg(result, 'vendored').purl, 'pkg:pypi/vendored@1.0.0?vcs_url=git%2Bhttps://example.org/acme/vendored.git%400123456789abcdef0123456789abcdef01234567', 'the commit, not the ?rev= query');
   });
 
   it('reads the lock `uv lock --script` writes beside a script, its [manifest] requirements being direct', () => {

@@ -16,6 +16,8 @@ export interface PythonPackageInput {
   /** "sha256:hex" strings; kept only when they name exactly one artifact per algorithm. */
   hashes?: string[];
   flags?: string[];
+  /** For a git source: the purl's vcs_url (see gitVcsUrl). */
+  vcsUrl?: string;
 }
 
 /** "sha256:abcd..." -> { sha256: "abcd..." }, only when each algorithm has one distinct digest. */
@@ -41,7 +43,7 @@ export function pythonPackage(input: PythonPackageInput): Package {
     name,
     version: input.version,
     ecosystem: 'PyPI',
-    purl: purlFor('PyPI', name, input.version),
+    purl: purlFor('PyPI', name, input.version, input.vcsUrl ? { vcs_url: input.vcsUrl } : undefined),
     direct: input.direct ?? false,
     dev: input.dev ?? false,
     location: { path: input.path, startLine: input.line },
