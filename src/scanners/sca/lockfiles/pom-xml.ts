@@ -88,6 +88,15 @@ function loadParents(pom: Pom, ctx: ParseContext, seen: Set<string>, depth: numb
   loadParents(pom.parent, ctx, seen, depth + 1);
 }
 
+/** groupId:artifactId:version of the first parent in the chain that could not be read, if any. */
+function outerParent(pom: Pom): string | undefined {
+  let last = pom;
+  while (last.parent) last = last.parent;
+  const ref = obj(last.project.parent);
+  if (!ref) return undefined;
+  return [text(ref.groupId), text(ref.artifactId), text(ref.version)].filter((part) => part !== undefined).join(':');
+}
+
 /** Properties visible in `pom`: the parent chain's first, overridden by the child's. */
 function propertiesOf(pom: Pom): Map<string, string> {
   const props = pom.parent ? propertiesOf(pom.parent) : new Map<string, string>();
@@ -155,6 +164,8 @@ export const pomXml = defineParser({
     const lines = new LineIndex(source);
     const { meta } = parser();
     const importsBom = list(obj(obj(pom.project.dependencyManagement)?.dependencies)?.dependency).some((d) => text(d.scope) === 'import');
+    /** The last parent of the chain names one more that is not in the project (spring-boot-starter-parent and the like). */
+    const unreadParent = outerParent(pom);
 
     const declared: Array<{ dep: Xml; profile?: string }> = list(obj(pom.project.dependencies)?.dependency).map((dep) => ({ dep }));
     for (const profile of list(obj(pom.project.profiles)?.profile)) {
@@ -179,7 +190,11 @@ export const pomXml = defineParser({
       const version = declaredVersion !== undefined ? interpolate(declaredVersion, props) : managed.get(`${g}:${a}`);
       const name = `${g}:${a}`;
       if (version === undefined) {
-        const why = importsBom ? 'it is probably managed by an imported BOM, which is not resolved' : 'no dependencyManagement entry gives one';
+        const why = importsBom
+          ? 'it is probably managed by an imported BOM, which is not resolved'
+          : unreadParent
+            ? `it is probably managed by the parent ${unreadParent}, which is not in the project`
+            : 'no dependencyManagement entry gives one';
         ctx.warn(`${name} has no version (${why}) and cannot be checked`, line);
         continue;
       }
