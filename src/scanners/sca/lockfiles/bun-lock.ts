@@ -139,6 +139,7 @@ function readLock(lock: Dict, doc: JsonDocument, ctx: ParseContext): void {
   const projects = [rootId];
   let rootName = ctx.defaultRootName;
   let rootVersion: string | undefined;
+  let named = false;
   for (const path of Object.keys(workspaces)) {
     const ws = workspaces[path];
     if (!isObject(ws)) continue;
@@ -146,6 +147,7 @@ function readLock(lock: Dict, doc: JsonDocument, ctx: ParseContext): void {
     if (path === '') {
       id = rootId;
       rootName = str(ws.name) ?? rootName;
+      named = str(ws.name) !== undefined;
       rootVersion = str(ws.version);
       nodes.set(id, { deps: [], devDeps: [], label: rootName });
     } else {
@@ -179,7 +181,8 @@ function readLock(lock: Dict, doc: JsonDocument, ctx: ParseContext): void {
 
   ctx.root = applyGraph({
     rootName,
-    ...(rootVersion ? { rootVersion, rootPurl: purlFor('npm', rootName, rootVersion) } : {}),
+    ...(rootVersion ? { rootVersion } : {}),
+    ...(rootVersion && named ? { rootPurl: purlFor('npm', rootName, rootVersion) } : {}),
     nodes,
     projects,
     devFromGraph: Object.hasOwn(workspaces, ''),

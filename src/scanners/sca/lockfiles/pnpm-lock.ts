@@ -246,7 +246,9 @@ function readLock(lock: Dict, major: number, packageLines: Map<string, number>, 
   const rootName = manifest?.name ?? ctx.defaultRootName;
   ctx.root = applyGraph({
     rootName,
-    ...(manifest?.version ? { rootVersion: manifest.version, rootPurl: purlFor('npm', rootName, manifest.version) } : {}),
+    ...(manifest?.version ? { rootVersion: manifest.version } : {}),
+    // A purl only for a package.json that names the package: a folder name is no npm package.
+    ...(manifest?.name && manifest.version ? { rootPurl: purlFor('npm', manifest.name, manifest.version) } : {}),
     nodes,
     projects,
     devFromGraph: true,

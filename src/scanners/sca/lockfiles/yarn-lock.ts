@@ -277,7 +277,9 @@ function readEntries(nodes: SymlNode[], berry: boolean, ctx: ParseContext): void
   const rootVersion = manifest?.version;
   ctx.root = applyGraph({
     rootName,
-    ...(rootVersion ? { rootVersion, rootPurl: purlFor('npm', rootName, rootVersion) } : {}),
+    ...(rootVersion ? { rootVersion } : {}),
+    // A purl only for a package.json that names the package: a folder name is no npm package.
+    ...(rootVersion && manifest?.name ? { rootPurl: purlFor('npm', manifest.name, rootVersion) } : {}),
     nodes: graphNodes,
     projects,
     devFromGraph: manifest !== undefined,

@@ -67,6 +67,15 @@ describe('pnpm-lock.yaml 9.0', () => {
     assert.ok(read.root?.dependsOn?.includes('pkg:npm/%40mono/ui@0.4.0'));
     assertGraphClosed(read);
   });
+
+  it('gives the project a purl only when its package.json names it', () => {
+    const text = ["lockfileVersion: '9.0'", 'importers:', '  .:', '    dependencies:', '      dep:', '        specifier: ^2',
+      '        version: 2.0.0', 'packages:', '  dep@2.0.0:', '    resolution: {integrity: sha512-AAAA}', 'snapshots:', '  dep@2.0.0: {}', ''].join('\n');
+    const unnamed = pnpmLock.parse(text, 'web/pnpm-lock.yaml', { read: (path) => (path === 'web/package.json' ? '{ "private": true, "version": "3.0.0" }' : undefined) });
+    assert.deepEqual(unnamed.root, { name: 'web', version: '3.0.0', dependsOn: ['pkg:npm/dep@2.0.0'] }, 'no pkg:npm/web: the folder name is no package');
+    const named = pnpmLock.parse(text, 'web/pnpm-lock.yaml', { read: (path) => (path === 'web/package.json' ? '{ "name": "site", "version": "3.0.0" }' : undefined) });
+    assert.equal(named.root?.purl, 'pkg:npm/site@3.0.0');
+  });
 });
 
 describe('pnpm-lock.yaml 6.0', () => {

@@ -107,6 +107,14 @@ describe('yarn.lock syntax', () => {
     assert.deepEqual(splitDescriptors('"c@npm:^1, c@npm:^2"'), ['c@npm:^1', 'c@npm:^2']);
   });
 
+  it('gives the project a purl only when its package.json names it', () => {
+    const text = ['# yarn lockfile v1', '', 'good@^1:', '  version "1.0.0"', ''].join('\n');
+    const result = yarnLock.parse(text, 'app/yarn.lock', { read: (path) => (path === 'app/package.json' ? '{ "version": "2.0.0", "dependencies": { "good": "^1" } }' : undefined) });
+    assert.equal(result.root?.name, 'app');
+    assert.equal(result.root?.version, '2.0.0');
+    assert.equal(result.root?.purl, undefined);
+  });
+
   it('warns about lines it cannot read and keeps the rest', () => {
     const text = ['# yarn lockfile v1', '', 'good@^1:', '  version "1.0.0"', '', 'not an entry', '', 'other@^2:', '  version "2.0.0"', ''].join('\n');
     const result = yarnLock.parse(text, 'yarn.lock');
