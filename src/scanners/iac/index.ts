@@ -111,6 +111,7 @@ export const iacScanner: Scanner = {
       const key = builtImageKey(image);
       if (key !== undefined && !composeBuiltImages.has(key)) composeBuiltImages.set(key, `${build.compose} (service ${build.service})`);
     }
+    charts.useScriptBuiltImages(composeBuiltImages);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
     const hasDockerfiles = ctx.files.some((file) => isDockerfileName(file.path));
     const configFiles = hasDockerfiles ? await readConfigFiles(ctx.files, read, staged) : new Map<string, string>();

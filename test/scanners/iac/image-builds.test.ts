@@ -126,6 +126,20 @@ describe('images the repository builds itself', () => {
     assert.deepEqual(flagged.sort(), ['deploy/other-tag.yaml', 'deploy/worker.yaml']);
   });
 
+  it("does not report the image a Helm chart runs when the repository's Makefile builds it under that name and tag", async () => {
+    const chart = {
+      'dist/chart/Chart.yaml': 'apiVersion: v2\nname: operator\nversion: 0.1.0\n',
+      'dist/chart/values.yaml': 'manager:\n  image:\n    repository: controller\n    tag: latest\nsidecar:\n  image: acme/proxy:latest\n',
+      'dist/chart/templates/manager.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\nspec:\n  template:\n    spec:\n      containers:\n      - name: manager\n        image: "{{ .Values.manager.image.repository }}:{{ .Values.manager.image.tag }}"\n      - name: proxy\n        image: {{ .Values.sidecar.image }}\n',
+    };
+    const flagged = async (files: Record<string, string>) =>
+      (await scanIacTree(files)).findings.filter((f) => f.ruleId === K8S_LATEST).map((f) => `${f.location.path}:${f.location.startLine}`).sort();
+    assert.deepEqual(await flagged({ ...chart, Makefile: 'IMG ?= controller:latest\ndocker-build:\n\tdocker build -t ${IMG} .\n' }), ['dist/chart/templates/manager.yaml:12']);
+    // Without the Makefile, controller:latest is pulled from a registry.
+    assert.deepEqual(await flagged(chart), ['dist/chart/templates/manager.yaml:10', 'dist/chart/templates/manager.yaml:12']);
+  });
+
   it('in a scan of staged files, reads the Makefiles and scripts of the index that are not staged', async () => {
     const t = tempTree({
       Makefile: 'build-web:\n\tdocker build --pull -t web test/web\n',

@@ -137,7 +137,7 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
         return;
       }
       warn({ path: origin.path, line: origin.line, message: `${message} (in the output of ${template}, ${renderedWith})` });
-    }, 'kubernetes', { kubernetes: { scope, ...(input.builtImages ? { builtImages: input.builtImages } : {}) } });
+    }, 'kubernetes', { kubernetes: { scope, ...(input.builtImages ? { builtImages: input.builtImages } : {}), ...(input.scriptBuiltImages?.size ? { scriptBuiltImages: input.scriptBuiltImages } : {}) } });
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const origin = at(finding.location.startLine);

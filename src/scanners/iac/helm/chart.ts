@@ -53,6 +53,8 @@ export interface ChartInput {
   libraries?: ReadonlyMap<string, string>;
   /** The images a development tool that deploys the chart (skaffold) builds, and puts in place of the rendered ones (kubernetes/built-images.ts). */
   builtImages?: BuiltImages;
+  /** The images a Makefile, script or CI file of the scan builds with `docker build -t` (image-builds.ts builtImageKey), with the file that builds each. */
+  scriptBuiltImages?: ReadonlyMap<string, string>;
   /** Templates parsed by earlier renders (a library's helpers, which every chart that uses it renders with), parsed again only when their text differs. */
   parsed?: ParsedTemplates;
 }

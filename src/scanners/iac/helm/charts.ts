@@ -293,6 +293,8 @@ export class HelmCharts {
   private readonly deployments = new Map<string, HelmDeployment[]>();
   /** The images skaffold builds for the charts it deploys, by chart directory (kubernetes/built-images.ts). */
   private builtImages: ReadonlyMap<string, BuiltImages> = new Map();
+  /** The images the scan's Makefiles, scripts and CI files build (image-builds.ts): a chart that runs one by that name and tag pulls nothing. */
+  private scriptBuiltImages: ReadonlyMap<string, string> = new Map();
   /** The library charts of the scan by name (directory and version), read when a dependency first needs one. */
   private libraryIndex: Promise<Map<string, Array<{ dir: string; version: string; library: boolean }>>> | undefined;
   /** Templates parsed for the charts' renders: a chart's own while it is rendered (once per deployment), a library's for every chart that uses it. */
@@ -433,6 +435,10 @@ export class HelmCharts {
     this.builtImages = byChart;
   }
 
+  useScriptBuiltImages(images: ReadonlyMap<string, string>): void {
+    this.scriptBuiltImages = images;
+  }
+
   /** The chart's findings, the first time it is asked for; undefined afterwards. */
   async analyse(dir: string): Promise<ChartAnalysis | undefined> {
     if (this.done.has(dir)) return undefined;
@@ -441,7 +447,8 @@ export class HelmCharts {
       const read = await this.input(dir);
       if (!read) return undefined;
       const builtImages = this.builtImages.get(dir);
-      const input = { ...read, ...(builtImages ? { builtImages } : {}), parsed: this.parsed };
+      const scriptBuiltImages = this.scriptBuiltImages.size > 0 ? { scriptBuiltImages: this.scriptBuiltImages } : {};
+      const input = { ...read, ...(builtImages ? { builtImages } : {}), ...scriptBuiltImages, parsed: this.parsed };
       const deployments = this.deployments.get(dir) ?? [];
       if (deployments.length === 0) return this.withoutStandalone(analyseChart(input, this.warn), input.otherFiles);
       return this.withoutStandalone(await this.withDeployments(dir, input, deployments), input.otherFiles);
