@@ -274,14 +274,37 @@ export interface Bound {
   args: Value[];
 }
 
-function unionBy<T>(a: readonly T[], b: readonly T[], key: (x: T) => unknown, max: number): readonly T[] {
+/** `a` with the items of `b` whose key it lacks, up to `max` (`a` itself when none is added; no closures: this is the hottest loop). */
+function unionById<T extends { id: number }>(a: readonly T[], b: readonly T[], max: number): readonly T[] {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
   let out: T[] | null = null;
   for (const item of b) {
-    const k = key(item);
-    if ((out ?? a).some((x) => key(x) === k)) continue;
-    if ((out ?? a).length >= max) break;
+    const list = out ?? a;
+    const id = item.id;
+    let found = false;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i]!.id === id) {
+        found = true;
+        break;
+      }
+    }
+    if (found) continue;
+    if (list.length >= max) break;
+    out ??= [...a];
+    out.push(item);
+  }
+  return out ?? a;
+}
+
+function unionStrings(a: readonly string[], b: readonly string[], max: number): readonly string[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  let out: string[] | null = null;
+  for (const item of b) {
+    const list = out ?? a;
+    if (list.includes(item)) continue;
+    if (list.length >= max) break;
     out ??= [...a];
     out.push(item);
   }
@@ -294,7 +317,13 @@ function joinTaint(a: readonly Taint[], b: readonly Taint[]): readonly Taint[] {
   let out: Taint[] | null = null;
   for (const t of b) {
     const list = out ?? a;
-    const i = list.findIndex((x) => x.label === t.label);
+    let i = -1;
+    for (let j = 0; j < list.length; j++) {
+      if (list[j]!.label === t.label) {
+        i = j;
+        break;
+      }
+    }
     if (i < 0) {
       if (list.length >= MAX_TAINTS) continue;
       out ??= [...a];
@@ -318,9 +347,9 @@ export function join(a: Value, b: Value): Value {
   if (a === b || isEmptyValue(b)) return a;
   if (isEmptyValue(a)) return b;
   const taint = joinTaint(a.taint, b.taint);
-  const objs = unionBy(a.objs, b.objs, (o) => o.id, MAX_OBJS);
-  const fns = unionBy(a.fns, b.fns, (f) => f.id, MAX_FNS);
-  const apis = unionBy(a.apis, b.apis, (x) => x, MAX_APIS);
+  const objs = unionById(a.objs, b.objs, MAX_OBJS);
+  const fns = unionById(a.fns, b.fns, MAX_FNS);
+  const apis = unionStrings(a.apis, b.apis, MAX_APIS);
   const str = a.str !== undefined && a.str === b.str ? a.str : undefined;
   const alts = str === undefined ? joinAlts(a, b) : undefined;
   const regex = a.regex && b.regex && a.regex.pattern === b.regex.pattern ? a.regex : a.regex ?? b.regex;
@@ -349,6 +378,8 @@ export function possibleStrings(v: Value): readonly string[] {
 
 /** `a.alts` itself when `b` adds no constant to it (join tests identity). */
 function joinAlts(a: Value, b: Value): readonly string[] | undefined {
+  // b has no constant strings: nothing to add (most joins; this skips the arrays below).
+  if (b.str === undefined && !b.alts) return a.str === undefined ? a.alts : a.str.length <= MAX_ALT_LENGTH ? [a.str] : undefined;
   const short = (v: Value) => possibleStrings(v).filter((s) => s.length <= MAX_ALT_LENGTH);
   const left = a.str === undefined ? a.alts ?? [] : short(a);
   const added = short(b).filter((s) => !left.includes(s)).slice(0, Math.max(0, MAX_ALTS - left.length));
