@@ -9,7 +9,7 @@ import { StoreModel, type StoredData } from '../models/stores.js';
 import { disablesAutoescape } from '../templates/views.js';
 import type { HandlerKind } from '../models/frameworks.js';
 import { joinBranches, refine } from './bindings.js';
-import { callRepeatedly, callValue, guardSummary, invoke, probeFunction, type MemoEntry, type MergedContext } from './calls.js';
+import { callRepeatedly, callValue, guardSummary, invoke, probeFunction, type FunctionMemo, type MergedContext } from './calls.js';
 import { construct } from './closures.js';
 import { enterDeferredHandlers, enterHandler, runAnalysis } from './entry-points.js';
 import { evaluate } from './expressions.js';
@@ -72,10 +72,9 @@ export class Analyzer {
   /** The global object, one per package: packages scanned together do not share globals. */
   readonly globals = new Map<string, Obj>();
   readonly warnings: Array<{ path: string; line: number; message: string }> = [];
-  readonly memo = new Map<number, Map<string, MemoEntry>>();
+  /** Per function id: its memoised contexts and their cost (see CHEAP_CONTEXT_WORK in calls.ts). */
+  readonly memo = new Map<number, FunctionMemo>();
   readonly merged = new Map<number, MergedContext>();
-  /** The most work one context of a function has cost, Infinity once a context returned no function (see CHEAP_CONTEXT_WORK in calls.ts). */
-  readonly contextCost = new Map<number, number>();
   readonly stack: Frame[] = [];
   readonly labels = new Map<string, Label>();
   /** Functions analysed as entry points or reached by a call: the fallback pass skips them. */

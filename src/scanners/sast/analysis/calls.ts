@@ -2,7 +2,7 @@ import type { Analyzer, CallSite } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import { computeGuardSummary, NO_SUMMARY, summarisable, type GuardSummary } from './guard-summary.js';
 import { Frame, Scope, type ExitObserver } from './frame.js';
-import { EMPTY, fnValue, isEmptyValue, isTainted, join, make, objValue, signature, withStep, type Callable, type Closure, type Value } from './value.js';
+import { EMPTY, fnValue, isEmptyValue, isTainted, join, make, objValue, signature, withStep, type Callable, type Closure, type Taint, type Value } from './value.js';
 import { callApi, constructApi } from '../models/apis.js';
 import { defaultMethodCall } from '../models/builtins.js';
 import { isExhausted } from './budget.js';
@@ -22,6 +22,15 @@ export interface MemoEntry {
   running: boolean;
   /** A recursive call met this entry while it was running (and got a partial result). */
   recursed: boolean;
+}
+
+/** What the analysis keeps per function: its memoised contexts and the most work one of them cost. */
+export interface FunctionMemo {
+  contexts: Map<string, MemoEntry>;
+  /** The most work one context has cost, Infinity once a context returned no function (CHEAP_CONTEXT_WORK); undefined before. */
+  cost: number | undefined;
+  /** The function's node is in `an.reached` already. */
+  reached: boolean;
 }
 
 export interface MergedContext {
@@ -181,11 +190,22 @@ export function callRepeatedly(an: Analyzer, fnV: Value, thisValue: Value, args:
 }
 
 function approximateCall(an: Analyzer, args: readonly Value[], thisValue: Value): Value {
-  return make({ taint: [...args, thisValue].flatMap((a) => a.taint).map((t) => ({ ...t, raw: false })) });
+  const taint: Taint[] = [];
+  for (const a of args) for (const t of a.taint) taint.push({ ...t, raw: false });
+  for (const t of thisValue.taint) taint.push({ ...t, raw: false });
+  return make({ taint });
 }
 
 export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Value[], site: CallSite): Value {
-  an.reached.add(c.node);
+  let fm = an.memo.get(c.id);
+  if (!fm) {
+    fm = { contexts: new Map(), cost: undefined, reached: false };
+    an.memo.set(c.id, fm);
+  }
+  if (!fm.reached) {
+    an.reached.add(c.node);
+    fm.reached = true;
+  }
   // Calls count as work too: dispatch through computed members can call dozens of functions per site.
   an.work += CALL_COST;
   an.entryWork += CALL_COST;
@@ -196,11 +216,7 @@ export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Va
   const recursionBound = args.some((a) => a.proto) ? MAX_RECURSION + 1 : MAX_RECURSION;
   if ((an.active.get(c.id) ?? 0) > recursionBound) return approximateCall(an, args, effectiveThis);
   const key = contextKey(effectiveThis, args);
-  let table = an.memo.get(c.id);
-  if (!table) {
-    table = new Map();
-    an.memo.set(c.id, table);
-  }
+  const table = fm.contexts;
   const hit = an.fresh ? undefined : table.get(key);
   an.fresh = false;
   if (hit) {
@@ -210,7 +226,7 @@ export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Va
   // Entry points always get their own context: the bound is for contexts that calls create.
   const isEntry = an.entryCall === c;
   an.entryCall = null;
-  const cheapWrapper = args.some((a) => a.fns.length > 0) && (an.contextCost.get(c.id) ?? Infinity) <= CHEAP_CONTEXT_WORK;
+  const cheapWrapper = args.some((a) => a.fns.length > 0) && (fm.cost ?? Infinity) <= CHEAP_CONTEXT_WORK;
   if (table.size >= MAX_CONTEXTS && !isEntry && !cheapWrapper) return callMerged(an, c, effectiveThis, args, site);
   const entry: MemoEntry = { result: EMPTY, running: true, recursed: false };
   table.set(key, entry);
@@ -224,7 +240,7 @@ export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Va
   }
   entry.running = false;
   const cost = entry.result.fns.length > 0 ? an.work - workBefore : Infinity;
-  an.contextCost.set(c.id, Math.max(an.contextCost.get(c.id) ?? 0, cost));
+  fm.cost = Math.max(fm.cost ?? 0, cost);
   return entry.result;
 }
 
@@ -377,6 +393,7 @@ function contextKey(thisValue: Value, args: readonly Value[]): string {
 
 /** A memo key: like `signature`, plus each object's property count so a grown object is a new context. */
 function contextSignature(v: Value): string {
+  if (v === EMPTY) return '_';
   let s = signature(v);
   for (const o of v.objs) s += `~${o.props.size}.${o.dyn.taint.length}`;
   return s;
