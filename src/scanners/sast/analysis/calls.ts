@@ -191,8 +191,9 @@ export function callRepeatedly(an: Analyzer, fnV: Value, thisValue: Value, args:
 
 function approximateCall(an: Analyzer, args: readonly Value[], thisValue: Value): Value {
   const taint: Taint[] = [];
-  for (const a of args) for (const t of a.taint) taint.push({ ...t, raw: false });
-  for (const t of thisValue.taint) taint.push({ ...t, raw: false });
+  // Taints are immutable: one that is not raw already is reused as it is.
+  for (const a of args) for (const t of a.taint) taint.push(t.raw ? { ...t, raw: false } : t);
+  for (const t of thisValue.taint) taint.push(t.raw ? { ...t, raw: false } : t);
   return make({ taint });
 }
 

@@ -1,6 +1,7 @@
 import type { AstNode } from '../source/parse.js';
 import { EMPTY, join, signature, type Callable, type Obj, type Value } from './value.js';
 import { VarTable } from './var-table.js';
+import type { GuardFlag } from './guard-flags.js';
 
 /** Where an import binding gets its value: an export of a project module or of an external package. */
 export type ImportRef = { moduleId: string; name: string } | { external: string; name: string | null };
@@ -22,6 +23,8 @@ export class Binding {
   /** Writes to it or to a member path rooted at it, in analysis order (guard flags compare them). */
   writes = 0;
   importRef?: ImportRef;
+  /** The guard `const ok = test` last assigned it (guard-flags.ts). */
+  guardFlag: GuardFlag | undefined = undefined;
 
   constructor(
     readonly name: string,

@@ -13,14 +13,13 @@ import { mayRefine, pushChildren } from './ast-utils.js';
  * or loop pass in between forgets the flag.
  */
 
-interface Flag {
+export interface GuardFlag {
   test: AstNode;
   scope: Scope;
   writes: number;
   deps: [Binding, number][];
 }
 
-const flags = new WeakMap<Binding, Flag>();
 /** Flags being expanded now (a flag read in another flag's expression). */
 const expanding = new Set<Binding>();
 
@@ -28,10 +27,10 @@ const expanding = new Set<Binding>();
 export function recordFlag(an: Analyzer, name: string, init: AstNode, scope: Scope): void {
   const b = scope.lookup(name);
   if (!b || b.frame !== an.frame) return;
-  flags.delete(b);
+  b.guardFlag = undefined;
   if (!mayRefine(init)) return;
   const deps = dependencies(init, scope);
-  if (deps) flags.set(b, { test: init, scope, writes: b.writes, deps: deps.map((d) => [d, d.writes]) });
+  if (deps) b.guardFlag = { test: init, scope, writes: b.writes, deps: deps.map((d) => [d, d.writes]) };
 }
 
 /** Guards are short expressions: larger ones are not remembered. */
@@ -88,11 +87,11 @@ function readNames(root: AstNode): string[] | null {
   return out;
 }
 
-function live(an: Analyzer, node: AstNode, scope: Scope): [Binding, Flag] | null {
+function live(an: Analyzer, node: AstNode, scope: Scope): [Binding, GuardFlag] | null {
   if (node.type !== 'Identifier') return null;
   const b = scope.lookup(node.name);
   if (!b || b.frame !== an.frame || b.capturedWrite || expanding.has(b)) return null;
-  const flag = flags.get(b);
+  const flag = b.guardFlag;
   if (!flag || flag.writes !== b.writes || flag.deps.some(([d, w]) => d.writes !== w)) return null;
   // Whether a flag is live depends on write counts that every loop pass moves: a pass that used one is not repeated as is.
   effects.count++;
