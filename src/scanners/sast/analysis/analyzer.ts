@@ -74,6 +74,8 @@ export class Analyzer {
   readonly warnings: Array<{ path: string; line: number; message: string }> = [];
   /** Per function id: its memoised contexts and their cost (see CHEAP_CONTEXT_WORK in calls.ts). */
   readonly memo = new Map<number, FunctionMemo>();
+  /** Short codes of long value signatures in memo keys (see contextSignature in calls.ts). */
+  readonly signatureCodes = new Map<string, string>();
   readonly merged = new Map<number, MergedContext>();
   readonly stack: Frame[] = [];
   readonly labels = new Map<string, Label>();

@@ -216,7 +216,7 @@ export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Va
   // attacker key): that level is where the pollution happens, and other recursion may have used up the bound.
   const recursionBound = args.some((a) => a.proto) ? MAX_RECURSION + 1 : MAX_RECURSION;
   if ((an.active.get(c.id) ?? 0) > recursionBound) return approximateCall(an, args, effectiveThis);
-  const key = contextKey(effectiveThis, args);
+  const key = contextKey(an, effectiveThis, args);
   const table = fm.contexts;
   const hit = an.fresh ? undefined : table.get(key);
   an.fresh = false;
@@ -264,7 +264,7 @@ function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], s
   }
   if (!changed) return ownTaint(m, thisValue, args);
   effects.count++;
-  const sig = contextKey(m.thisValue, m.args);
+  const sig = contextKey(an, m.thisValue, m.args);
   if (sig === m.sig) return ownTaint(m, thisValue, args);
   m.sig = sig;
   m.runs++;
@@ -386,16 +386,28 @@ function mayWalkPath(fnV: Value, args: readonly Value[]): boolean {
 }
 
 /** The memo key of a call: `this` and the arguments by contextSignature ("this|arg1|arg2"). */
-function contextKey(thisValue: Value, args: readonly Value[]): string {
-  let key = `${contextSignature(thisValue)}|`;
-  for (let i = 0; i < args.length; i++) key += i === 0 ? contextSignature(args[i]!) : `|${contextSignature(args[i]!)}`;
+function contextKey(an: Analyzer, thisValue: Value, args: readonly Value[]): string {
+  let key = `${contextSignature(an, thisValue)}|`;
+  for (let i = 0; i < args.length; i++) key += i === 0 ? contextSignature(an, args[i]!) : `|${contextSignature(an, args[i]!)}`;
   return key;
 }
 
-/** A memo key: like `signature`, plus each object's property count so a grown object is a new context. */
-function contextSignature(v: Value): string {
+/**
+ * A memo key: like `signature`, plus each object's property count so a grown object is a new context.
+ * A long signature without constant strings stands in the key as a short code of its own (keys are
+ * built, hashed and compared on every call); one with strings stays as it is, '|' and all.
+ */
+function contextSignature(an: Analyzer, v: Value): string {
   if (v === EMPTY) return '_';
   let s = signature(v);
+  if (s.length > 16 && v.str === undefined && !v.alts) {
+    let code = an.signatureCodes.get(s);
+    if (code === undefined) {
+      code = `\u0001${an.signatureCodes.size}`;
+      an.signatureCodes.set(s, code);
+    }
+    s = code;
+  }
   for (const o of v.objs) s += `~${o.props.size}.${o.dyn.taint.length}`;
   return s;
 }
