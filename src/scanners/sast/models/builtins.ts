@@ -739,19 +739,20 @@ function modelCall(an: Analyzer, recv: string, name: string, thisValue: Value, a
 function heuristicSinks(an: Analyzer, recv: string, name: string, args: readonly Value[], site: CallSite): boolean {
   const first = args[0];
   if (!first) return false;
-  const label = `${an.text(site.node.callee, 40)}()`;
+  // Most calls match no sink here: the callee's text is read only for one that does.
+  const label = () => `${an.text(site.node.callee, 40)}()`;
   if ((name === 'query' || name === 'execute') && DB_RECEIVER.test(recv)) {
     const sql = first.objs.length > 0 ? join(first, join(an.readProp(make({ objs: first.objs }), 'sql', null, null), an.readProp(make({ objs: first.objs }), 'text', null, null))) : first;
-    an.sink('sql', sql, site.node, label);
+    an.sink('sql', sql, site.node, label());
     return true;
   }
   if (/^(raw|whereRaw|orWhereRaw|havingRaw|orderByRaw|groupByRaw|joinRaw|\$queryRawUnsafe|\$executeRawUnsafe)$/.test(name)) {
-    an.sink('sql', first, site.node, label);
+    an.sink('sql', first, site.node, label());
     return true;
   }
   if (/^(run|all|get|each|exec|prepare)$/.test(name) && /^(db|database|sqlite|conn|connection)$/i.test(recv)) {
     if (first.built && SQL_KEYWORDS.test(first.prefix ?? '')) {
-      an.sink('sql', first, site.node, label);
+      an.sink('sql', first, site.node, label());
       return true;
     }
   }
@@ -760,7 +761,7 @@ function heuristicSinks(an: Analyzer, recv: string, name: string, args: readonly
     return true;
   }
   if (LOG_METHODS.has(name) && /^(logger|log|winston|pino|bunyan|logging)$/i.test(recv)) {
-    for (const a of args) an.sink('log', a, site.node, label);
+    for (const a of args) an.sink('log', a, site.node, label());
     return false;
   }
   return false;
