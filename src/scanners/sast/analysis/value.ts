@@ -429,7 +429,8 @@ export function isEmptyValue(v: Value): boolean {
 }
 
 export function strValue(s: string): Value {
-  return make({ str: s, html: /<[a-z!/]/i.test(s) });
+  // includes() first: on a long literal without '<' (embedded data) it is about a hundred times faster than the expression.
+  return make({ str: s, html: s.includes('<') && /<[a-z!/]/i.test(s) });
 }
 
 export function objValue(o: Obj): Value {
