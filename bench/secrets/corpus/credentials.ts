@@ -320,6 +320,23 @@ export const CREDENTIALS: readonly CredentialSpec[] = [
     names: ['GRAFANA_API_KEY'],
     value: (r) => Buffer.from(JSON.stringify({ k: mixed(r, ALNUM, 32), n: r.pick(['ci', 'deploy', 'dashboards-ro']), id: 1 + r.int(20) })).toString('base64'),
   },
+  { type: 'posthog-personal-api-key', accept: ['posthog-personal-api-key'], names: ['POSTHOG_PERSONAL_API_KEY', 'POSTHOG_API_KEY'], value: (r) => r.pick(['phx_', 'phs_']) + mixed(r, ALNUM, 46 + r.int(2)) },
+  {
+    type: 'tailscale-key',
+    accept: ['tailscale-key'],
+    names: ['TS_AUTHKEY', 'TAILSCALE_API_KEY', 'TS_OAUTH_CLIENT_SECRET'],
+    value: (r) => `tskey-${r.pick(['auth', 'api', 'client'])}-k${mixed(r, ALNUM, 11)}CNTRL-${mixed(r, ALNUM, 33)}`,
+  },
+  {
+    type: 'microsoft-teams-webhook-url',
+    accept: ['microsoft-teams-webhook-url'],
+    names: ['TEAMS_WEBHOOK_URL', 'ALERTS_WEBHOOK'],
+    value: (r) =>
+      `https://${r.pick(['contoso', 'fabrikam', 'northwind'])}.webhook.office.com/webhookb2/${uuid(r)}@${uuid(r)}/IncomingWebhook/${r.string(HEX, 32)}/${uuid(r)}` +
+      r.pick(['', `/V2${mixed(r, ALNUM + '-_', 45)}`]),
+  },
+  { type: 'airtable-personal-access-token', accept: ['airtable-personal-access-token'], names: ['AIRTABLE_API_KEY', 'AIRTABLE_TOKEN'], value: (r) => `pat${mixed(r, ALNUM, 14)}.${r.string(HEX, 64)}` },
+  { type: 'langsmith-api-key', accept: ['langsmith-api-key'], names: ['LANGSMITH_API_KEY', 'LANGCHAIN_API_KEY'], value: (r) => `lsv2_${r.pick(['pt', 'sk'])}_${uuid(r).replace(/-/g, '')}_${r.string(HEX, 10)}` },
   { type: 'password', accept: PASSWORD_ACCEPT, names: ['DB_PASSWORD', 'SMTP_PASSWORD', 'REDIS_PASSWORD', 'ADMIN_PASSWORD', 'MYSQL_PASSWORD'], value: humanPassword },
   {
     type: 'generic-secret',

@@ -119,7 +119,7 @@ export function isLikelyPassword(value: string, name: string): boolean {
  * placeholder), so the generic detector stays quiet about it too.
  */
 const KNOWN_TOKEN_PREFIX =
-  /^(?:AKIA|ASIA|AIza|GOCSPX-|gh[pousr]_|github_pat_|glpat-|glptt-|glrt-|gldt-|gloas-|ATBB|ATATT|ATCTT|npm_|pypi-|rubygems_|oy2|dckr_|pul-|xox[abpre]|xapp-|[sr]k_(?:live|test)_|whsec_|shp(?:at|ca|pa|ss)_|sq0(?:atp|csp)-|SG\.|sk-|hf_|api_org_|gsk_|NRAK-|NRII-|sntry[su]_|glsa_|glc_|HRKU-|do[opr]_v1_|v1\.0-|hv[sbr]\.|dp\.(?:pt|st|ct|sa|scim|audit)\.|ops_|AGE-SECRET-KEY-|\d{8,10}:AA|dapi[0-9a-f]{8}|PMAK-|pscale_(?:pw|tkn|oauth)_|lin_api_|sq[upa]_|AKCp|cmVmdGtuOjAxOj|bkua_|CCIPAT_|sgph?_|dt0[cs]\d\d\.|pplx-|r8_|xai-|fo1_|FlyV1 |fm(?:1[ar]|2)_|ntn_|figd_|CFPAT-|sk\.eyJ|gl(?:agent|soat|ft|imt)-)/;
+  /^(?:AKIA|ASIA|AIza|GOCSPX-|gh[pousr]_|github_pat_|glpat-|glptt-|glrt-|gldt-|gloas-|ATBB|ATATT|ATCTT|npm_|pypi-|rubygems_|oy2|dckr_|pul-|xox[abpre]|xapp-|[sr]k_(?:live|test)_|whsec_|shp(?:at|ca|pa|ss)_|sq0(?:atp|csp)-|SG\.|sk-|hf_|api_org_|gsk_|NRAK-|NRII-|sntry[su]_|glsa_|glc_|HRKU-|do[opr]_v1_|v1\.0-|hv[sbr]\.|dp\.(?:pt|st|ct|sa|scim|audit)\.|ops_|AGE-SECRET-KEY-|\d{8,10}:AA|dapi[0-9a-f]{8}|PMAK-|pscale_(?:pw|tkn|oauth)_|lin_api_|sq[upa]_|AKCp|cmVmdGtuOjAxOj|bkua_|CCIPAT_|sgph?_|dt0[cs]\d\d\.|pplx-|r8_|xai-|fo1_|FlyV1 |fm(?:1[ar]|2)_|ntn_|figd_|CFPAT-|sk\.eyJ|gl(?:agent|soat|ft|imt)-|ph[xs]_|tskey-|lsv2_[ps][tk]_|pat[A-Za-z0-9]{14}\.)/;
 
 /** Tokens and keys under a generic name: they must look generated. */
 export function isLikelyToken(value: string, name: string): boolean {

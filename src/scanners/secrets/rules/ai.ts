@@ -158,4 +158,29 @@ export const aiDetectors: Detector[] = [
       negative: ['REPLICATE_API_TOKEN=r8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'REPLICATE_API_TOKEN=r8_...', '    mov r8_saved, r8 ; keep the eighth register'],
     },
   },
+  {
+    id: 'langsmith-api-key',
+    title: 'LangSmith API key',
+    secretType: 'LangSmith API key',
+    description: 'A LangSmith personal access token (lsv2_pt_) or service key (lsv2_sk_). It reads and writes the workspace\'s traces, which hold the prompts, model answers and tool inputs of every traced run, and its datasets and prompts.',
+    remediation: revoke('API key', 'smith.langchain.com > Settings > API Keys'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['lsv2_'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('lsv2_', '(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}'),
+    check: (secret) => looksRandom(secret.slice(8, 40), 2),
+    examples: {
+      positive: [
+        'LANGSMITH_API_KEY=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',
+        'os.environ["LANGCHAIN_API_KEY"] = "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"',
+      ],
+      negative: [
+        'LANGSMITH_API_KEY=lsv2_pt_00000000000000000000000000000000_0000000000',
+        'LANGSMITH_API_KEY=lsv2_pt_...',
+        'LANGSMITH_API_KEY=lsv2_pt_your_langsmith_api_key_here',
+      ],
+    },
+  },
 ];

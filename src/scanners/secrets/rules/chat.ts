@@ -182,4 +182,29 @@ export const chatDetectors: Detector[] = [
       negative: ['TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'time 12:34:AA', 'TELEGRAM_BOT_TOKEN=6068659793:AA6QdUihg'],
     },
   },
+  {
+    id: 'microsoft-teams-webhook-url',
+    title: 'Microsoft Teams incoming webhook URL',
+    secretType: 'Microsoft Teams webhook URL',
+    description: 'A Microsoft Teams incoming webhook URL (an Office 365 connector). Anyone with it can post messages and cards into the channel, a ready way to phish its members.',
+    remediation: revoke('webhook', 'Teams > the channel > Manage channel > Connectors > Incoming Webhook > Remove'),
+    severity: 'medium',
+    confidence: 'high',
+    keywords: ['incomingwebhook'],
+    // <group id>@<tenant id>/IncomingWebhook/<32 hex>/<owner id>, and on newer URLs a /V2 signature.
+    pattern:
+      /(?<secret>https:\/\/(?:[a-z0-9-]+\.webhook\.office\.com\/webhookb2|outlook\.office(?:365)?\.com\/webhook)\/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}@[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}(?:\/V2[A-Za-z0-9_-]{20,100})?)(?![A-Za-z0-9_-])/g,
+    check: (secret) => looksRandom(secret.slice(secret.indexOf('IncomingWebhook/') + 16).slice(0, 32), 2),
+    examples: {
+      positive: [
+        'TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/244b8417-480a-4ea5-a8d4-555d8e0fc677@39102dc6-fa54-486b-bda1-56710c45d29e/IncomingWebhook/29d111356897890d1cbf2b6d14965591/be58cab6-f6f4-462e-8635-77bde4cc913c/V2bA4jcfNTyjTyXFrcBV2DsYmG3xwss-iLLONyQO55MO1o2',
+        'webhook: "https://outlook.office.com/webhook/b4832de0-2d47-4b89-b52a-789432521bb4@46d894cb-a255-49de-b550-79b9829fc9fc/IncomingWebhook/3d5aaa88bfea138635c94a3b42643932/f2c7311b-e514-4040-b3d2-6fe6ff3f01c9"',
+      ],
+      negative: [
+        'TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/00000000-0000-0000-0000-000000000000@00000000-0000-0000-0000-000000000000/IncomingWebhook/00000000000000000000000000000000/00000000-0000-0000-0000-000000000000',
+        'TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>',
+        'Add an IncomingWebhook connector to the channel.',
+      ],
+    },
+  },
 ];

@@ -364,4 +364,29 @@ export const devtoolDetectors: Detector[] = [
       negative: ['ADOBE_CLIENT_SECRET=p8e-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'ADOBE_CLIENT_SECRET=p8e-<secret>', 'secrets start with p8e-'],
     },
   },
+  {
+    id: 'airtable-personal-access-token',
+    title: 'Airtable personal access token',
+    secretType: 'Airtable personal access token',
+    description: 'An Airtable personal access token (pat, a 14-character id, a dot and 64 hex). It acts as its user on the bases and workspaces it was granted, with its scopes: records, schema, comments, webhooks.',
+    remediation: revoke('token', 'airtable.com/create/tokens'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['pat'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('pat', '[A-Za-z0-9]{14}\\.[0-9a-f]{64}'),
+    check: (secret) => looksRandom(secret.slice(18), 2),
+    examples: {
+      positive: [
+        'AIRTABLE_API_KEY=pataJ4VRFPY0nK20y.3c7b2e9cc79c1080aa7301e686d097ee2033f0e8a14faf001fe2cce66c11b5e9',
+        "const base = new Airtable({ apiKey: 'patDoak5IkCoHuacl.63a89853b1085b3eddce01d84bb4e45f5b52bc379ccb5ed3ed218143e3cf085c' }).base('appXyZ');",
+      ],
+      negative: [
+        'AIRTABLE_API_KEY=patXXXXXXXXXXXXXX.0000000000000000000000000000000000000000000000000000000000000000',
+        'AIRTABLE_API_KEY=patXXXXXXXXXXXXXX.xxxxxxxxxxxxxxxx',
+        'Tokens start with pat and carry a dot.',
+      ],
+    },
+  },
 ];

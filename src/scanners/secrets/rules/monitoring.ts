@@ -167,4 +167,31 @@ export const monitoringDetectors: Detector[] = [
       ],
     },
   },
+  {
+    id: 'posthog-personal-api-key',
+    title: 'PostHog personal or secret API key',
+    secretType: 'PostHog API key',
+    description: 'A PostHog personal API key (phx_) or project secret API key (phs_). Personal keys read and change every project the user can reach (events, persons, recordings, feature flags); secret keys fetch feature flag definitions. Project API keys (phc_) are public and not reported.',
+    remediation: revoke('key', 'PostHog > Settings > Personal API keys, or Project settings > Feature flags secure API key'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['phx_', 'phs_'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    // Base62 of 32 random bytes (older personal keys, up to 43 characters) or 35 bytes (up to 48); leading zeros are dropped.
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>ph[xs]_[A-Za-z0-9]{40,48})(?![A-Za-z0-9_-])/g,
+    check: (secret) => looksRandom(secret.slice(4), 3),
+    examples: {
+      positive: [
+        'POSTHOG_PERSONAL_API_KEY=phx_6qxsxrKCJki6RwpJHdZwIqVUY0WggxisC9Ds7k0FTcz7FHY',
+        "posthog = Posthog('phc_x', host='https://eu.posthog.com', personal_api_key='phs_LWNJa9Bmhf6td2L4EbC1cDMa05bySc3tCt6pasSNMjiQV9w')",
+      ],
+      negative: [
+        'POSTHOG_PERSONAL_API_KEY=phx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        // The project API key goes into the browser snippet: public by design.
+        "posthog.init('phc_NMZw6yJNND1adCgTlwQkbeIkSScSgmhHHKKZj5m0jtr', { api_host: 'https://us.i.posthog.com' })",
+        'POSTHOG_PERSONAL_API_KEY=phx_...',
+      ],
+    },
+  },
 ];
