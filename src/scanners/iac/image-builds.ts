@@ -1,7 +1,7 @@
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { imageRepository } from './dockerfile/model.js';
 import { parseImage } from './image.js';
-import { commandsOf } from './shell.js';
+import { commandsOf, joinContinuations } from './shell.js';
 import { unstagedIndexFiles, type StagedIndex } from './staged-index.js';
 import type { ReadText } from './texts.js';
 import { loadYamlCached } from './yaml/cache.js';
@@ -68,11 +68,9 @@ function makeVariables(lines: readonly string[]): Map<string, string> {
  */
 export function buildTags(text: string, makefile = false): string[] {
   const tags: string[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = joinContinuations(text).split(/\r?\n/);
   const variables = makefile ? makeVariables(lines) : new Map<string, string>();
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i]}`;
+  for (let line of lines) {
     if (/^\s*#/.test(line)) continue;
     if (variables.size > 0) line = line.replace(/\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/g, (ref, name: string) => variables.get(name) ?? ref);
     const build = BUILD.exec(line);
