@@ -343,22 +343,89 @@ function spansOf(candidate: Candidate): Span[] {
   return spans;
 }
 
-function overlaps(a: Span, b: Span): boolean {
-  return a.start < b.end && b.start < a.end;
-}
-
+/**
+ * Resolves overlaps in O(n log n): a file of many thousand findings (a generated .env,
+ * a dump of tokens) took quadratic time when each candidate was compared with every
+ * span taken and every veto.
+ */
 function resolveOverlaps(candidates: Candidate[], vetoes: readonly Span[]): Candidate[] {
   const ordered = [...candidates].sort((a, b) => b.priority - a.priority || a.start - b.start);
-  const taken: Span[] = [];
+  const taken = new DisjointSpans();
+  const vetoed = new VetoIndex(vetoes);
   const accepted: Candidate[] = [];
   for (const candidate of ordered) {
     const spans = spansOf(candidate);
-    if (spans.some((span) => taken.some((other) => overlaps(span, other)))) continue;
-    if (spans.some((span) => vetoes.some((veto) => veto.priority > candidate.priority && overlaps(span, veto)))) continue;
-    taken.push(...spans);
+    if (spans.some((span) => taken.overlaps(span.start, span.end))) continue;
+    if (spans.some((span) => vetoed.overlaps(span.start, span.end, candidate.priority))) continue;
+    for (const span of spans) taken.add(span.start, span.end);
     accepted.push(candidate);
   }
   return accepted;
+}
+
+/** Index of the last of the ascending `starts` below `end`, or -1. */
+function lastStartBelow(starts: readonly number[], end: number): number {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (starts[mid]! < end) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+}
+
+/** Spans that do not overlap one another, by start (so their ends ascend too). */
+class DisjointSpans {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  overlaps(start: number, end: number): boolean {
+    const index = lastStartBelow(this.starts, end);
+    return index >= 0 && this.ends[index]! > start;
+  }
+
+  add(start: number, end: number): void {
+    let at = lastStartBelow(this.starts, start) + 1;
+    // Among equal starts an empty span comes first, so the last one below a bound has the furthest end.
+    while (at < this.starts.length && this.starts[at] === start && this.ends[at]! <= end) at++;
+    if (at === this.starts.length) {
+      this.starts.push(start);
+      this.ends.push(end);
+    } else {
+      this.starts.splice(at, 0, start);
+      this.ends.splice(at, 0, end);
+    }
+  }
+}
+
+/** Vetoes per priority, by start, with the furthest end reached so far: any veto of a higher priority overlapping a span? */
+class VetoIndex {
+  private readonly groups: { priority: number; starts: number[]; furthestEnds: number[] }[] = [];
+
+  constructor(vetoes: readonly Span[]) {
+    const byPriority = new Map<number, Span[]>();
+    for (const veto of vetoes) {
+      const group = byPriority.get(veto.priority);
+      if (group) group.push(veto);
+      else byPriority.set(veto.priority, [veto]);
+    }
+    for (const [priority, spans] of byPriority) {
+      spans.sort((a, b) => a.start - b.start);
+      let furthest = -1;
+      const furthestEnds = spans.map((span) => (furthest = Math.max(furthest, span.end)));
+      this.groups.push({ priority, starts: spans.map((span) => span.start), furthestEnds });
+    }
+  }
+
+  overlaps(start: number, end: number, priority: number): boolean {
+    for (const group of this.groups) {
+      if (group.priority <= priority) continue;
+      const index = lastStartBelow(group.starts, end);
+      if (index >= 0 && group.furthestEnds[index]! > start) return true;
+    }
+    return false;
+  }
 }
 
 /**
