@@ -10,7 +10,7 @@ import { BENCH_UNSET_ENV, projectRoot } from './util.js';
 import { walkBench } from './walk.js';
 
 /** Benchmarks owned by other areas, loaded when their module exists in this build. */
-const OPTIONAL_MODULES = ['secrets/accuracy.js', 'secrets/speed.js', 'sca/sbom.js', 'sca/match.js', 'iac/kics.js', 'iac/zizmor.js', 'iac/terraform-scaling.js', 'sast/explodejs.js'];
+const OPTIONAL_MODULES = ['secrets/accuracy.js', 'secrets/speed.js', 'secrets/dense.js', 'sca/sbom.js', 'sca/match.js', 'iac/kics.js', 'iac/zizmor.js', 'iac/terraform-scaling.js', 'sast/explodejs.js'];
 
 async function loadBenches(): Promise<Bench[]> {
   const benches: Bench[] = [walkBench];
