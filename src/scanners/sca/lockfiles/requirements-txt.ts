@@ -205,7 +205,7 @@ function readRequirement(
   const semicolon = withoutOptions.search(/\s*;/);
   const requirement = (semicolon === -1 ? withoutOptions : withoutOptions.slice(0, semicolon)).trim();
 
-  if (/^(\.|\/|~)/.test(requirement) || /^[a-z]+\+?[a-z]*:\/\//i.test(requirement)) {
+  if (/^(\.|\/|~)/.test(requirement) || /^[a-z]+(\+[a-z]+)?:\/\//i.test(requirement)) {
     warn(`requirement ${JSON.stringify(requirement)} is a path or URL, not a released version, and cannot be checked`, line);
     return undefined;
   }

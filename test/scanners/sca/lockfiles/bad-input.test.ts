@@ -84,6 +84,21 @@ describe('every parser on broken input', () => {
     }
   });
 
+  it('reads a 200 KB line or name in linear time', () => {
+    // A name of letters only once made a requirements.txt pattern backtrack for half a minute.
+    const huge = 'A'.repeat(200 * 1024);
+    for (const [dir, file] of files) {
+      const text = fixtureText(dir, file);
+      const parser = findParser(file);
+      assert.ok(parser);
+      for (const input of [`${huge}\n${text}`, `${text}\n${huge}==1.0\n`, text.replace(/[A-Za-z][\w.-]{2,}/, huge)]) {
+        const started = performance.now();
+        assertWellFormed(parser.parse(input, file), input, `${dir}/${file} with a 200 KB line`);
+        assert.ok(performance.now() - started < 2000, `${dir}/${file}: a 200 KB line took ${Math.round(performance.now() - started)} ms`);
+      }
+    }
+  });
+
   it('survives nesting deep enough to overflow a naive recursive parser', () => {
     const deep = '{"packages": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
     for (const lines of [true, false]) {
