@@ -164,7 +164,11 @@ function parseFlat(lock: Entries, entries: Entries, doc: JsonDocument, ctx: Pars
 function workspacePatterns(rootEntry: Entries): string[] {
   const ws = rootEntry.workspaces;
   const list = Array.isArray(ws) ? ws : isObject(ws) && Array.isArray(ws.packages) ? ws.packages : [];
-  return list.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/^\.\//, '').replace(/\/$/, ''));
+  // picomatch throws on an empty pattern ("" or "./").
+  return list
+    .filter((p): p is string => typeof p === 'string')
+    .map((p) => p.replace(/^\.\//, '').replace(/\/$/, ''))
+    .filter((p) => p !== '');
 }
 
 function addManifestEdges(node: GraphNode, manifest: PackageJson, resolve: (dep: string) => string | undefined): void {

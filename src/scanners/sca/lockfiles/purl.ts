@@ -17,8 +17,15 @@ const PURL_TYPE: Record<Ecosystem, string> = {
   'GitHub Actions': 'githubactions',
 };
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The text with each lone surrogate (broken UTF-16, on which encodeURIComponent throws) as U+FFFD. */
+export function wellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, '\ufffd');
+}
+
 export function encodePurlComponent(value: string): string {
-  return encodeURIComponent(value)
+  return encodeURIComponent(wellFormed(value))
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%3A/g, ':');
 }

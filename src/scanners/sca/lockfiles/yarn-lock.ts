@@ -10,7 +10,7 @@
 import type { Package, PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, dirname, joinPath, type ParseContext } from './parser.js';
-import { purlFor } from './purl.js';
+import { purlFor, wellFormed } from './purl.js';
 import {
   npmPackage,
   parseAliasSpec,
@@ -182,7 +182,7 @@ function readEntries(nodes: SymlNode[], berry: boolean, ctx: ParseContext): void
     if (found || byBareDescriptor.size === 0) return found;
     const parentLocator = parent ? field(parent.node, 'resolution') : undefined;
     return (
-      (parentLocator ? byDescriptor.get(`${descriptor}::locator=${encodeURIComponent(parentLocator)}`) : undefined) ??
+      (parentLocator ? byDescriptor.get(`${descriptor}::locator=${encodeURIComponent(wellFormed(parentLocator))}`) : undefined) ??
       byBareDescriptor.get(descriptor)
     );
   };

@@ -99,6 +99,32 @@ describe('every parser on broken input', () => {
     }
   });
 
+  it('reads every package around a name with broken UTF-16 (a lone surrogate)', () => {
+    for (const [dir, file] of files) {
+      const text = fixtureText(dir, file);
+      const parser = findParser(file);
+      assert.ok(parser);
+      const whole = parser.parse(text, file);
+      const first = whole.packages[0];
+      if (!first || !text.includes(first.name)) continue;
+      const broken = text.replace(first.name, `${first.name}\ud800`);
+      const result = parser.parse(broken, file);
+      assertWellFormed(result, broken, `${dir}/${file}`);
+      assert.deepEqual(result.warnings.filter((w) => /stopped early/.test(w.message)), [], `${dir}/${file}`);
+      assert.ok(result.packages.length >= whole.packages.length - 1, `${dir}/${file}: ${result.packages.length} of ${whole.packages.length}`);
+    }
+  });
+
+  it('ignores an empty npm workspace pattern', () => {
+    const text = JSON.stringify({
+      lockfileVersion: 3,
+      packages: { '': { workspaces: ['', './'] }, 'node_modules/a': { version: '1.0.0' } },
+    });
+    const result = findParser('package-lock.json')?.parse(text, 'package-lock.json');
+    assert.deepEqual(result?.warnings, []);
+    assert.deepEqual(result?.packages.map((p) => p.purl), ['pkg:npm/a@1.0.0']);
+  });
+
   it('survives nesting deep enough to overflow a naive recursive parser', () => {
     const deep = '{"packages": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
     for (const lines of [true, false]) {
