@@ -11,7 +11,7 @@ import { findParser, lockfileParsers } from '../../../../src/scanners/sca/lockfi
 import type { LockfileResult } from '../../../../src/scanners/sca/model.js';
 import { ECOSYSTEMS } from '../../../../src/scanners/sca/model.js';
 import { fixturePath } from '../../../helpers/paths.js';
-import { fixtureText } from './helpers.js';
+import { fixtureText, names } from './helpers.js';
 
 /** [fixture dir, file path inside it] for every lockfile-like fixture. */
 function fixtureFiles(): Array<[string, string]> {
@@ -112,6 +112,18 @@ describe('every parser on broken input', () => {
       assertWellFormed(result, broken, `${dir}/${file}`);
       assert.deepEqual(result.warnings.filter((w) => /stopped early/.test(w.message)), [], `${dir}/${file}`);
       assert.ok(result.packages.length >= whole.packages.length - 1, `${dir}/${file}: ${result.packages.length} of ${whole.packages.length}`);
+    }
+  });
+
+  it('reads the same packages when lines end in CR only (old Mac editors)', () => {
+    for (const [dir, file] of files) {
+      const text = fixtureText(dir, file);
+      const parser = findParser(file);
+      assert.ok(parser);
+      const whole = parser.parse(text, file);
+      const result = parser.parse(text.replace(/\r?\n/g, '\r'), file);
+      if (result.warnings.length > 0) continue; // a format that refuses CR-only text must say so
+      assert.deepEqual(names(result), names(whole), `${dir}/${file}`);
     }
   });
 
