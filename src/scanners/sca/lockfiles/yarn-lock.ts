@@ -49,6 +49,16 @@ interface YarnEntry {
   patchOf?: string;
 }
 
+/** What a "patch:" reference patches ("name@npm%3A1.2.3"); a malformed %-escape is kept as written. */
+function patchTarget(reference: string): string {
+  const encoded = reference.slice('patch:'.length).split('#')[0] ?? '';
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}
+
 /** What a Berry `resolution` ("name@npm:1.2.3", "name@workspace:packages/a") says. */
 function berrySource(reference: string): { source: PackageSource; flags: string[]; workspacePath?: string } {
   const protocol = reference.slice(0, reference.indexOf(':') + 1);
@@ -59,7 +69,7 @@ function berrySource(reference: string): { source: PackageSource; flags: string[
       return { source: 'workspace', flags: [], workspacePath: reference.slice('workspace:'.length) };
     case 'patch:': {
       // "patch:name@npm%3A1.2.3#..." patches a package from another source; the inner one decides.
-      const inner = decodeURIComponent(reference.slice('patch:'.length).split('#')[0] ?? '');
+      const inner = patchTarget(reference);
       const innerRef = splitNameAtRef(inner)?.ref ?? '';
       const base = innerRef.startsWith('npm:') ? 'registry' : sourceOfSpec(innerRef);
       return { source: base, flags: ['patched'] };
@@ -109,7 +119,7 @@ function readEntries(nodes: SymlNode[], berry: boolean, ctx: ParseContext): void
       const described = berrySource(reference);
       source = described.source;
       flags.push(...described.flags);
-      if (reference.startsWith('patch:')) entry.patchOf = decodeURIComponent(reference.slice('patch:'.length).split('#')[0] ?? '');
+      if (reference.startsWith('patch:')) entry.patchOf = patchTarget(reference);
       if (described.workspacePath !== undefined) {
         entry.workspacePath = described.workspacePath;
         if (described.workspacePath === '.' || described.workspacePath === '') {

@@ -127,6 +127,14 @@ describe('every parser on broken input', () => {
     }
   });
 
+  it('reads a yarn patch: reference with a malformed %-escape', () => {
+    const text = fixtureText('yarn-berry-resolutions', 'yarn.lock').replaceAll('helper@npm%3A1.5.0', 'helper@npm%[3A1.5.0');
+    const result = findParser('yarn.lock')?.parse(text, 'yarn.lock');
+    assert.ok(result);
+    assert.deepEqual(result.warnings.filter((w) => /stopped early/.test(w.message)), []);
+    assert.ok(result.packages.some((p) => p.name === 'helper'));
+  });
+
   it('ignores an empty npm workspace pattern', () => {
     const text = JSON.stringify({
       lockfileVersion: 3,
