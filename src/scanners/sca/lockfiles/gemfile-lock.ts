@@ -45,6 +45,11 @@ export const gemfileLock = defineParser({
       const lineNumber = i + 1;
       if (line.trim() === '') continue;
       if (!line.startsWith(' ')) {
+        // Section names are capitals (GEM, PLATFORMS, BUNDLED WITH); anything else is damage, and the section goes on.
+        if (!/^[A-Z][A-Z ]*$/.test(line.trim())) {
+          ctx.warn(`unexpected line ${JSON.stringify(line.trim().slice(0, 80))}`, lineNumber);
+          continue;
+        }
         section = line.trim();
         inSpecs = false;
         remote = '';

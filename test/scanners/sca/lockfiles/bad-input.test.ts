@@ -135,6 +135,18 @@ describe('every parser on broken input', () => {
     assert.ok(result.packages.some((p) => p.name === 'helper'));
   });
 
+  it('warns about a stray line in a Gemfile.lock section and reads the rest of the section', () => {
+    const text = fixtureText('gemfile', 'Gemfile.lock');
+    const parser = findParser('Gemfile.lock');
+    assert.ok(parser);
+    const lines = text.split('\n');
+    const specs = lines.indexOf('GEM') + 3; // GEM, remote:, specs:, then the first spec
+    lines.splice(specs, 0, '{"stray": [');
+    const result = parser.parse(lines.join('\n'), 'Gemfile.lock');
+    assert.deepEqual(names(result), names(parser.parse(text, 'Gemfile.lock')));
+    assert.deepEqual(result.warnings, [{ line: specs + 1, message: 'unexpected line "{\\"stray\\": ["' }]);
+  });
+
   it('ignores an empty npm workspace pattern', () => {
     const text = JSON.stringify({
       lockfileVersion: 3,
