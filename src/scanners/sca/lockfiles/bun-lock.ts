@@ -65,6 +65,8 @@ function describe(resolution: string): { source: PackageSource; version: string;
 }
 
 function readLock(lock: Dict, doc: JsonDocument, ctx: ParseContext): void {
+  // bun always writes the map, empty or not: without it the file is damaged, not dependency-free.
+  if (!isObject(lock.packages) && !doc.error) ctx.warn('no "packages" object: no package could be read', doc.lineOf(lock, 'packages') ?? 1);
   const packages = isObject(lock.packages) ? lock.packages : {};
   const workspaces = isObject(lock.workspaces) ? lock.workspaces : {};
   const nodes = new Map<string, GraphNode>();

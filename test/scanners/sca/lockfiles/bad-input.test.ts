@@ -147,6 +147,18 @@ describe('every parser on broken input', () => {
     assert.deepEqual(result.warnings, [{ line: specs + 1, message: 'unexpected line "{\\"stray\\": ["' }]);
   });
 
+  it('warns when a bun.lock has no "packages" object', () => {
+    const parser = findParser('bun.lock');
+    assert.ok(parser);
+    assert.deepEqual(parser.parse('{ "lockfileVersion": 1, "workspaces": { "": { "packages": {} } } }', 'bun.lock').warnings, [
+      { line: 1, message: 'no "packages" object: no package could be read' },
+    ]);
+    assert.deepEqual(parser.parse('{\n  "lockfileVersion": 1,\n  "packages": [],\n}', 'bun.lock').warnings, [
+      { line: 3, message: 'no "packages" object: no package could be read' },
+    ]);
+    assert.deepEqual(parser.parse('{ "lockfileVersion": 1, "packages": {} }', 'bun.lock').warnings, []);
+  });
+
   it('ignores an empty npm workspace pattern', () => {
     const text = JSON.stringify({
       lockfileVersion: 3,
