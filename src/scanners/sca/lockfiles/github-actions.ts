@@ -35,7 +35,7 @@ export const githubActionsWorkflow = defineParser({
     return (/\.ya?ml$/.test(name) && dirname(path).endsWith('.github/workflows')) || name === 'action.yml' || name === 'action.yaml';
   },
   parse(text, ctx) {
-    const workflow = readWorkflow(text, (line, message) => ctx.warn(message, line));
+    const workflow = readWorkflow(text, (line, message) => ctx.warn(message, line), { path: ctx.path });
     if (!workflow) return;
     const uses: Array<{ value: string; line: number }> = [];
     for (const job of workflow.jobs) {

@@ -159,6 +159,14 @@ describe('every parser on broken input', () => {
     assert.deepEqual(parser.parse('{ "lockfileVersion": 1, "packages": {} }', 'bun.lock').warnings, []);
   });
 
+  it('warns when a workflow file holds no jobs (a moved "jobs:" line)', () => {
+    const text = 'on: push\nbuild:\n  runs-on: ubuntu-latest\n  steps:\n    - uses: actions/checkout@v4\n';
+    const result = findParser('.github/workflows/ci.yml')?.parse(text, '.github/workflows/ci.yml');
+    assert.equal(result?.warnings.length, 1);
+    assert.match(result?.warnings[0]?.message ?? '', /no jobs/);
+    assert.deepEqual(findParser('action.yml')?.parse('name: a\nruns:\n  using: node20\n  main: index.js\n', 'action.yml').warnings, []);
+  });
+
   it('ignores an empty npm workspace pattern', () => {
     const text = JSON.stringify({
       lockfileVersion: 3,
