@@ -159,7 +159,7 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
         git,
         progress,
         signal,
-        warn: (warning) => warnings.push({ scanner: scanner.id, ...warning }),
+        warn: (warning) => warnings.push({ scanner: scanner.id, ...warning, message: boundedMessage(warning.message) }),
         registerSecret: (value, scope) => redactor.add(detached.text(value), scope),
       })) {
         raw.push(detached.detach(finding));
@@ -411,4 +411,14 @@ function compareWarnings(a: ScanWarning, b: ScanWarning): number {
 /** The names a finding's message is about, which its file shows openly: its resource and the image it names. */
 function namesShown(properties: Finding['properties']): string[] {
   return [properties?.resource, properties?.image].filter((name): name is string => typeof name === 'string');
+}
+
+/** Characters of a warning's message kept: a reader that quotes hostile input (a 200 KB package name) must not flood the report. */
+const MAX_WARNING_CHARS = 1000;
+
+export function boundedMessage(message: string): string {
+  if (message.length <= MAX_WARNING_CHARS) return message;
+  // Not between the two halves of a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(message[MAX_WARNING_CHARS - 1]!) ? MAX_WARNING_CHARS - 1 : MAX_WARNING_CHARS;
+  return `${message.slice(0, cut)}… (${message.length - cut} more characters)`;
 }

@@ -261,3 +261,16 @@ test('each file with findings gets its own excerpts and suppressions, its text r
     t.cleanup();
   }
 });
+
+test("a warning's message is bounded: a reader quoting hostile input does not flood the report", async () => {
+  const t = tempTree({ 'a.js': 'x\n' });
+  try {
+    const quoting = { ...markerScanner, async *scan(ctx: Parameters<typeof markerScanner.scan>[0]) { ctx.warn({ path: 'a.js', message: `cannot read requirement ${'a'.repeat(200_000)}` }); } };
+    const result = await runScan({ target: t.dir, scannerSet: [quoting] });
+    const message = result.warnings.find((w) => w.path === 'a.js')!.message;
+    assert.ok(message.length < 1100, `${message.length} characters`);
+    assert.match(message, /^cannot read requirement a+… \(199024 more characters\)$/);
+  } finally {
+    t.cleanup();
+  }
+});
