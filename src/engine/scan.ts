@@ -204,7 +204,7 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     scanners: scanners.map((s) => s.id),
     findings: shown,
     suppressed: suppressedFolded,
-    warnings: warnings.sort(compareWarnings),
+    warnings: withoutRepeats(warnings.sort(compareWarnings)),
     skipped: workspace.skipped,
     filesScanned: countScanned(wanted, workspace.skipped),
     ignoredCount,
@@ -400,6 +400,11 @@ function countScanned(wanted: ReadonlySet<string>, skipped: readonly SkippedFile
   let count = wanted.size;
   for (const skip of skipped) if (wanted.has(skip.path)) count--;
   return count;
+}
+
+/** Sorted warnings with each problem once: two scanners that read the same file say the same of it (invalid YAML in a workflow, for iac and sca). */
+function withoutRepeats(sorted: ScanWarning[]): ScanWarning[] {
+  return sorted.filter((w, i) => i === 0 || compareWarnings(sorted[i - 1]!, w) !== 0);
 }
 
 function compareWarnings(a: ScanWarning, b: ScanWarning): number {

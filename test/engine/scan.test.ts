@@ -274,3 +274,14 @@ test("a warning's message is bounded: a reader quoting hostile input does not fl
     t.cleanup();
   }
 });
+
+test('a problem two scanners find in the same file is one warning', async () => {
+  const t = tempTree({ 'a.js': 'x\n' });
+  try {
+    const saying = (id: 'sast' | 'iac') => ({ ...markerScanner, id, async *scan(ctx: Parameters<typeof markerScanner.scan>[0]) { ctx.warn({ path: 'a.js', line: 2, message: 'invalid YAML: unexpected end' }); ctx.warn({ path: 'a.js', line: 1, message: `only ${id} says this` }); } });
+    const result = await runScan({ target: t.dir, scannerSet: [saying('sast'), saying('iac')] });
+    assert.deepEqual(result.warnings.map((w) => `${w.line} ${w.message}`), ['1 only iac says this', '1 only sast says this', '2 invalid YAML: unexpected end']);
+  } finally {
+    t.cleanup();
+  }
+});
