@@ -421,7 +421,7 @@ function namesShown(properties: Finding['properties']): string[] {
 /** Characters of a warning's message kept: a reader that quotes hostile input (a 200 KB package name) must not flood the report. */
 const MAX_WARNING_CHARS = 1000;
 
-export function boundedMessage(message: string): string {
+function boundedMessage(message: string): string {
   if (message.length <= MAX_WARNING_CHARS) return message;
   // Not between the two halves of a surrogate pair.
   const cut = /[\uD800-\uDBFF]/.test(message[MAX_WARNING_CHARS - 1]!) ? MAX_WARNING_CHARS - 1 : MAX_WARNING_CHARS;
