@@ -34,6 +34,16 @@ describe('Dockerfiles of application repositories', () => {
   it('does not report sudo -u <user> in a step that runs as root: it drops privileges for one command', () => {
     // Reported: plain sudo (line 4), sudo to root (line 5), and sudo after USER app (line 10), which needs sudoers rights.
     assert.deepEqual(hits('sudo/Dockerfile', 'iac/dockerfile-sudo'), ['10 medium', '4 medium', '5 medium']);
+    const messages = result.findings.filter((f) => f.location.path === 'sudo/Dockerfile' && f.ruleId === 'iac/dockerfile-sudo');
+    assert.match(messages.find((f) => f.location.startLine === 4)!.message, /RUN already runs as root/);
+    // After USER app the step does not run as root: sudo there means app may become root.
+    const afterUser = messages.find((f) => f.location.startLine === 10)!.message;
+    assert.doesNotMatch(afterUser, /already runs as root/);
+    assert.match(afterUser, /runs as USER app, which the image lets become root/);
+  });
+
+  it('does not report a Dockerfile of FROM lines only (image versions tracked for Dependabot) for running as root', () => {
+    assert.deepEqual(hits('versions/Dockerfile', 'iac/dockerfile-no-user'), []);
   });
 
   it('judges the shipped stage, not a development target built last with --target', () => {
