@@ -1,4 +1,4 @@
-import { describePort, imageName, sensitivePort, sensitivePortsInRange } from '../ports.js';
+import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
 import { pinProblem, pinProblemNote, type PinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -27,17 +27,9 @@ import { practiceRules } from './practice-rules.js';
 import { unverifiedDownload } from './downloads.js';
 import { buildSecretPersisted } from './build-secrets.js';
 import { downloadOf, verifies } from '../downloads.js';
+import { namedNonRoot, runsNonRootByDefault } from '../nonroot-images.js';
 
 const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
-const NONROOT_IMAGE = /(?:nonroot|rootless|non-root)/i;
-/**
- * Images whose own Dockerfile ends with a user other than root: grafana/k6 (k6, uid 12345),
- * NGINX's unprivileged build (uid 101), Grafana ($GF_UID, 472) and Loki (10001), the
- * Prometheus project's servers and exporters (nobody), the OpenTelemetry Collector
- * distributions (10001), Jenkins (jenkins) and Keycloak (1000).
- */
-const NONROOT_BASE_IMAGES =
-  /^(?:grafana\/(?:k6|grafana|grafana-oss|grafana-enterprise|loki)|nginxinc\/nginx-unprivileged|prom\/(?:prometheus|alertmanager|node-exporter|pushgateway|blackbox-exporter)|otel\/opentelemetry-collector(?:-contrib|-k8s)?|jenkins\/jenkins|keycloak\/keycloak)$/;
 
 const rootUser = dockerRule({
   id: 'iac/dockerfile-root-user',
@@ -138,7 +130,7 @@ const noUser = dockerRule({
     const stage = finalStage(input.file);
     if (!stage || lastUser(stage)) return;
     const image = baseImage(input, stage) ?? stage.image;
-    if (image.toLowerCase() === 'scratch' || NONROOT_IMAGE.test(image) || NONROOT_BASE_IMAGES.test(imageName(image))) return;
+    if (image.toLowerCase() === 'scratch' || runsNonRootByDefault(image)) return;
     // A stage built FROM an earlier stage inherits that stage's USER.
     if (stageChain(input, stage).some((s) => lastUser(s))) return;
     // A base image: the Dockerfiles built FROM it are judged themselves (dockerfile/tree.ts).
@@ -996,7 +988,7 @@ const sudoInstalled = dockerRule({
   *check(input) {
     // Nobody to become root: the image runs as root and the Dockerfile grants sudo to no user (sudo -u then only drops privileges, as gosu does).
     const stage = finalStage(input.file);
-    const runsAsRoot = stage !== undefined && !stageChain(input, stage).some((s) => lastUser(s)) && !NONROOT_IMAGE.test(baseImage(input, stageChain(input, stage).at(-1)!) ?? '');
+    const runsAsRoot = stage !== undefined && !stageChain(input, stage).some((s) => lastUser(s)) && !namedNonRoot(baseImage(input, stageChain(input, stage).at(-1)!) ?? '');
     const grants = input.file.instructions.some((i) => SUDO_GRANT.test(i.args));
     for (const { at: place } of installedPackages(input, /^sudo$/)) {
       if (runsAsRoot && !grants)

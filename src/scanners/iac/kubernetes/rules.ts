@@ -4,6 +4,8 @@ import { parseImage, pinProblem, pinProblemNote, registryHost } from '../image.j
 import { builtImageKey } from '../image-builds.js';
 import { describePort, sensitivePort } from '../ports.js';
 import { sensitiveHostPath } from '../host-paths.js';
+import { officialImageDrop, reachesOfficialDrop } from '../dockerfile/entrypoint.js';
+import { runsNonRootByDefault } from '../nonroot-images.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
@@ -281,7 +283,7 @@ const runAsRoot = kubeRule({
   id: 'iac/k8s-run-as-root',
   title: 'Container may run as root',
   description:
-    'The container runs as UID 0 (runAsUser: 0), or nothing stops it from running as root (no runAsUser and no runAsNonRoot: true), in which case the image decides, and most images run as root. Root in a container makes escapes and host-mount abuse far more damaging. runAsUser: 0 is reported high, and medium when the container drops ALL capabilities, adds none and sets allowPrivilegeEscalation: false (a log shipper that reads the node\'s root-owned logs): it is then no stronger than a container that may run as root with the runtime\'s default capabilities. A privileged container is reported too, on its own line: privileged makes the capability, seccomp and escalation settings meaningless (those rules leave it to iac/k8s-privileged-container), but not the user, and removing privileged: true leaves a root process with the runtime\'s default capabilities, while a non-root one in it holds no capability until it runs a setuid program. In a Windows pod, where runAsUser does not apply, the container\'s administrator (ContainerAdministrator) stands for root: windowsOptions.runAsUserName: ContainerUser (or runAsNonRoot: true) avoids it.',
+    'The container runs as UID 0 (runAsUser: 0), or nothing stops it from running as root (no runAsUser and no runAsNonRoot: true), in which case the image decides, and most images run as root. Root in a container makes escapes and host-mount abuse far more damaging. runAsUser: 0 is reported high, and medium when the container drops ALL capabilities, adds none and sets allowPrivilegeEscalation: false (a log shipper that reads the node\'s root-owned logs): it is then no stronger than a container that may run as root with the runtime\'s default capabilities. A privileged container is reported too, on its own line: privileged makes the capability, seccomp and escalation settings meaningless (those rules leave it to iac/k8s-privileged-container), but not the user, and removing privileged: true leaves a root process with the runtime\'s default capabilities, while a non-root one in it holds no capability until it runs a setuid program. Reported low when the image is built to run as a user other than root (a :nonroot or rootless tag, or one of the images iac/dockerfile-no-user knows: Grafana, Loki, k6, nginx-unprivileged, the Prometheus servers and exporters, the OpenTelemetry Collector, Jenkins, Keycloak), or is a Docker Official Image whose entrypoint drops root for its service (postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra, zookeeper) with no command: of the container\'s own and args: that still run that service: what runs is not root, but nothing makes the kubelet refuse an image that runs as root under the same name. In a Windows pod, where runAsUser does not apply, the container\'s administrator (ContainerAdministrator) stands for root: windowsOptions.runAsUserName: ContainerUser (or runAsNonRoot: true) avoids it.',
   remediation: 'Set runAsNonRoot: true and a non-zero runAsUser in the pod or container securityContext, and build images with a non-root USER.',
   severity: 'medium',
   cwe: ['CWE-250'],
@@ -295,6 +297,9 @@ const runAsRoot = kubeRule({
       // Windows: its administrator, named or left to the image.
       pod('    securityContext:\n      windowsOptions:\n        # expect\n        runAsUserName: ContainerAdministrator\n', WINDOWS),
       pod('', WINDOWS).replace('  - name: app', '  # expect\n  - name: app'),
+      // Low: an image built to run without root, or one whose entrypoint drops root for its service; the kubelet enforces neither.
+      pod('    # expect\n    securityContext:\n      readOnlyRootFilesystem: true\n').replace('registry.example.org/app:1.4.2', 'prom/prometheus:v3.1.0'),
+      pod('    # expect\n    securityContext:\n      readOnlyRootFilesystem: true\n').replace('registry.example.org/app:1.4.2', 'postgres:16.4'),
     ],
     negative: [
       pod(HARDENED),
@@ -338,14 +343,36 @@ const runAsRoot = kubeRule({
         };
         continue;
       }
+      // The image's publisher builds it to run without root, or its entrypoint drops root for the service: what runs is not root unless the image is replaced.
+      const imageUser = nonRootImageUser(c);
       yield {
         line: nonRoot && isFalse(nonRoot.node) ? nonRoot.line : lineOfPath(c.node, 'securityContext'),
-        message: `${containerLabel(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser, so it runs as root if the image does.`,
+        message: imageUser
+          ? `${containerLabel(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser; ${imageUser}, but the kubelet enforces nothing: a different image or tag under that name may run as root.`
+          : `${containerLabel(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser, so it runs as root if the image does.`,
         resource: containerLabel(c),
+        ...(imageUser ? { severity: 'low' as const } : {}),
       };
     }
   },
 });
+
+/**
+ * What a container's image does about root when the pod says nothing: runs as the non-root
+ * user its publisher builds it with (nonroot-images.ts), or, for a Docker Official Image whose
+ * docker-entrypoint.sh drops root (postgres, redis, ...), keeps that entrypoint (no `command:`)
+ * and gives it its service (`args:` none, or ones that reach the drop).
+ */
+function nonRootImageUser(c: Container): string | undefined {
+  const image = text(get(c.node, 'image'));
+  if (image === undefined || image.includes('$') || image.includes('{{')) return undefined;
+  if (runsNonRootByDefault(image)) return `its image ${image} runs as a user other than root by default`;
+  const official = officialImageDrop(image);
+  if (!official || get(c.node, 'command') !== undefined) return undefined;
+  const args = strings(get(c.node, 'args'));
+  if (args.length > 0 && !reachesOfficialDrop(official, args)) return undefined;
+  return `the entrypoint of its image ${image} starts as root and drops to ${official.user} for its service`;
+}
 
 /** A container that drops ALL capabilities, adds none back, and sets allowPrivilegeEscalation: false. */
 function rootDisarmed(c: Container): boolean {
