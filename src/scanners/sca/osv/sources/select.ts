@@ -34,22 +34,25 @@ export interface AdvisoryAnswer {
   results: Map<string, OsvRecord[]>;
 }
 
-/** Asks each source in turn until one answers; warns about each that could not. */
+/**
+ * Asks each source in turn until one answers. When a later source answers, one warning names
+ * the ones that could not and the one used; when none answers, only the error does (a warning
+ * that the local database is used, before it turns out to be missing, would contradict it).
+ */
 export async function queryAdvisories(
   sources: readonly AdvisorySource[],
   packages: readonly PackageQuery[],
   options: { signal?: AbortSignal; warn?: Warn } = {},
 ): Promise<AdvisoryAnswer> {
   const failures: string[] = [];
-  for (const [i, source] of sources.entries()) {
+  for (const source of sources) {
     try {
       const results = await source.query(packages, options.signal);
+      if (failures.length > 0) options.warn?.(`${failures.join('; ')}; used the ${source.describe()}`);
       return { source, results };
     } catch (error) {
       if (!(error instanceof AdvisorySourceError)) throw error;
       failures.push(error.message);
-      const next = sources[i + 1];
-      if (next) options.warn?.(`${error.message}; using the ${next.describe()}`);
     }
   }
   throw new AdvisorySourceError('sca', `no advisory source answered: ${failures.join('; ') || 'none configured'}`);
