@@ -307,6 +307,13 @@ function secretOf(match: RegExpExecArray): { value: string; index: number } {
   return { value: match[0], index: match.index };
 }
 
+/**
+ * How far (in characters) a pair's other half may lie: a few lines of a configuration file. On a
+ * long minified line (a saved web page) a 40-character string thousands of characters along
+ * belongs to something else (a reCAPTCHA site key beside an affiliate link's key id).
+ */
+const MAX_PAIR_DISTANCE = 1_000;
+
 function findPair(detector: Detector, file: FileText, start: number, end: number): Candidate['pair'] | null {
   const pairing = detector.pair!;
   const lines = file.lines;
@@ -329,6 +336,7 @@ function findPair(detector: Detector, file: FileText, start: number, end: number
     if (pairStart < end && pairEnd > start) continue;
     if (isPlaceholder(located.value) || (pairing.check && !pairing.check(located.value))) continue;
     const distance = Math.abs(pairStart - start);
+    if (distance > MAX_PAIR_DISTANCE) continue;
     if (distance < bestDistance) {
       best = { start: pairStart, end: pairEnd };
       bestDistance = distance;

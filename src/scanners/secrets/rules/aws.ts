@@ -37,6 +37,11 @@ export const awsDetectors: Detector[] = [
           alsoFires: ['aws-access-key-id'],
         },
         'aws_access_key_id = ${AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}\n',
+        // A saved web page on one line: an affiliate link's key id, and far along the line another site's public 40-character key.
+        {
+          text: `<a href="https://shop.example.org/dp/B0061?SubscriptionId=AKIAD6RNENZHHJL6CPQX&tag=x">knife</a>${'<p>recipe step</p>'.repeat(80)}{"recaptcha":{"siteKey":"DTjJgibDZJ3y6cTpSu+7DqGDaSBUciO14JBJXt2g"}}\n`,
+          alsoFires: ['aws-access-key-id'],
+        },
       ],
     },
   },
