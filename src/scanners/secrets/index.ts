@@ -72,11 +72,47 @@ async function* scanSecrets(ctx: ScanContext): AsyncGenerator<ScannerFinding> {
   }
 
   if (ctx.options.history) await addHistory(ctx, reported, report);
-  // History and verification load only when asked for: most scans use neither.
-  if (ctx.options.verify) await (await import('./verify/index.js')).verifyFindings(reported.map(pendingVerification));
-
   reported.sort((a, b) => compareLocations(a.finding, b.finding));
-  for (const { finding } of reported) yield finding;
+  const distinct = foldRepeats(reported);
+  // History and verification load only when asked for: most scans use neither.
+  if (ctx.options.verify) await (await import('./verify/index.js')).verifyFindings(distinct.map(pendingVerification));
+  for (const { finding } of distinct) yield finding;
+}
+
+/** How many other places of one secret in one file a finding lists. */
+const MAX_REPEATS_LISTED = 50;
+
+/**
+ * One finding per secret and file, as GitHub's secret scanning keeps one alert per secret:
+ * a test file that sends the same token in 70 requests has one secret to revoke and one file
+ * to change. The first place is the finding's; the others are its related locations. History
+ * findings (each at the commit that brought it) are kept as they are.
+ */
+function foldRepeats(sorted: readonly Reported[]): Reported[] {
+  const first = new Map<string, Reported>();
+  const repeats = new Map<Reported, number>();
+  const kept: Reported[] = [];
+  for (const entry of sorted) {
+    if (entry.finding.outsideWorkingTree) {
+      kept.push(entry);
+      continue;
+    }
+    const key = `${entry.finding.ruleId}\0${entry.finding.location.path}\0${entry.hash}`;
+    const owner = first.get(key);
+    if (!owner) {
+      first.set(key, entry);
+      kept.push(entry);
+      continue;
+    }
+    const count = (repeats.get(owner) ?? 0) + 1;
+    repeats.set(owner, count);
+    if (count <= MAX_REPEATS_LISTED) (owner.finding.related ??= []).push({ ...entry.finding.location, message: 'The same value again.' });
+  }
+  for (const [owner, count] of repeats) {
+    owner.finding.message += ` The same value appears ${count} more time${count === 1 ? '' : 's'} in this file${count > MAX_REPEATS_LISTED ? ` (the first ${MAX_REPEATS_LISTED} are listed)` : ''}.`;
+    owner.finding.properties['repeats'] = count;
+  }
+  return kept;
 }
 
 /** Large trees are scanned on every core (worker threads read the files themselves); small ones here. */

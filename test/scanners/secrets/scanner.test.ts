@@ -57,6 +57,23 @@ test('findings carry type, redacted form and a hash key, never the secret; finge
   }
 });
 
+test('one finding per secret and file: the same token again in that file is a related location, in another file its own finding', async () => {
+  const request = (n: number) => `req(${n}, { headers: { Authorization: 'token ${GITHUB_TOKEN}' } })`;
+  const tree = tempTree({ 'api_test.go': [request(1), 'other()', request(2), request(3)].join('\n'), 'auth_test.go': request(4) });
+  try {
+    const result = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    assert.deepEqual(result.findings.map((f) => `${f.location.path}:${f.location.startLine}`), ['api_test.go:1', 'auth_test.go:1']);
+    const [repeated, single] = result.findings;
+    assert.deepEqual(repeated!.related?.map((l) => l.startLine), [3, 4]);
+    assert.match(repeated!.message, /The same value appears 2 more times in this file\.$/);
+    assert.equal(repeated!.properties['repeats'], 2);
+    assert.equal(single!.related, undefined);
+    assert.doesNotMatch(single!.message, /appears/);
+  } finally {
+    tree.cleanup();
+  }
+});
+
 test('binary and undecodable files are recorded as skipped, not silently dropped', async () => {
   const tree = tempTree({ 'notes.txt': 'nothing here\n' });
   try {

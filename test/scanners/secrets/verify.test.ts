@@ -119,11 +119,12 @@ test('--verify asks each provider once and records verified true, false or unkno
       '.env:5 secrets/stripe-secret-key true',
       '.env:6 secrets/npm-access-token true',
       '.env:7 secrets/password-in-dotenv unknown',
-      '.env:8 secrets/github-pat true',
       'aws/live.ini:1 secrets/aws-access-key true',
       'aws/rotated.ini:1 secrets/aws-access-key false',
     ]);
     assert.equal(seen.filter((request) => request === 'GET /github/user').length, 2, 'the repeated token is asked about once');
+    // The token again on line 8 is a related location of the finding on line 1.
+    assert.deepEqual(result.findings.find((f) => f.location.startLine === 1)?.related?.map((l) => l.startLine), [8]);
 
     const plain = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
     assert.ok(plain.findings.every((f) => !('verified' in f.properties)));
