@@ -56,7 +56,7 @@ export const CREDENTIALS: readonly CredentialSpec[] = [
     names: ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY'],
     value: (r) => mixed(r, ALNUM + '/+', 40),
   },
-  { type: 'gcp-api-key', accept: ['gcp-api-key'], names: ['GOOGLE_API_KEY', 'MAPS_API_KEY', 'FIREBASE_API_KEY'], value: (r) => 'AIza' + mixed(r, ALNUM + '-_', 35) },
+  { type: 'gcp-api-key', accept: ['gcp-api-key', 'firebase-web-api-key'], names: ['GOOGLE_API_KEY', 'MAPS_API_KEY', 'FIREBASE_API_KEY'], value: (r) => 'AIza' + mixed(r, ALNUM + '-_', 35) },
   { type: 'gcp-oauth-client-secret', accept: ['gcp-oauth-client-secret'], names: ['GOOGLE_CLIENT_SECRET'], value: (r) => 'GOCSPX-' + mixed(r, ALNUM + '-_', 28) },
   {
     type: 'azure-storage-account-key',

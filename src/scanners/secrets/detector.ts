@@ -68,6 +68,8 @@ export interface Detector {
   recognisedBy?: 'format' | 'name';
   /** Overlapping findings keep the higher priority (default 10; generic detectors lower). */
   priority?: number;
+  /** What the message tells the developer to do, where "revoke it and load it from the environment" does not fit (a key that is public by design). */
+  advice?: string;
   /** Which verifier asks the provider whether the credential is live (--verify). */
   verifier?: VerifierId;
   examples: { positive: readonly Example[]; negative: readonly Example[] };

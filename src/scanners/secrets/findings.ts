@@ -79,7 +79,7 @@ export function toFinding(match: SecretMatch, path: string, detector: Detector, 
 function message(detector: Detector, redacted: string, match: SecretMatch, origin?: CommitOrigin): string {
   const what = `${detector.secretType} ${redacted}${match.pair ? ` with its secret on line ${match.pair.line}` : ''}`;
   const verb = /password/i.test(detector.secretType) ? 'change' : /private key/i.test(detector.secretType) ? 'replace' : 'revoke';
-  if (!origin) return `${capitalise(what)} is hard-coded here: ${verb} it and load it from the environment or a secret manager.`;
+  if (!origin) return `${capitalise(what)} is hard-coded here: ${detector.advice ?? `${verb} it and load it from the environment or a secret manager.`}`;
   const when = `${origin.commit.slice(0, 12)} (${origin.commitDate.slice(0, 10)})`;
   return origin.inHead
     ? `${capitalise(what)} was committed in ${when} and is still in HEAD: ${verb} it, then remove it.`

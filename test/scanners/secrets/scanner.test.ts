@@ -210,3 +210,20 @@ test('a file of many thousand secrets: every one is reported once (overlaps reso
   assert.ok(matches.length > lines.length * 0.99, `${matches.length} findings`);
   assert.equal(new Set(matches.map((m) => m.line)).size, matches.length);
 });
+
+test('a Google API key in a Firebase app configuration is low and not told to be revoked; the same key for Maps stays high', async () => {
+  const key = ['AIza', 'IIzy7ezS2JronivA4', 'GoKnNSdiIbCzWDPaT-'].join('');
+  const tree = tempTree({
+    'web/.env.production': `VITE_FIREBASE_CONFIG='{"apiKey":"${key}","authDomain":"acme-web.firebaseapp.com"}'\n`,
+    'server/.env': `GOOGLE_MAPS_API_KEY=${key}\n`,
+  });
+  try {
+    const result = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    const found = result.findings.map((f) => `${f.location.path} ${f.ruleId} ${f.severity}`);
+    assert.deepEqual(found, ['server/.env secrets/gcp-api-key high', 'web/.env.production secrets/firebase-web-api-key low']);
+    assert.match(result.findings[1]!.message, /is hard-coded here: Firebase web keys ship in every client and are not secret/);
+    assert.doesNotMatch(result.findings[1]!.message, /revoke/);
+  } finally {
+    tree.cleanup();
+  }
+});

@@ -6,6 +6,11 @@ import { prefixed, revoke } from './common.js';
 const SA_KEY_BODY =
   'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvuNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ';
 
+/** What marks a Firebase app's configuration: its keys, its hosting domains, a name that says Firebase. */
+const FIREBASE_CONFIG = /\bauthDomain\b|\bmessagingSenderId\b|\.firebaseapp\.com|\.firebaseio\.com|firebase/i;
+/** Names of Cloud Messaging's server keys and admin credentials, which are secrets whatever Firebase says of its web keys. */
+const SERVER_KEY_NAME = /server[_-]?key|\b(?:fcm|gcm)|[_-](?:fcm|gcm)[_-]|admin|secret/i;
+
 function serviceAccountJson(keyBody: string, type = 'service_account'): string {
   return [
     '{',
@@ -68,6 +73,44 @@ export const gcpDetectors: Detector[] = [
     examples: {
       positive: ['GOOGLE_API_KEY=AIzaIIzy7ezS2JronivA4GoKnNSdiIbCzWDPaT-', "const maps = new Loader({ apiKey: 'AIzaXLfempEhR-kp4gUc-54aqNxU5G6GqaTiOwe' });"],
       negative: ['GOOGLE_API_KEY=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'apiKey: "AIzaIIzy7ezS2JronivA4GoKnNSdiIbC"', 'The key starts with AIza followed by 35 characters.'],
+    },
+  },
+  {
+    id: 'firebase-web-api-key',
+    title: 'Firebase web API key',
+    secretType: 'Firebase web API key',
+    description:
+      'A Google API key in a Firebase app\'s configuration (the apiKey beside authDomain, messagingSenderId or a firebaseapp.com ' +
+      'domain, or a variable named for Firebase). Firebase documents these keys as not secret: every web and mobile client of ' +
+      'the app carries one, and its data is guarded by Security Rules and App Check. Reported low, since an unrestricted key ' +
+      'still lets anyone call the project\'s other enabled Google APIs on its bill; the same key elsewhere is reported high by ' +
+      'secrets/gcp-api-key.',
+    remediation:
+      'Restrict the key (Google Cloud console > APIs & Services > Credentials): the HTTP referrers or app ids of your clients ' +
+      'and only the Firebase APIs; keep Security Rules and App Check on.',
+    severity: 'low',
+    confidence: 'high',
+    advice: 'Firebase web keys ship in every client and are not secret; make sure the key is restricted to your apps and the Firebase APIs.',
+    keywords: ['AIza'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('AIza', '[0-9A-Za-z_-]{35}'),
+    check: (secret) => looksRandom(secret.slice(4), 3),
+    // A Cloud Messaging server key (FCM_SERVER_KEY, GCM's legacy AIza keys) sends pushes to every user: no client config.
+    context: (match) => FIREBASE_CONFIG.test(match.around(5, 5).lines.join('\n')) && !SERVER_KEY_NAME.test(match.around(0, 0).lines.join('\n')),
+    priority: 11,
+    examples: {
+      positive: [
+        'VITE_APP_FIREBASE_CONFIG=\'{"apiKey":"AIzaIIzy7ezS2JronivA4GoKnNSdiIbCzWDPaT-","authDomain":"acme-web.firebaseapp.com","projectId":"acme-web"}\'',
+        'const firebaseConfig = {\n  apiKey: "AIzaXLfempEhR-kp4gUc-54aqNxU5G6GqaTiOwe",\n  authDomain: "acme-web.firebaseapp.com",\n  messagingSenderId: "810374562",\n};\n',
+        'NEXT_PUBLIC_FIREBASE_API_KEY=AIzaIIzy7ezS2JronivA4GoKnNSdiIbCzWDPaT-',
+      ],
+      negative: [
+        { text: 'GOOGLE_MAPS_API_KEY=AIzaIIzy7ezS2JronivA4GoKnNSdiIbCzWDPaT-', alsoFires: ['gcp-api-key'] },
+        'NEXT_PUBLIC_FIREBASE_API_KEY=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+        { text: 'FIREBASE_SERVER_KEY=AIzaIIzy7ezS2JronivA4GoKnNSdiIbCzWDPaT-', alsoFires: ['gcp-api-key'] },
+        { text: '# firebase push\nFCM_API_KEY=AIzaXLfempEhR-kp4gUc-54aqNxU5G6GqaTiOwe', alsoFires: ['gcp-api-key'] },
+      ],
     },
   },
   {
