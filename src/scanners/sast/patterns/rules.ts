@@ -208,11 +208,24 @@ export const PATTERN_RULES: readonly PatternRule[] = [
       }
       const name = destinationName({ ...ctx, ancestors: ctx.ancestors.slice(0, ctx.ancestors.indexOf(top) >= 0 ? ctx.ancestors.indexOf(top) : ctx.ancestors.length) }, top);
       if (!name || !SECRET_NAMES.test(name) || /(length|size|count|delay|timeout|index|color|colour|jitter|retry|backoff)/i.test(name)) return null;
+      // A bare float as a "nonce" marks a change for a UI to re-render (excalidraw's cursor hint), where a protocol's nonce is a string or bytes.
+      if (top === node && /^_?nonce$/i.test(name.split('.').at(-1) ?? name)) return null;
       return { node, message: `Math.random() produces '${name.length > 40 ? `${name.slice(0, 37)}...` : name}', which looks like a secret value.` };
     },
     examples: {
-      positive: ['const token = Math.random().toString(36).slice(2);', 'user.resetToken = Math.floor(Math.random() * 1e6);', 'function generateSessionId() { return Math.random().toString(16).substring(2); }'],
-      negative: ['const jitter = Math.random() * 100;', 'const color = colors[Math.floor(Math.random() * colors.length)];', 'const tokenLength = Math.floor(Math.random() * 10);'],
+      positive: [
+        'const token = Math.random().toString(36).slice(2);',
+        'user.resetToken = Math.floor(Math.random() * 1e6);',
+        'function generateSessionId() { return Math.random().toString(16).substring(2); }',
+        'const authorizeUrl = buildUrl({ state, nonce: Math.random().toString(36).slice(2) });',
+      ],
+      negative: [
+        'const jitter = Math.random() * 100;',
+        'const color = colors[Math.floor(Math.random() * colors.length)];',
+        'const tokenLength = Math.floor(Math.random() * 10);',
+        // A bare float that tells a view to re-render.
+        'setHint({ content, nonce: Math.random() });',
+      ],
     },
   },
   {
