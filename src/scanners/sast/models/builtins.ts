@@ -620,6 +620,16 @@ function heuristicRegistration(an: Analyzer, name: string, args: readonly Value[
 }
 
 /**
+ * Reads of Prisma, Sequelize, TypeORM and Mongoose models on a receiver the analysis does not
+ * know (`prisma.link.findUnique({ where: { slug } })`). Not `find`: lodash's and arrays' find
+ * return an element of their argument.
+ */
+const ORM_READS = new Set([
+  'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'findOne', 'findOneBy', 'findOneByOrFail', 'findOneOrFail',
+  'findBy', 'findById', 'findByPk', 'findAll', 'findAndCountAll', 'findAndCount',
+]);
+
+/**
  * Calls nothing else explains: array and string methods, event emitters of project
  * objects, sinks and handlers recognised by receiver names, and the default
  * propagation from arguments and receiver to the result.
@@ -703,6 +713,12 @@ export function defaultMethodCall(an: Analyzer, _fnV: Value, thisValue: Value, a
     // A buffer's hex or base64 text (buffers are modelled as strings): digits and letters, `+/=` at most.
     if (name === 'toString' && args[0]?.str === 'hex') return NUMERIC;
     if (name === 'toString' && args[0]?.str === 'base64') return sanitize(stringOf(taintOnly(thisValue)), BASE64_SAFE);
+  }
+  // An ORM's read gives rows of the database, not its query: the slug a link is looked up by is not the link's stored URL.
+  if (isMethod && name && ORM_READS.has(name) && thisValue.objs.length === 0 && thisValue.fns.length === 0) {
+    const rows = propagate([thisValue]);
+    invokeCallbacks(an, args, rows, site);
+    return rows;
   }
   const taint = propagate(isMethod ? [thisValue, ...args] : args);
   invokeCallbacks(an, args, taint, site);

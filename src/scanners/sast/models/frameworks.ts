@@ -140,6 +140,10 @@ export const CALL_RETURNS: Readonly<Record<string, string>> = {
   'redis.createClient': 'redis.client',
   'redis.createCluster': 'redis.client',
   'redis.client.duplicate': 'redis.client',
+  // An EventEmitter's listener registration returns the emitter: createClient({ url }).on('error', log) is the client.
+  'redis.client.on': 'redis.client',
+  'redis.client.once': 'redis.client',
+  'redis.client.addListener': 'redis.client',
   ioredis: 'redis.client',
   'ioredis.Redis': 'redis.client',
   'ioredis.Cluster': 'redis.client',
