@@ -30,3 +30,40 @@ describe('sast pattern rules: examples', () => {
     for (const f of result.findings) assert.ok(!f.message.includes('my-very-secret-key'));
   });
 });
+
+describe('sast pattern rules in a minified copy of a third-party library', () => {
+  const grammar = (n: number) => `g${n}:{pattern:/(\\|\\s*)(?:\\\\?\\b[a-z_]\\w*)+\\b/}`;
+  const body = `var Lib=(function(){var x={${Array.from({ length: 3 }, (_, i) => grammar(i)).join(',')}};${'x.a=1;'.repeat(200)}return x})();`;
+  const run = (code: string) => {
+    const parsed = parseSource('ui/public/libs/prism/prism.js', code);
+    assert.ok(!isParseFailure(parsed));
+    return isParseFailure(parsed) ? [] : runPatternRules(parsed).findings;
+  };
+
+  it('is one low finding per rule, naming the library, with the other places as related locations', () => {
+    const found = run(`/* PrismJS 1.30.0\nhttps://prismjs.com/download.html */\n${body}\n`);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.ruleId, 'sast/redos');
+    assert.equal(found[0]!.severity, 'low');
+    assert.equal(found[0]!.related?.length, 2);
+    assert.match(found[0]!.message, /In a minified copy of PrismJS 1\.30\.0 committed to the project, with 2 more like it in this file/);
+  });
+
+  it('keeps every finding at its severity without a banner, or in code a person wrote (short lines)', () => {
+    assert.deepEqual(run(`${body}\n`).map((f) => f.severity), ['medium', 'medium', 'medium']);
+    const readable = `/* PrismJS 1.30.0 */\n${Array.from({ length: 3 }, (_, i) => `var ${grammar(i).replace(':', ' = ').replace('{pattern:', '').replace(/}$/, '')};`).join('\n')}\n`;
+    assert.deepEqual(run(readable).map((f) => f.severity), ['medium', 'medium', 'medium']);
+  });
+});
+
+describe('bundledLibrary', () => {
+  const long = `!function(){${'a.b=1;'.repeat(300)}}();`;
+  it('reads the banner of a minified library, or a minified file name', async () => {
+    const { bundledLibrary } = await import('../../../src/scanners/sast/patterns/engine.js');
+    assert.equal(bundledLibrary('libs/tinymce/plugins/codesample/plugin.js', `/**\n * TinyMCE version 6.8.6 (TBD)\n */\n${long}`), 'TinyMCE 6.8.6');
+    assert.equal(bundledLibrary('static/jquery.js', `/*! jQuery v3.7.1 | (c) OpenJS Foundation */\n${long}`), 'jQuery 3.7.1');
+    assert.equal(bundledLibrary('static/app.min.js', long), 'app.min.js');
+    assert.equal(bundledLibrary('src/app.js', long), undefined);
+    assert.equal(bundledLibrary('static/app.min.js', 'const a = 1;\n'), undefined);
+  });
+});

@@ -80,5 +80,45 @@ export function runPatternRules(file: ParsedFile): PatternResult {
     // Pathological nesting: keep what was found before the stack ran out.
     if (!(error instanceof RangeError)) throw error;
   }
-  return { findings, secrets };
+  const library = findings.length > 0 ? bundledLibrary(file.path, file.text) : undefined;
+  return { findings: library ? foldInLibrary(findings, library) : findings, secrets };
+}
+
+/**
+ * A minified copy of a library committed to the project: a line no person writes (over 1,000
+ * characters) in a file whose banner comment names the library and its version
+ * (`/* PrismJS 1.30.0 ...`, `/*! jQuery v3.7.1 | ...`, ` * TinyMCE version 6.8.6`), or whose
+ * name says it is minified (`plugin.min.js`). Its patterns are the library's to fix.
+ */
+export function bundledLibrary(path: string, text: string): string | undefined {
+  const banner = /^\s*\/\*[!*]?\s*(?:\*\s+)?(?:@license\s+)?([A-Za-z@][\w.@/-]{1,40}(?: [A-Z][\w.-]{1,20})?)(?:\s+version)?\s+v?(\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)\b/.exec(text.slice(0, 400));
+  const minifiedName = /[.-]min\.[cm]?js$/.test(path);
+  if (!banner && !minifiedName) return undefined;
+  let longest = 0;
+  for (let start = 0; start < text.length && longest <= 1_000; ) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    longest = Math.max(longest, stop - start);
+    start = stop + 1;
+  }
+  if (longest <= 1_000) return undefined;
+  return banner ? `${banner[1]} ${banner[2]}` : path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** One low finding per rule in a bundled library, the other places as related locations: the fix is to update the library. */
+function foldInLibrary(findings: ScannerFinding[], library: string): ScannerFinding[] {
+  const first = new Map<string, ScannerFinding>();
+  for (const finding of findings) {
+    const owner = first.get(finding.ruleId);
+    if (owner) {
+      (owner.related ??= []).push({ ...finding.location, message: finding.message });
+      continue;
+    }
+    first.set(finding.ruleId, { ...finding, severity: 'low', properties: { ...finding.properties, bundledLibrary: library } });
+  }
+  return [...first.values()].map((finding) => {
+    const more = finding.related?.length ?? 0;
+    const where = `In a minified copy of ${library} committed to the project${more > 0 ? `, with ${more} more like it in this file (related locations)` : ''}: update the library, or report it upstream.`;
+    return { ...finding, message: `${finding.message} ${where}` };
+  });
 }
