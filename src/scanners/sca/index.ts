@@ -15,6 +15,7 @@ import {
   type OsvRecord,
 } from './osv/index.js';
 import { invalidVersionNote } from './versions/index.js';
+import { MINIMUM_GO_VERSION_FLAG } from './lockfiles/go-mod.js';
 
 /** The OWASP "vulnerable and outdated components" weakness: every SCA finding carries it. */
 const VULNERABLE_COMPONENT_CWE = 'CWE-1104';
@@ -111,7 +112,10 @@ function finding(
   const primary = group[0]!;
   const ids = groupAliases(group);
   const rated = group.map((record) => advisorySeverity(record, pkg)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0]!;
-  const severity = imported === false ? oneSeverityLower(rated.severity) : rated.severity;
+  // The Go a module is built with is often newer than go.mod's minimum (the go line without a toolchain line).
+  const minimumGo = pkg.flags?.includes(MINIMUM_GO_VERSION_FLAG) === true;
+  const uncertain = imported === false || minimumGo;
+  const severity = uncertain ? oneSeverityLower(rated.severity) : rated.severity;
   const fixed = [...new Set(group.flatMap((record) => fixes.fixedVersions.get(record.id) ?? []))];
   const summary = primary.summary?.trim() || primary.details?.split('\n')[0]?.trim() || primary.id;
   const cwes = advisoryCwes(group);
@@ -123,12 +127,15 @@ function finding(
     `${shown} is affected by ${primary.id}: ${summary}.` +
     (upgrade ? ` Upgrade to ${upgrade}.` : fixed.length ? ` Fixed in ${fixed.join(', ')}.` : ' No fixed version is published.') +
     (imported === false ? ' The project never imports it (severity lowered one step).' : '') +
+    (minimumGo
+      ? " The version is go.mod's go line, the module's minimum Go version, not necessarily the toolchain it is built with: check the Go that builds it, or record it in a toolchain line (severity lowered one step)."
+      : '') +
     (pkg.flags?.includes('moving-tag') ? ` The tag v${pkg.version} moves to the newest ${pkg.version}.x release, and none of them is fixed.` : '');
   return {
     ruleId: `sca/${primary.id}`,
     scanner: 'sca',
     severity,
-    confidence: imported === false ? 'low' : 'high',
+    confidence: uncertain ? 'low' : 'high',
     title: `Vulnerable dependency: ${shown}`,
     message,
     cwe: [...cwes, VULNERABLE_COMPONENT_CWE].filter((c, i, all) => all.indexOf(c) === i),
@@ -153,6 +160,7 @@ function finding(
       direct: pkg.direct,
       dev: pkg.dev,
       ...(imported !== undefined ? { imported } : {}),
+      ...(minimumGo ? { versionSource: 'go.mod go line (minimum Go version)' } : {}),
       severitySource: rated.source,
       ...(rated.score !== undefined ? { cvssScore: rated.score } : {}),
       ...(rated.vector ? { cvssVector: rated.vector } : {}),

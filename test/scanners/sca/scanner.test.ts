@@ -95,3 +95,41 @@ test('package names of import specifiers', () => {
   assert.equal(packageOfSpecifier('./local'), undefined);
   assert.equal(packageOfSpecifier('node:fs'), undefined);
 });
+
+test('Go stdlib: a toolchain line is the build Go; a go line alone is a minimum, reported with low confidence one step lower', async () => {
+  const advisory = {
+    schema_version: '1.6.0',
+    id: 'GO-2099-0001',
+    modified: '2024-01-01T00:00:00Z',
+    summary: 'Test: panic in net/http',
+    severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }],
+    affected: [{ package: { ecosystem: 'Go', name: 'stdlib' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.21.5' }] }] }],
+  };
+  const t = tempTree({
+    'advisories/GO-2099-0001.json': JSON.stringify(advisory),
+    'minimum/go.mod': 'module example.org/minimum\n\ngo 1.17\n',
+    'pinned/go.mod': 'module example.org/pinned\n\ngo 1.17\n\ntoolchain go1.21.1\n',
+    'fixed/go.mod': 'module example.org/fixed\n\ngo 1.17\n\ntoolchain go1.21.5\n',
+  });
+  try {
+    const advisories = path.join(t.dir, 'advisories');
+    const result = await runScan({ target: t.dir, scannerSet: [scaScanner], options: { db: advisories } });
+    assert.deepEqual(result.warnings, []);
+    const byFile = Object.fromEntries(result.findings.map((f) => [f.location.path, f]));
+    assert.deepEqual(Object.keys(byFile).sort(), ['minimum/go.mod', 'pinned/go.mod']);
+    const pinned = byFile['pinned/go.mod']!;
+    assert.equal(pinned.location.startLine, 5);
+    assert.equal(pinned.confidence, 'high');
+    assert.equal(pinned.severity, 'high');
+    assert.equal(pinned.properties.versionSource, undefined);
+    const minimum = byFile['minimum/go.mod']!;
+    assert.equal(minimum.location.startLine, 3);
+    assert.equal(minimum.properties.version, 'v1.17.0');
+    assert.equal(minimum.confidence, 'low');
+    assert.equal(minimum.severity, 'medium');
+    assert.match(minimum.message, /minimum Go version, not necessarily the toolchain/);
+    assert.equal(minimum.properties.versionSource, 'go.mod go line (minimum Go version)');
+  } finally {
+    t.cleanup();
+  }
+});

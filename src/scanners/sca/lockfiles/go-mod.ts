@@ -4,12 +4,19 @@
  * released module), and the Go toolchain itself as the `stdlib` package (from the
  * `toolchain` line, else the `go` line), since many Go advisories are in the standard
  * library. Versions keep their `v` prefix, as go.mod writes them.
+ *
+ * Both lines are minimums. The `toolchain` line names the toolchain the go command
+ * switches to when its own is older, so it stands for the build's Go. The `go` line alone
+ * is the module's minimum Go version (before Go 1.21 only a language version that any
+ * toolchain builds): the build's Go is often newer, so stdlib from it is flagged
+ * MINIMUM_GO_VERSION_FLAG and its findings have low confidence.
  */
 import type { Package } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser } from './parser.js';
 import { purlFor } from './purl.js';
 import { splitLines } from './support/lines.js';
+import { goScheme } from '../versions/go.js';
 
 interface Require {
   path: string;
@@ -122,20 +129,22 @@ export const goMod = defineParser({
       nodes.set(id, { pkg, deps: [] });
       if (!req.indirect) root.deps.push(id);
     }
-    const stdVersion = toolchain ? toolchain.version.replace(/^go/, '') : goVersion?.version;
-    if (stdVersion && /^\d+\.\d+/.test(stdVersion)) {
-      const where = toolchain ?? goVersion;
-      const version = `v${/^\d+\.\d+$/.test(stdVersion) ? `${stdVersion}.0` : stdVersion}`;
+    const std = stdlibVersion(goVersion, toolchain);
+    if (toolchain && toolchain.version !== 'default' && !toolchainRelease(toolchain.version)) {
+      ctx.warn(`cannot read the toolchain version ${JSON.stringify(toolchain.version)} (expected go1.X.Y)`, toolchain.line);
+    }
+    if (std) {
       const pkg: Package = {
         name: 'stdlib',
-        version,
+        version: std.version,
         ecosystem: 'Go',
-        purl: purlFor('Go', 'stdlib', version),
+        purl: purlFor('Go', 'stdlib', std.version),
         direct: true,
         dev: false,
-        location: { path: ctx.path, startLine: where?.line ?? 1 },
+        location: { path: ctx.path, startLine: std.line },
         source: 'other',
-        flags: ['toolchain'],
+        // Without a toolchain line the version is only the module's minimum Go version.
+        flags: std.fromToolchain ? ['toolchain'] : ['toolchain', MINIMUM_GO_VERSION_FLAG],
       };
       ctx.packages.push(pkg);
       nodes.set('\0stdlib', { pkg, deps: [] });
@@ -148,6 +157,47 @@ export const goMod = defineParser({
     for (const pkg of ctx.packages) if (!pkg.direct) delete pkg.dependencyPath;
   },
 });
+
+/** The flag on a stdlib package whose version is go.mod's `go` line, not a toolchain. */
+export const MINIMUM_GO_VERSION_FLAG = 'minimum-go-version';
+
+/** "1.21", "1.21.3", "1.21rc2" (go line) or "go1.21.3" (toolchain line): the stdlib version, "v1.21.3". */
+function goReleaseVersion(text: string): string | undefined {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(?:(rc|beta)(\d+))?$/.exec(text);
+  if (!m) return undefined;
+  const [, major, minor, patch = '0', label, n] = m;
+  return `v${major}.${minor}.${patch}${label === undefined ? '' : `-${label}.${n}`}`;
+}
+
+/**
+ * The Go whose standard library the module is built with, as far as go.mod tells: the
+ * higher of the toolchain and go lines (the go command ignores a toolchain line below the
+ * go line), from the toolchain line when it is that one. `toolchain default` names none.
+ * A custom toolchain's suffix (go1.22.1-custom) is dropped: its base release is what the
+ * advisories name.
+ */
+function stdlibVersion(
+  goLine: { version: string; line: number } | undefined,
+  toolchainLine: { version: string; line: number } | undefined,
+): { version: string; line: number; fromToolchain: boolean } | undefined {
+  const fromGo = goLine ? goReleaseVersion(goLine.version) : undefined;
+  const fromToolchain = toolchainLine ? toolchainRelease(toolchainLine.version) : undefined;
+  if (fromToolchain && toolchainLine && (!fromGo || compareGo(fromToolchain, fromGo) >= 0)) {
+    return { version: fromToolchain, line: toolchainLine.line, fromToolchain: true };
+  }
+  if (fromGo && goLine) return { version: fromGo, line: goLine.line, fromToolchain: false };
+  return undefined;
+}
+
+/** "go1.22.1" or a custom build's "go1.22.1-custom": "v1.22.1". */
+function toolchainRelease(name: string): string | undefined {
+  const release = /^go(\d+\.\d+(?:\.\d+)?(?:(?:rc|beta)\d+)?)(?:[-+].*)?$/.exec(name)?.[1];
+  return release ? goReleaseVersion(release) : undefined;
+}
+
+function compareGo(a: string, b: string): number {
+  return goScheme.compareKeys(goScheme.parse(a).key, goScheme.parse(b).key);
+}
 
 function tokens(body: string): string[] {
   const out: string[] = [];

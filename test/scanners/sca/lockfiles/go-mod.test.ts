@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { goMod } from '../../../../src/scanners/sca/lockfiles/go-mod.js';
+import { goMod, MINIMUM_GO_VERSION_FLAG } from '../../../../src/scanners/sca/lockfiles/go-mod.js';
 import { fixtureText, lineOf, names, parseFixture, pkg } from './helpers.js';
 
 describe('go.mod', () => {
@@ -50,5 +50,30 @@ describe('go.mod', () => {
     assert.equal(parsed.packages.find((p) => p.name === 'stdlib')?.version, 'v1.20.0');
     assert.equal(parsed.packages.find((p) => p.name === 'github.com/a/b')?.location.path, 'svc/go.mod');
     assert.match(parsed.warnings[0]?.message ?? '', /not closed/);
+  });
+
+  it('takes stdlib from the toolchain line when there is one, else from the go line, flagged as a minimum', () => {
+    const stdlib = (text: string) => goMod.parse(text, 'go.mod').packages.find((p) => p.name === 'stdlib');
+    assert.deepEqual(pkg(result, 'stdlib').flags, ['toolchain'], 'the fixture has a toolchain line');
+    const goOnly = stdlib('module m\n\ngo 1.17\n');
+    assert.equal(goOnly?.version, 'v1.17.0');
+    assert.deepEqual(goOnly?.flags, ['toolchain', MINIMUM_GO_VERSION_FLAG]);
+    assert.equal(goOnly?.location.startLine, 3);
+    // a toolchain line below the go line is ignored by the go command
+    const lower = stdlib('module m\ngo 1.22.3\ntoolchain go1.21.0\n');
+    assert.equal(lower?.version, 'v1.22.3');
+    assert.deepEqual(lower?.flags, ['toolchain', MINIMUM_GO_VERSION_FLAG]);
+    const custom = stdlib('module m\ngo 1.21\ntoolchain go1.22.1-custom\n');
+    assert.equal(custom?.version, 'v1.22.1');
+    assert.deepEqual(custom?.flags, ['toolchain']);
+    assert.equal(custom?.location.startLine, 3);
+    assert.equal(stdlib('module m\ngo 1.21rc2\n')?.version, 'v1.21.0-rc.2');
+    assert.deepEqual(stdlib('module m\ngo 1.20\ntoolchain default\n')?.flags, ['toolchain', MINIMUM_GO_VERSION_FLAG]);
+  });
+
+  it('warns about a toolchain line it cannot read, and still uses the go line', () => {
+    const parsed = goMod.parse('module m\ngo 1.21.0\ntoolchain gotip\n', 'go.mod');
+    assert.equal(parsed.packages.find((p) => p.name === 'stdlib')?.version, 'v1.21.0');
+    assert.deepEqual(parsed.warnings, [{ line: 3, message: 'cannot read the toolchain version "gotip" (expected go1.X.Y)' }]);
   });
 });
