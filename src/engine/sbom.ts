@@ -34,9 +34,15 @@ export async function buildSbom(request: SbomRequest): Promise<SbomResult> {
   if (!existsSync(root)) throw new UsageError(`path does not exist: ${root}`);
   if (!statSync(root).isDirectory()) throw new UsageError(`not a directory: ${root} (sbom reads a project directory)`);
   const config = loadConfig(root, request.configFile);
-  // As a scan: a lockfile git tracks is read although a .gitignore matches it.
+  // As a scan: a lockfile is read although a .gitignore matches it (tracked or not: it describes what is installed).
   const tracked = await (await Git.open(root))?.trackedButIgnoredHere();
-  const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs, ...(tracked ? { tracked } : {}) });
+  const walked = walk(root, {
+    ignore: config.ignore,
+    maxFileSize: config.maxFileSize,
+    skipDirs: config.skipDirs,
+    ...(tracked ? { tracked } : {}),
+    readIgnored: (p) => findParser(p) !== undefined,
+  });
   const read = createRootReader(root);
   const results: LockfileResult[] = [];
   const lockfiles: string[] = [];

@@ -126,7 +126,9 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     ? scannerIds.map((id) => request.scannerSet!.find((s) => s.id === id)!)
     : await loadScanners(scannerIds, stagedWorkspace ? { paths: stagedWorkspace.workspace.files.map((file) => file.path), keep: named } : undefined);
   for (const scanner of scanners) scanner.prepare?.({ staged: request.staged ?? false });
-  const { workspace, ignoredCount } = stagedWorkspace ?? (await buildWorkspace(root, target, targetStat.isDirectory(), config, git, false, gitPrefix));
+  const readsIgnored = scanners.filter((scanner) => scanner.readsIgnored);
+  const readIgnored = readsIgnored.length > 0 ? (p: string) => readsIgnored.some((scanner) => scanner.readsIgnored!(p)) : undefined;
+  const { workspace, ignoredCount } = stagedWorkspace ?? (await buildWorkspace(root, target, targetStat.isDirectory(), config, git, false, gitPrefix, readIgnored));
   const warnings: ScanWarning[] = [];
   const redactor = new Redactor();
   const rules = new RuleCatalog();
@@ -140,7 +142,8 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   checkRuleIds(config, { scanners: [...SCANNER_IDS], loaded: scanners.map((s) => s.id), ids: rules.all().map((r) => r.id) });
 
   for (const scanner of scanners) {
-    const files = workspace.files.filter((file) => scanner.wants(file.path));
+    // A file a .gitignore leaves out reaches only the scanners that read such files (lockfiles for sca).
+    const files = workspace.files.filter((file) => scanner.wants(file.path) && (!file.gitIgnored || scanner.readsIgnored?.(file.path) === true));
     for (const file of files) wanted.add(file.path);
     let done = 0;
     const progress: Progress = {
@@ -251,6 +254,7 @@ async function buildWorkspace(
   git: Git | null,
   staged: boolean,
   gitPrefix: string,
+  readIgnored?: (path: string) => boolean,
 ): Promise<{ workspace: Workspace; ignoredCount: number }> {
   if (staged && git) {
     // The pre-commit hook scans what will be committed: the index, not the working tree.
@@ -264,7 +268,14 @@ async function buildWorkspace(
   // Tracked files a .gitignore matches are part of the repository (git ignores only untracked files).
   const tracked = isDirectory && git ? await git.trackedButIgnoredHere() : undefined;
   const walked = isDirectory
-    ? walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs, measure: false, ...(tracked ? { tracked } : {}) })
+    ? walk(root, {
+        ignore: config.ignore,
+        maxFileSize: config.maxFileSize,
+        skipDirs: config.skipDirs,
+        measure: false,
+        ...(tracked ? { tracked } : {}),
+        ...(readIgnored ? { readIgnored } : {}),
+      })
     : singleFile(target, config);
   return { workspace: new Workspace(walked.files, walked.skipped, { maxFileSize: config.maxFileSize }), ignoredCount: walked.ignoredCount };
 }

@@ -57,6 +57,12 @@ export interface Scanner {
   description: string;
   /** Cheap, from the path alone (relative, forward slashes); the walker reads only wanted files. */
   wants(path: string): boolean;
+  /**
+   * Wanted files the scanner reads even where a .gitignore leaves them out (from the path
+   * alone, like wants): lockfiles, which describe what is installed whether git keeps them
+   * or not. Optional; .secloopignore and the config's ignore list still leave them out.
+   */
+  readsIgnored?(path: string): boolean;
   scan(ctx: ScanContext): AsyncIterable<ScannerFinding>;
   /** Every rule the scanner can fire, for SARIF rule metadata and `secloop explain`. */
   rules(): readonly RuleDoc[];

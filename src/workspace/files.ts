@@ -8,6 +8,8 @@ export interface WorkspaceFile {
   size?: number;
   /** Read from the git index (the pre-commit hook's staged files), not from absPath. */
   fromIndex?: boolean;
+  /** Left out by a .gitignore, walked only for the scanners that read such files (Scanner.readsIgnored). */
+  gitIgnored?: boolean;
   /** Raw bytes. */
   read(): Promise<Buffer>;
   /** UTF-8 text, or null when the file is binary (the skip is recorded once by the workspace). */

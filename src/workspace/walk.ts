@@ -21,6 +21,12 @@ export interface WalkOptions {
    * config's patterns still do.
    */
   tracked?: ReadonlySet<string>;
+  /**
+   * Files read although a .gitignore leaves them out (lockfiles: one describes what is
+   * installed, whether git keeps it or not), in the folders the walk enters; .secloopignore
+   * and the config's patterns still leave them out.
+   */
+  readIgnored?: (path: string) => boolean;
 }
 
 export interface WalkEntry {
@@ -30,6 +36,8 @@ export interface WalkEntry {
   size?: number;
   /** Read from the git index (the pre-commit hook's staged files), not from absPath. */
   fromIndex?: boolean;
+  /** Left out by a .gitignore and walked only for WalkOptions.readIgnored: for the scanners that read such files. */
+  gitIgnored?: boolean;
 }
 
 export interface WalkResult {
@@ -68,9 +76,16 @@ export function walk(root: string, options: WalkOptions): WalkResult {
   const tracked = options.tracked ?? new Set<string>();
   const trackedDirs = new Set<string>();
   for (const file of tracked) for (let at = file.lastIndexOf('/'); at > 0; at = file.lastIndexOf('/', at - 1)) trackedDirs.add(file.slice(0, at));
-  /** Left out: by every layer, or, for a tracked file (or a folder of one), by the layers that are not .gitignore's. */
+  const readIgnored = options.readIgnored ?? (() => false);
+  /**
+   * Left out: by every layer, or, for a tracked file (or a folder of one) or a file read
+   * although ignored, by the layers that are not .gitignore's.
+   */
   const leftOut = (active: readonly IgnoreLayer[], rel: string, isDir: boolean) =>
-    isIgnored(active, rel, isDir) && (!(isDir ? trackedDirs.has(rel) : tracked.has(rel)) || isIgnored(active.filter((layer) => !layer.git), rel, isDir));
+    isIgnored(active, rel, isDir) &&
+    (!(isDir ? trackedDirs.has(rel) : tracked.has(rel) || readIgnored(rel)) || isIgnored(active.filter((layer) => !layer.git), rel, isDir));
+  /** A file walked only because it is read although ignored (not tracked): kept apart for the scanners that want such files. */
+  const onlyReadIgnored = (active: readonly IgnoreLayer[], rel: string) => !tracked.has(rel) && isIgnored(active, rel, false);
 
   const visit = (dirRel: string, dirAbs: string, layers: IgnoreLayer[]): void => {
     let entries: Dirent[];
@@ -110,8 +125,9 @@ export function walk(root: string, options: WalkOptions): WalkResult {
         skipped.push({ path: rel, reason: 'binary' });
         continue;
       }
+      const ignoredMark = options.readIgnored && onlyReadIgnored(active, rel) ? { gitIgnored: true } : {};
       if (options.measure === false) {
-        files.push({ path: rel, absPath });
+        files.push({ path: rel, absPath, ...ignoredMark });
         continue;
       }
       let size: number;
@@ -133,7 +149,7 @@ export function walk(root: string, options: WalkOptions): WalkResult {
         skipped.push({ path: rel, reason: 'too-large', detail: `${size} bytes > maxFileSize ${options.maxFileSize}` });
         continue;
       }
-      files.push({ path: rel, absPath, size });
+      files.push({ path: rel, absPath, size, ...ignoredMark });
     }
   };
 

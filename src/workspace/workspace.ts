@@ -59,6 +59,7 @@ export class Workspace {
       absPath: entry.absPath,
       ...(entry.size !== undefined ? { size: entry.size } : {}),
       ...(entry.fromIndex ? { fromIndex: true } : {}),
+      ...(entry.gitIgnored ? { gitIgnored: true } : {}),
       async read() {
         try {
           return await readBytes(entry);

@@ -58,6 +58,26 @@ test('a file git tracks is walked although a .gitignore matches it, as git does;
   }
 });
 
+test('a file read although ignored (a lockfile) is walked where a .gitignore leaves it out, not in ignored folders or past .secloopignore', () => {
+  const t = tempTree({
+    '.gitignore': 'composer.lock\n*.lock\nvendor/\n',
+    '.secloopignore': 'fixtures/\n',
+    'composer.lock': '',
+    'notes.lock': '',
+    'vendor/acme/lib/composer.lock': '',
+    'fixtures/composer.lock': '',
+  });
+  try {
+    const readIgnored = (p: string) => p.endsWith('composer.lock');
+    const walked = walk(t.dir, { ...options, readIgnored }).files;
+    assert.deepEqual(walked.map((f) => f.path), ['.gitignore', '.secloopignore', 'composer.lock']);
+    assert.equal(walked.find((f) => f.path === 'composer.lock')?.gitIgnored, true, 'marked for the scanners that read ignored files');
+    assert.deepEqual(walk(t.dir, options).files.map((f) => f.path), ['.gitignore', '.secloopignore']);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('config ignore patterns apply from the root', () => {
   const t = tempTree({ 'vendor/a.js': '', 'src/a.js': '', 'src/vendor/b.js': '' });
   try {

@@ -29,6 +29,8 @@ export const scaScanner: Scanner = {
   id: 'sca',
   description: 'known vulnerabilities in dependencies (lockfiles matched against OSV advisories)',
   wants: (path) => findParser(path) !== undefined || isProjectSource(path),
+  // A lockfile describes what is installed: a .gitignore that leaves it out of git does not leave it out of the build.
+  readsIgnored: (path) => findParser(path) !== undefined,
   rules: () => [],
   scan,
 };

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { runCli } from '../../helpers/cli.js';
 import { fixturePath } from '../../helpers/paths.js';
 import { sarifErrors } from '../../helpers/schemas.js';
-import { tempTree } from '../../helpers/tmp.js';
+import { git, initRepo, tempTree } from '../../helpers/tmp.js';
 import { runScan } from '../../../src/engine/scan.js';
 import { scaScanner } from '../../../src/scanners/sca/index.js';
+import { postureScanner } from '../../../src/scanners/posture/index.js';
 import { packageOfSpecifier } from '../../../src/scanners/sca/imports.js';
 
 const project = fixturePath('sca-scan', 'project');
@@ -131,5 +132,37 @@ test('Go stdlib: a toolchain line is the build Go; a go line alone is a minimum,
     assert.equal(minimum.properties.versionSource, 'go.mod go line (minimum Go version)');
   } finally {
     t.cleanup();
+  }
+});
+
+test('a lockfile a .gitignore leaves out is still read, in a plain folder and in a git checkout where it is untracked', async () => {
+  for (const inGit of [false, true]) {
+    const t = tempTree({
+      '.gitignore': 'package-lock.json\n',
+      'package.json': '{"name": "app", "version": "1.0.0", "dependencies": {"used-lib": "^1.1.0"}}',
+      'package-lock.json': JSON.stringify({
+        name: 'app',
+        version: '1.0.0',
+        lockfileVersion: 3,
+        packages: { '': { name: 'app', version: '1.0.0', dependencies: { 'used-lib': '^1.1.0' } }, 'node_modules/used-lib': { version: '1.1.0' } },
+      }),
+    });
+    try {
+      if (inGit) {
+        initRepo(t.dir);
+        git(t.dir, 'add', '.gitignore', 'package.json');
+        git(t.dir, 'commit', '-q', '-m', 'init');
+      }
+      const result = await runScan({ target: t.dir, scannerSet: [scaScanner, postureScanner], options: { db } });
+      assert.deepEqual(
+        result.findings.filter((f) => f.scanner === 'sca').map((f) => `${f.location.path} ${f.properties.package}@${f.properties.version}`),
+        ['package-lock.json used-lib@1.1.0'],
+        inGit ? 'git checkout' : 'plain folder',
+      );
+      // Only the scanners that read ignored lockfiles get it: for posture the repository still has no lockfile.
+      if (inGit) assert.ok(result.findings.some((f) => f.ruleId === 'posture/no-lockfile'), result.findings.map((f) => f.ruleId).join(', '));
+    } finally {
+      t.cleanup();
+    }
   }
 });
