@@ -2,12 +2,15 @@
  * composer.lock: `packages` are production, `packages-dev` dev. Each package's
  * `require` names the others (platform requirements php, ext-*, lib-* are not
  * packages). Direct dependencies come from composer.json beside the lock when present.
+ * A version keeps the `v` of its tag (v5.4.2), as the lock writes it; purls and advisory
+ * matching use it without (composerVersion), as Composer normalises it.
  */
 import type { PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, sibling } from './parser.js';
 import { purlFor } from './purl.js';
 import { isObject, parseJson, str } from './support/json.js';
+import { composerVersion } from '../versions/packagist.js';
 
 const PLATFORM = /^(php(-64bit|-ipv6|-zts|-debug)?|hhvm|ext-.+|lib-.+|composer(-plugin-api|-runtime-api)?)$/i;
 
@@ -57,7 +60,8 @@ export const composerLock = defineParser({
           name,
           version,
           ecosystem: 'Packagist' as const,
-          purl: purlFor('Packagist', name, version),
+          // The version as the lock writes it (v1.2.3) for display; the purl has Composer's normalised one (1.2.3).
+          purl: purlFor('Packagist', name, composerVersion(version)),
           direct: false,
           dev,
           location: { path: ctx.path, startLine: line },

@@ -78,7 +78,7 @@ function packageOf(uses: string, lineText: string, path: string, line: number): 
  * then the tag installs an affected release (a fix published in the line is what the tag
  * moves to, and it is not reported).
  */
-export function advisoryVersion(pkg: Package): string {
+export function actionAdvisoryVersion(pkg: Package): string {
   if (pkg.ecosystem !== 'GitHub Actions' || !pkg.flags?.includes('moving-tag')) return pkg.version;
   const [major, minor] = pkg.version.split('.');
   return `${major}.${minor ?? '999999999'}.999999999`;

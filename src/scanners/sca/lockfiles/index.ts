@@ -8,7 +8,8 @@ import { bunLock } from './bun-lock.js';
 import { cargoLock } from './cargo-lock.js';
 import { composerLock } from './composer-lock.js';
 import { gemfileLock } from './gemfile-lock.js';
-import { githubActionsWorkflow } from './github-actions.js';
+import { actionAdvisoryVersion, githubActionsWorkflow } from './github-actions.js';
+import { composerVersion } from '../versions/packagist.js';
 import { goMod } from './go-mod.js';
 import { gradleLockfile } from './gradle-lockfile.js';
 import { npmPackageLock } from './npm-package-lock.js';
@@ -25,7 +26,6 @@ import { yarnLock } from './yarn-lock.js';
 export type { LockfileParser, ParseOptions, ReadFile } from './parser.js';
 export { purlFor, normalizePythonName } from './purl.js';
 export { addInstalledLicenses } from './installed-licenses.js';
-export { advisoryVersion } from './github-actions.js';
 
 export const lockfileParsers: readonly LockfileParser[] = [
   npmPackageLock,
@@ -55,6 +55,16 @@ export function findParser(filePath: string): LockfileParser | undefined {
 /** Parses one file with its parser; undefined when no parser reads that path. Never throws. */
 export function parseLockfile(filePath: string, text: string, options: ParseOptions = {}): LockfileResult | undefined {
   return findParser(filePath)?.parse(text, filePath, options);
+}
+
+/**
+ * The version compared with advisories: a Composer version without its tag's `v` (as
+ * Composer normalises it, and as advisories write it), a moving action tag as the newest
+ * release of its line (actionAdvisoryVersion), otherwise the version as the lockfile has it.
+ */
+export function advisoryVersion(pkg: Package): string {
+  if (pkg.ecosystem === 'Packagist') return composerVersion(pkg.version);
+  return actionAdvisoryVersion(pkg);
 }
 
 /**

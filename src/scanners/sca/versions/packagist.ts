@@ -11,6 +11,15 @@
 import type { ParsedVersion, VersionScheme } from './scheme.js';
 import { compareDigits, isDigitChar, isDigits, stripLeadingZeros } from './text.js';
 
+/**
+ * A Composer version as Composer normalises a tag's name: "v1.2.3" is 1.2.3 (Composer's
+ * VersionParser drops the `v`; Packagist advisories and purls write versions without it).
+ * Branches (dev-main, 1.x-dev) are kept as they are.
+ */
+export function composerVersion(raw: string): string {
+  return /^[vV]\d/.test(raw) ? raw.slice(1) : raw;
+}
+
 export type PackagistKey = readonly string[];
 
 const SPECIAL_FORMS: ReadonlyArray<readonly [string, number]> = [

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cargoLock } from '../../../../src/scanners/sca/lockfiles/cargo-lock.js';
 import { composerLock } from '../../../../src/scanners/sca/lockfiles/composer-lock.js';
+import { advisoryVersion } from '../../../../src/scanners/sca/lockfiles/index.js';
 import { assertGraphClosed, fixtureText, lineOf, names, parseFixture, pkg } from './helpers.js';
 
 describe('Cargo.lock', () => {
@@ -82,6 +83,17 @@ describe('composer.lock', () => {
     assert.equal(pkg(result, 'psr/log').hashes, undefined, 'empty shasum');
     assert.equal(pkg(result, 'acme/local-thing').source, 'file');
     assert.equal(pkg(result, 'monolog/monolog').purl, 'pkg:composer/monolog/monolog@3.5.0');
+  });
+
+  it("keeps a tag's v in the version shown, and writes the purl and the advisory version without it, as Composer normalises it", () => {
+    const parsed = composerLock.parse(
+      '{"packages": [{"name": "acme/console", "version": "v5.4.2"}, {"name": "acme/edge", "version": "dev-main"}, {"name": "acme/plain", "version": "2.0.1"}]}',
+      'composer.lock',
+    );
+    assert.deepEqual(names(parsed), ['acme/console@v5.4.2', 'acme/edge@dev-main', 'acme/plain@2.0.1']);
+    assert.equal(pkg(parsed, 'acme/console').purl, 'pkg:composer/acme/console@5.4.2');
+    assert.equal(pkg(parsed, 'acme/edge').purl, 'pkg:composer/acme/edge@dev-main');
+    assert.deepEqual(parsed.packages.map(advisoryVersion), ['5.4.2', 'dev-main', '2.0.1']);
   });
 
   it('reports a malformed entry and keeps the others', () => {
