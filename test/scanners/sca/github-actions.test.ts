@@ -18,6 +18,7 @@ const WORKFLOW = [
   '      - uses: Example-Org/Changed-Files@v35',
   `      - uses: example-org/setup-tool@${SHA} # v2.3.4`,
   `      - uses: example-org/other@${SHA}`,
+  `      - uses: example-org/dated@${SHA} # 2026.01.02.1`,
   '      - uses: example-org/cache/restore@main',
   '      - uses: ./local-action',
   '      - uses: docker://alpine:3.20',
@@ -39,8 +40,10 @@ test('workflows and composite actions are read as GitHub Actions dependencies, w
     '7 Example-Org/Changed-Files@35 registry moving-tag pkg:githubactions/example-org/changed-files@35',
     '8 example-org/setup-tool@2.3.4 registry pkg:githubactions/example-org/setup-tool@2.3.4',
     `9 example-org/other@${SHA} git pkg:githubactions/example-org/other@${SHA}`,
-    '10 example-org/cache@main git pkg:githubactions/example-org/cache@main',
-    '15 example-org/workflows@1.0.0 registry pkg:githubactions/example-org/workflows@1.0.0',
+    // a four-part date tag in the comment is no release version: the commit, as for a bare SHA
+    `10 example-org/dated@${SHA} git pkg:githubactions/example-org/dated@${SHA}`,
+    '11 example-org/cache@main git pkg:githubactions/example-org/cache@main',
+    '16 example-org/workflows@1.0.0 registry pkg:githubactions/example-org/workflows@1.0.0',
   ]);
   const composite = parseLockfile('action.yml', 'name: a\nruns:\n  using: composite\n  steps:\n    - uses: example-org/setup-tool@v2\n      with: { x: 1 }\n')!;
   assert.deepEqual(composite.packages.map((p) => `${p.location.startLine} ${p.name}@${p.version}`), ['5 example-org/setup-tool@2']);
@@ -72,7 +75,7 @@ test('an action with a published advisory is reported on its uses: line; a movin
     assert.deepEqual(result.warnings, []);
     const found = result.findings.map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId} ${f.properties.purl}`).sort();
     assert.deepEqual(found, [
-      '.github/workflows/ci.yml:15 sca/GHSA-test-gha-0004 pkg:githubactions/example-org/workflows@1.0.0',
+      '.github/workflows/ci.yml:16 sca/GHSA-test-gha-0004 pkg:githubactions/example-org/workflows@1.0.0',
       '.github/workflows/ci.yml:7 sca/GHSA-test-gha-0001 pkg:githubactions/example-org/changed-files@35',
       '.github/workflows/ci.yml:8 sca/GHSA-test-gha-0002 pkg:githubactions/example-org/setup-tool@2.3.4',
     ]);

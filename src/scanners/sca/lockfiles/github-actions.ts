@@ -24,8 +24,12 @@ import { purlFor } from './purl.js';
 const RELEASE = /^v?(\d+\.\d+\.\d+(?:[-+][\w.+-]*)?)$/i;
 const LINE = /^v?(\d+(?:\.\d+)?)$/i;
 const SHA = /^[0-9a-f]{40}$/i;
-/** `# v4.1.2`, `# tag=v4.1.2`, `# pin@v4.1.2` after the ref. */
-const VERSION_COMMENT = /#\s*(?:tag\s*[=:]\s*|pin@)?v?(\d+\.\d+\.\d+(?:[-+][\w.+-]*)?)\b/i;
+/**
+ * `# v4.1.2`, `# tag=v4.1.2`, `# pin@v4.1.2` after the ref. The version is the whole
+ * word: a four-part date tag (`# 2026.08.14.1`) is not a release version, as it would not
+ * be as a ref, rather than 2026.08.14 (another, non-SemVer version).
+ */
+const VERSION_COMMENT = /#\s*(?:tag\s*[=:]\s*|pin@)?v?(\d+\.\d+\.\d+(?:[-+][\w.+-]*)?)(?!\.?\w)/i;
 
 export const githubActionsWorkflow = defineParser({
   id: 'github-actions',
