@@ -36,14 +36,16 @@ export function writeText(result: ScanResult, options: TextOptions): string {
         currentPath = finding.location.path;
         out.push(`  ${c.bold(currentPath)}`);
       }
-      // Findings on one line with one fix (several advisories on one package) share the fix line.
+      // Findings on one line with one fix (several advisories on one package) share the fix line,
+      // and, when they also have one trace and one set of tags, those lines: printed with the last of them.
       const next = group[i + 1];
       const fixFollows = next !== undefined && sameLine(next, finding) && next.fix?.summary === finding.fix?.summary;
+      const tailFollows = fixFollows && sameTrace(next, finding) && tagsOf(next) === tagsOf(finding) && next.alsoReportedBy === undefined && finding.alsoReportedBy === undefined;
       const fixKey = `${finding.ruleId}\0${finding.fix?.summary ?? ''}`;
       const showFix = !fixFollows && !fixesShown.has(fixKey);
       if (showFix) fixesShown.add(fixKey);
       else if (finding.fix && !fixFollows) fixesOmitted = true;
-      out.push(...findingLines(finding, c, severityColor[severity], { showFix }));
+      out.push(...findingLines(finding, c, severityColor[severity], { showFix, showTail: !tailFollows }));
     });
     out.push('');
   }
@@ -88,14 +90,23 @@ function sameLine(a: Finding, b: Finding): boolean {
   return a.location.path === b.location.path && a.location.startLine === b.location.startLine;
 }
 
-function findingLines(finding: Finding, c: ReturnType<typeof pc.createColors>, paint: Paint, options: { showFix: boolean }): string[] {
+function sameTrace(a: Finding, b: Finding): boolean {
+  const key = (f: Finding) => JSON.stringify((f.trace ?? []).map((s) => [s.path, s.startLine, s.message ?? '']));
+  return key(a) === key(b);
+}
+
+function tagsOf(finding: Finding): string {
+  return [...finding.cwe, ...finding.owasp.filter((o) => o.endsWith(':2021'))].join(' ');
+}
+
+function findingLines(finding: Finding, c: ReturnType<typeof pc.createColors>, paint: Paint, options: { showFix: boolean; showTail: boolean }): string[] {
   const where = locationText(finding).slice(finding.location.path.length + 1);
-  const tags = [...finding.cwe, ...finding.owasp.filter((o) => o.endsWith(':2021'))].join(' ');
+  const tags = options.showTail ? tagsOf(finding) : '';
   const lines = [
     `    ${paint(where.padEnd(8))} ${c.bold(finding.title)} ${c.dim(`[${finding.ruleId}]${isTestCodeFinding(finding) ? ' (test code)' : ''}`)}`,
     `             ${finding.message}`,
   ];
-  if (finding.trace && finding.trace.length > 0) {
+  if (finding.trace && finding.trace.length > 0 && options.showTail) {
     for (const step of finding.trace) {
       // A step at the finding's own place (a dependency path in a lockfile) needs only its note.
       const here = step.path === finding.location.path && step.startLine === finding.location.startLine && step.message;
