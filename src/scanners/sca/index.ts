@@ -130,7 +130,7 @@ function finding(
     (upgrade ? ` Upgrade to ${upgrade}.` : fixed.length ? ` Fixed in ${fixed.join(', ')}.` : ' No fixed version is published.') +
     (imported === false ? ' The project never imports it (severity lowered one step).' : '') +
     (minimumGo
-      ? " The version is go.mod's go line, the module's minimum Go version, not necessarily the toolchain it is built with: check the Go that builds it, or record it in a toolchain line (severity lowered one step)."
+      ? " The version is go.mod's minimum Go version (its go line), not necessarily the toolchain that builds it (severity lowered one step)."
       : '') +
     (pkg.flags?.includes('moving-tag') ? ` The tag v${pkg.version} moves to the newest ${pkg.version}.x release, and none of them is fixed.` : '');
   return {

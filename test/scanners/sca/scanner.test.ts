@@ -128,7 +128,7 @@ test('Go stdlib: a toolchain line is the build Go; a go line alone is a minimum,
     assert.equal(minimum.properties.version, 'v1.17.0');
     assert.equal(minimum.confidence, 'low');
     assert.equal(minimum.severity, 'medium');
-    assert.match(minimum.message, /minimum Go version, not necessarily the toolchain/);
+    assert.match(minimum.message, /minimum Go version \(its go line\), not necessarily the toolchain that builds it/);
     assert.equal(minimum.properties.versionSource, 'go.mod go line (minimum Go version)');
   } finally {
     t.cleanup();
