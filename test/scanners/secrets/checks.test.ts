@@ -5,6 +5,7 @@ import { isLikelyPassword, isLikelyToken, isSecretHoldingName } from '../../../s
 import { toBase62 } from '../../../src/scanners/secrets/checks/base62.js';
 import { crc32 } from '../../../src/scanners/secrets/checks/crc32.js';
 import { entropyFloor, looksRandom, shannonEntropy } from '../../../src/scanners/secrets/checks/entropy.js';
+import { accessKeyAccount } from '../../../src/scanners/secrets/rules/aws.js';
 import { isSignedJwt } from '../../../src/scanners/secrets/checks/jwt.js';
 import { isPlausiblePrivateKeyBlock } from '../../../src/scanners/secrets/checks/pem.js';
 import { isEncodedPlaceholder, isPasswordHash, isPlaceholder } from '../../../src/scanners/secrets/checks/placeholders.js';
@@ -92,6 +93,13 @@ test('entropy: random text clears the floor, words and repetition do not', () =>
   assert.ok(entropyFloor('0123456789abcdef0123456789abcdef') < 3.2);
 });
 
+test('an AWS access key id names its account (since 2019): the documentation example account decodes from the id', () => {
+  // Built from parts so that no scanner takes this test file for a leak.
+  assert.equal(accessKeyAccount(['AKIA', 'RZPUZDIK', 'MWF7QCAJ'].join('')), '123456789012');
+  assert.equal(accessKeyAccount(['AKIA', '6L5GI6PF', 'MWF7QCAJ'].join('')), '987654321098');
+  assert.equal(accessKeyAccount(['AKIA', 'D6RNEN0H', 'HJL6CPQX'].join('')), undefined);
+});
+
 test('names and values of assignments', () => {
   assert.ok(isSecretHoldingName('DB_PASSWORD'));
   assert.ok(isSecretHoldingName('stripeSecretKey'));
@@ -101,6 +109,11 @@ test('names and values of assignments', () => {
   assert.ok(!isSecretHoldingName('privateKeyDescription'));
   assert.ok(!isSecretHoldingName('secretNamespace'));
   assert.ok(isSecretHoldingName('NAMESPACE_TOKEN'));
+  // A page's cursor is named after the token it is; a token named after something else that comes next is a token.
+  assert.ok(!isSecretHoldingName('NextToken'));
+  assert.ok(!isSecretHoldingName('continuation_token'));
+  assert.ok(isSecretHoldingName('next_release_token'));
+  assert.ok(isSecretHoldingName('NEXT_PUBLIC_API_KEY'));
   assert.ok(isLikelyPassword('Tr7vQ2mX9pLk', 'password'));
   assert.ok(!isLikelyPassword('Password', 'label'));
   assert.ok(!isLikelyPassword('new_password', 'password'));
@@ -116,6 +129,9 @@ test('names and values of assignments', () => {
   assert.ok(!isLikelyToken('emailconfigauthsecret123', 'auth_secret'));
   assert.ok(isLikelyToken('q8zr3wlx6vpauthsecretk2m9', 'api_key'));
   assert.ok(isLikelyToken('Q8zR3wLx6VpauthsecretK2m9', 'auth_secret'));
+  assert.ok(!isLikelyToken('secret_string_v0', 'SecretString'));
+  // CloudFormation's transforms are names, not keys.
+  assert.ok(!isLikelyToken('AWS::Serverless-2016-10-31', 'SECRET_TRANSFORM'));
   // Encoded twice (the inner text unpadded, as `echo -n | base64 | base64` writes it): a placeholder inside is still one, a token still a token.
   const twice = (text: string) => Buffer.from(Buffer.from(text).toString('base64').replace(/=+$/, '')).toString('base64');
   assert.ok(!isLikelyToken(twice('mypassword'), 'awsSecretAccessKey'));

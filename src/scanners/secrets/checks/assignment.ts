@@ -32,9 +32,17 @@ function wordsOf(name: string): string[] {
 /** Last words of names that say where secrets are kept (secretNamespace), while a token of a namespace (NAMESPACE_TOKEN) is one. */
 const NOT_SECRET_LAST_WORDS = new Set(['namespace', 'namespaces']);
 
+/**
+ * A page's cursor, named after the token it is: NextToken, nextPageToken, ContinuationToken, PaginationToken. An API
+ * hands it out with each page of a listing (AWS's example responses are full of them); it fetches the next page, it
+ * signs nothing in.
+ */
+const CURSOR_TOKEN_WORDS = new Set(['next', 'continuation', 'pagination', 'cursor']);
+
 export function isSecretHoldingName(name: string): boolean {
   const words = wordsOf(name);
   if (NOT_SECRET_LAST_WORDS.has(words.at(-1) ?? '')) return false;
+  if (words.length >= 2 && words.at(-1) === 'token' && CURSOR_TOKEN_WORDS.has(words.at(-2)!)) return false;
   return !words.some((word) => NOT_SECRET_WORDS.has(word) || NOT_SECRET_STEMS.some((stem) => word.startsWith(stem)));
 }
 
@@ -45,6 +53,8 @@ function isReference(value: string): boolean {
     /^\^.*[.[\]{}()*+?\\|].*\$$/.test(value) || // a regular expression, anchored at both ends: ^.{8,32}$
     /^[A-Za-z_$][\w$.]*\(/.test(value) || // function calls
     /^[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+(?:[.(]|$)/.test(value) || // scoped names of Ruby, C++, Rust, PHP: Spree::ApiKey.active.find_by(
+    // CloudFormation's type and transform names, versioned by date: AWS::SecretsManager-2020-07-23, AWS::Serverless-2016-10-31.
+    /^[A-Za-z]\w*(?:::[A-Za-z]\w*)+-\d{4}-\d{2}-\d{2}$/.test(value) ||
     /^(?:\$?\.)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths, a Go template's .Values.x
     // The key a password is kept under, with hyphens in its parts: rebalance-operator.password, topic-operator.apiAdminPassword.
     (/^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+$/.test(value) && /(?:password|passwd|pwd|passphrase|secret|token|key|credentials?)$/i.test(value)) ||
@@ -135,8 +145,9 @@ export function isLikelyToken(value: string, name: string): boolean {
   if (wordsOf(value).join(' ') === wordsOf(name).join(' ')) return false;
   // The name's words inside a value of lower-case letters and digits: spelled by a person for a test
   // (auth_secret: emailconfigauthsecret123), where a generated token has random letters.
+  // Separators between the words count for nothing (SecretString: secret_string_v0).
   const joined = wordsOf(name).join('');
-  if (joined.length >= 6 && /^[a-z0-9]+$/.test(value) && value.includes(joined)) return false;
+  if (joined.length >= 6 && /^[a-z0-9_.-]+$/.test(value) && value.replace(/[_.-]/g, '').includes(joined)) return false;
   if (KNOWN_TOKEN_PREFIX.test(value)) return false;
   // Text that opens a call or a literal is code or a formula: nonce_plaintext:HMAC_SHA256({
   if (/[({[]$/.test(value)) return false;

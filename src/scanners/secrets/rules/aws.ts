@@ -1,10 +1,45 @@
-import type { Detector } from '../detector.js';
+import type { Detector, MatchInfo } from '../detector.js';
 import { looksRandom } from '../checks/entropy.js';
 import { namedValue, revoke } from './common.js';
 
 const KEY_ID = '(?<![A-Z0-9])(?<secret>(?:AKIA|ASIA)[A-Z2-7]{16})(?![A-Z0-9])';
 const KEY_ID_KEYWORDS = ['AKIA', 'ASIA'];
 const SECRET_KEY = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+/**
+ * The account an access key id names (AWS encodes it in the id's characters 5 to 12 since 2019), or undefined for an
+ * id that is not base32 there.
+ */
+export function accessKeyAccount(keyId: string): string | undefined {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0n;
+  for (const char of keyId.slice(4, 14)) {
+    const value = alphabet.indexOf(char);
+    if (value < 0) return undefined;
+    bits = (bits << 5n) | BigInt(value);
+  }
+  // Ten characters are 50 bits; the account is bits 1 to 40 of the first 48 (the top bit and the low 7 are not).
+  const first48 = bits >> 2n;
+  return String((first48 & 0x7fffffffff80n) >> 7n).padStart(12, '0');
+}
+
+/**
+ * The accounts AWS's documentation writes its examples with (123456789012, 111122223333, and runs of one digit): a key id
+ * that names one was made for a page (a docstring's AKIA... => 123456789012), not issued to anyone.
+ */
+function namesExampleAccount(keyId: string): boolean {
+  const account = accessKeyAccount(keyId);
+  return account === '123456789012' || account === '111122223333' || (account !== undefined && /^(\d)\1{11}$/.test(account));
+}
+
+/**
+ * A key id in a presigned URL's X-Amz-Credential (or a version 2 URL's AWSAccessKeyId): the URL carries the id of
+ * the key that signed it to everyone it is handed to, by design. The id alone signs nothing; the URL expires.
+ */
+function inPresignedUrl(match: MatchInfo): boolean {
+  const { lines, at, column } = match.around(0, 0);
+  return /(?:X-Amz-Credential=|AWSAccessKeyId=)$/i.test(lines[at]!.slice(Math.max(0, column - 20), column));
+}
+
 const REVOKE = revoke('access key', 'IAM console > Users > Security credentials, or `aws iam delete-access-key`');
 
 export const awsDetectors: Detector[] = [
@@ -22,6 +57,7 @@ export const awsDetectors: Detector[] = [
     anchor: 'keyword',
     caseSensitive: true,
     pattern: new RegExp(KEY_ID, 'g'),
+    check: (secret) => !namesExampleAccount(secret),
     pair: { pattern: SECRET_KEY, lines: 5, check: (value) => looksRandom(value, 3, 4.2) },
     priority: 12,
     verifier: 'aws',
@@ -42,6 +78,8 @@ export const awsDetectors: Detector[] = [
           text: `<a href="https://shop.example.org/dp/B0061?SubscriptionId=AKIAD6RNENZHHJL6CPQX&tag=x">knife</a>${'<p>recipe step</p>'.repeat(80)}{"recaptcha":{"siteKey":"DTjJgibDZJ3y6cTpSu+7DqGDaSBUciO14JBJXt2g"}}\n`,
           alsoFires: ['aws-access-key-id'],
         },
+        // A key id made for a page: it names the documentation's account, 123456789012.
+        '| key id | secret key |\n| --- | --- |\n| AKIARZPUZDIKMWF7QCAJ | sDcHD6jDaC3nh7pIxv5kf7xvy5oKafWxvNphsovi |\n',
       ],
     },
   },
@@ -59,10 +97,24 @@ export const awsDetectors: Detector[] = [
     anchor: 'keyword',
     caseSensitive: true,
     pattern: new RegExp(KEY_ID, 'g'),
+    check: (secret) => !namesExampleAccount(secret),
+    context: (match) => !inPresignedUrl(match),
     priority: 11,
     examples: {
-      positive: ['AWS_ACCESS_KEY_ID=AKIAD6RNENZHHJL6CPQX', '"aws_key": "ASIAMAKHP2NWVOHVD6TH",'],
+      positive: [
+        'AWS_ACCESS_KEY_ID=AKIAD6RNENZHHJL6CPQX',
+        '"aws_key": "ASIAMAKHP2NWVOHVD6TH",',
+        // Another account than the documentation's, and a key id elsewhere in a URL than its credential parameter.
+        'AWS_ACCESS_KEY_ID=AKIA6L5GI6PFMWF7QCAJ',
+        'curl "https://ci.example.org/hook?key=AKIAD6RNENZHHJL6CPQX"',
+      ],
       negative: [
+        // Documentation's examples: key ids that name AWS's example accounts (123456789012, 111122223333).
+        '    Example:\n        "AKIARZPUZDIKJ5WB5PDK" => "123456789012"\n',
+        'AWS_ACCESS_KEY_ID=AKIARTX3GSDS4WF7QCAJ',
+        // A presigned URL names the key that signed it, for whoever it is handed to.
+        '"downloadUrl": "https://layers.s3.us-west-2.amazonaws.com/e501/04620aac?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20190814T220617Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Credential=AKIAD6RNENZHHJL6CPQX%2F20190814%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=9bdc5c3e0f3e4f0c5b6d3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d"',
+        'https://bucket.s3.amazonaws.com/report.csv?AWSAccessKeyId=AKIAD6RNENZHHJL6CPQX&Expires=1565820377&Signature=c2lnbmF0dXJlLWhlcmU%3D',
         'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
         'id: AKIAD6RNENZHHJL6CPQ8',
         'AKIA is the prefix of long-term access key ids, ASIA of temporary ones.',

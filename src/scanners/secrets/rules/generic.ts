@@ -44,6 +44,9 @@ export const genericDetectors: Detector[] = [
       if (/checksum\/["']?$/i.test(lines[at]!.slice(0, column))) return false;
       // A path or an image reference (quay.io/org/token-refresher:master-2024-12-11): the name is a part of it, not a key.
       if (lines[at]![column - 1] === '/') return false;
+      // A segment of a colon-separated identifier (an ARN's resource type: arn:aws:secretsmanager:region:account:secret:name-AbCdEf):
+      // the name is the kind of resource, not a key; a Ruby symbol's colon (:secret => ...) follows a space or a bracket.
+      if (lines[at]![column - 1] === ':' && /[A-Za-z0-9]/.test(lines[at]![column - 2] ?? '')) return false;
       // In YAML a colon makes a key only before a space: token-refresher:master-2024 is one plain scalar.
       const name = match.groups['name'] ?? '';
       if (unquoted !== undefined && match.kind === 'yaml' && /^["'`\]]?:(?![\s=])/.test(match.match.slice(match.match.indexOf(name) + name.length))) return false;
@@ -66,6 +69,10 @@ export const genericDetectors: Detector[] = [
         // A token in a translation file is still a token.
         { path: 'locales/en.json', text: '{ "demoApiKey": "QwoGM9pcW8KQHlAZzSW97VMAaIe44Hir" }' },
         { path: 'app/settings.py', text: 'SECRET_KEY = "x7$kq2!m9vz@w4p#n8r^t6y&b3c*e1f5"\n' },
+        // A Ruby symbol's colon is no segment of an identifier.
+        { path: 'config/initializers/acme.rb', text: "Acme.configure(:secret_token => 'Qw7eRt9yUi3oPa5sDf2gHj8k')\n" },
+        // A token named after what it opens is still one.
+        { path: 'config.yaml', text: 'next_release_token: Qw7eRt9yUi3oPa5sDf2gHj8k\n' },
       ],
       negative: [
         { path: 'src/app.ts', text: 'const token = await getToken(); const apiKey = config.apiKey;\n' },
@@ -117,6 +124,15 @@ export const genericDetectors: Detector[] = [
         { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"client_secret"},"client_secret:"),k?h.default.createElement("code")\n' },
         // A generated client's map from operation ids to method names: the name again, in camel case.
         { path: 'src/generated/contracts.ts', text: '  "v1-bulk-create-secrets": "v1BulkCreateSecrets",\n  "v2-get-project-api-key": "v2GetProjectApiKey",\n' },
+        // An ARN's resource type and name (arn:aws:secretsmanager:...:secret:name-suffix), in JSON or a command's arguments.
+        { path: 'docs/examples/create-proxy.rst', text: '    "SecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:payments/db-Xk29Qa",\n' },
+        { path: 'docs/examples/create-proxy.rst', text: '--auth SecretArn="arn:aws:secretsmanager:eu-west-1:123456789012:secret:billing2024-7Qx2kD",IAMAuth="DISABLED"\n' },
+        // A page's cursor in an API's example response.
+        { path: 'docs/examples/list-permissions.rst', text: '    "NextToken": "AYADeJx7wQ2mT9pLk3Rz8vNc5hGf1sBd0qWe",\n    "ContinuationToken": "1Qw7eRt9yUi3oPa5sDf2gHj8kLz4x"\n' },
+        // A CloudFormation transform, versioned by date.
+        { path: 'engine/transformers.py', text: 'SECRETSMANAGER_TRANSFORM = "AWS::SecretsManager-2020-07-23"\n' },
+        // A test's value spelled from its name, with separators.
+        { path: 'tests/secretsmanager.snapshot.json', text: '{ "SecretString": "secret_string_v0" }' },
       ],
     },
   },
