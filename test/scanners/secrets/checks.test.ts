@@ -204,3 +204,16 @@ test('values that stand for a password without being one: an htpasswd line, a va
   assert.ok(isLikelyToken(b64('Tr7vQ2mX9pLkR4zW8nYq'), 'jwt_secret'));
   assert.ok(isLikelyPassword('VHI3dlEybVg5cExr', 'password'));
 });
+
+test('typed shapes and spelled words are placeholders: counted-up digits and letters, leetspeak, the words of a token; random values are not', () => {
+  assert.ok(isPlaceholder('a1b2c3d4567890ab'));
+  assert.ok(isPlaceholder('a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234'));
+  assert.ok(!isPlaceholder('f798ab4899346a88599180fee9e14fa1ada7b6df989425b7c6d2146dd6c815bb'));
+  assert.ok(isPlaceholder('s3cret') && isPlaceholder('p4ssw0rd!') && isPlaceholder('test_t0ken_1'));
+  assert.ok(!isPlaceholder('Tr0ub4dor&3'));
+  assert.ok(isPlaceholder('oauth2_access_token_123') && isPlaceholder('randompassword') && isPlaceholder('updateToNewpassword123'));
+  assert.ok(!isPlaceholder('Tr7vQ2mX9pLk'));
+  // The name's own words count as the words around password; a service's name and a year is still a password.
+  assert.ok(!isLikelyPassword('MasterPassword123', 'MasterUserPassword'));
+  assert.ok(isLikelyPassword('redis2024', 'REDIS_PASSWORD'));
+});

@@ -1,5 +1,5 @@
 import { characterClasses, entropyFloor, shannonEntropy } from './entropy.js';
-import { base64Texts, isEncodedPlaceholder, isPlaceholder } from './placeholders.js';
+import { base64Texts, isEncodedPlaceholder, isPlaceholder, isWordOfPasswordVariant } from './placeholders.js';
 
 /**
  * Judging `name = value` pairs found by the password and generic detectors: is the name
@@ -21,7 +21,7 @@ const NOT_SECRET_WORDS = new Set(
 );
 const NOT_SECRET_STEMS = ['expir', 'valid', 'verif', 'retr', 'encod', 'generat'];
 
-function wordsOf(name: string): string[] {
+export function wordsOf(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -114,6 +114,8 @@ export function isLikelyPassword(value: string, name: string): boolean {
   if (/^(?:\d+|true|false|null|none|nil|undefined)$/i.test(value)) return false;
   // The name again among marks: a sentinel that stands for no password (UNSET_PASSWORD = "#$!-UNSET-PASSWORD").
   if (wordsOf(value).join(' ') === wordsOf(name).join(' ')) return false;
+  // The word password among the name's own words and a few digits, spelled for a test (MasterUserPassword: MasterPassword123).
+  if (isWordOfPasswordVariant(value.toLowerCase(), wordsOf(name))) return false;
   // The name of a hashing or encryption scheme: how passwords are stored (PostgreSQL's password_encryption: scram-sha-256).
   if (HASH_SCHEME.test(value)) return false;
   // A timestamp: when the password was set or last changed (Argo CD's admin.passwordMtime: 2019-03-20T17:54:53Z).

@@ -47,13 +47,48 @@ export function isPlaceholder(value: string): boolean {
   // Masked output: **SOPS** (flux diff), ***REDACTED***.
   if (/^\*{2,}[\w .-]*\*{2,}$/.test(trimmed)) return true;
   if (isPasswordHash(trimmed)) return true;
-  if (isWordOfPasswordVariant(lower) || isOwnedFillIn(lower)) return true;
+  if (isWordOfPasswordVariant(lower) || isOwnedFillIn(lower) || isTokenWords(lower)) return true;
+  // The same in leetspeak, as tests spell it (s3cret, p4ssw0rd!, test_t0ken_1).
+  const plain = unleet(lower);
+  if (plain !== lower && (PLACEHOLDER_VALUES.has(plain) || isWordOfPasswordVariant(plain) || isTokenWords(plain))) return true;
   // A local stack's published default key (the Supabase CLI's), under whatever name it is assigned to.
   if (isPublishedDefault(trimmed)) return true;
   if (hasLongRun(trimmed)) return true;
   for (const sequence of SEQUENCES) if (hasSequence(lower, sequence, 8)) return true;
-  if (isCountedOut(lower)) return true;
+  if (isCountedOut(lower) || isInterleavedCount(lower)) return true;
   return false;
+}
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+
+/** Leetspeak read back as letters where it stands between letters or ends a word of them (s3cret, passw0rd, t0ken). */
+function unleet(lower: string): string {
+  return lower.replace(/(?<=[a-z])[013457@$](?=[a-z])|(?<=[a-z]{2})[013457@$]$|^[$@](?=[a-z])/g, (char) => LEET[char]!);
+}
+
+/**
+ * Digits counted up and letters counted up, interleaved: a1b2c3d4567890ab, a123b45c6d78e9f0..., as AWS's examples
+ * type a key's shape. In a random value each next digit follows its predecessor one time in ten; here nearly all do.
+ */
+function isInterleavedCount(lower: string): boolean {
+  if (!/^[a-z0-9_-]+$/.test(lower)) return false;
+  const digits = lower.replace(/[^0-9]/g, '');
+  const letters = lower.replace(/[^a-z]/g, '');
+  if (digits.length < 6 || letters.length < 3 || digits.length + letters.length < 12) return false;
+  // Interleaved: six runs or more of digits and of letters by turns (one run of each is isCountedOut's to judge).
+  if ((lower.match(/[0-9]+|[a-z]+/g)?.length ?? 0) < 6) return false;
+  return countedShare(digits) >= 0.8 && countedShare(letters) >= 0.6;
+}
+
+/** The share of characters that follow their predecessor by one (9 then 0, and f or z then a, count). */
+function countedShare(run: string): number {
+  let counted = 0;
+  for (let i = 1; i < run.length; i++) {
+    const previous = run[i - 1]!;
+    const next = run[i]!;
+    if (next.charCodeAt(0) === previous.charCodeAt(0) + 1 || (previous === '9' && next === '0') || ((previous === 'f' || previous === 'z') && next === 'a')) counted++;
+  }
+  return counted / (run.length - 1);
 }
 
 /**
@@ -80,23 +115,26 @@ const PASSWORD_WORDS = ['password', 'passwd', 'pass', 'pwd', 'secret', 'test'];
 /** Words written around it: whose it is, which one of several, how good it is. */
 const PASSWORD_WORD_FILLERS = (
   'my your new old first second third fourth fifth other another wrong bad weak strong secure good valid correct current ' +
-  'updated changed initial temp default demo dev local root admin user db super very some the cli app api'
+  'updated changed initial temp default demo dev local root admin user db super very some the cli app api ' +
+  'random different same update to'
 ).split(' ');
 
 /**
  * A value spelled from the word password (or secret, test) and the words written around it,
  * with a few digits and symbols besides: password1234, Password123!, firstpassword,
- * NewPass123!, rootsecretpassword, test123!, cli-e2e-password-123. Tests and examples write
- * these; a chosen password has other words, a generated one other letters (a word before
- * a run of hex digits is not one of these).
+ * NewPass123!, rootsecretpassword, test123!, cli-e2e-password-123.
+ * Tests and examples write these; a chosen password has other words, a generated one other
+ * letters (a word before a run of hex digits is not one of these). `nameWords`, the words of
+ * the name the value is assigned to, are written around it too (MasterUserPassword: MasterPassword123).
  */
-function isWordOfPasswordVariant(lower: string): boolean {
+export function isWordOfPasswordVariant(lower: string, nameWords: readonly string[] = []): boolean {
   const text = lower.replace(/e2e/g, '');
   if ((text.match(/\d/g)?.length ?? 0) > 6) return false;
+  const vocabulary = nameWords.length === 0 ? PASSWORD_VOCABULARY : [...nameWords.filter((word) => word.length >= 2), ...PASSWORD_VOCABULARY];
   let core = false;
   let others = 0;
   for (const run of text.match(/[a-z]+/g) ?? []) {
-    const words = splitWords(run);
+    const words = splitWords(run, vocabulary);
     if (words === undefined) others += run.length;
     else if (words.some((word) => PASSWORD_WORDS.includes(word))) core = true;
   }
@@ -136,6 +174,20 @@ function isOwnedFillIn(lower: string): boolean {
   if (!/^[a-z]+$/.test(letters)) return false;
   const words = splitWords(letters, FILL_IN_VOCABULARY);
   return words !== undefined && words.length >= 2 && FILL_IN_OWNERS.includes(words[0]!) && words.slice(1).every((word) => CREDENTIAL_WORDS.includes(word));
+}
+
+/** Words a token's stand-in is spelled from. */
+const TOKEN_WORDS = ['token', 'access', 'refresh', 'bearer', 'auth', 'oauth', 'api', 'key', 'id', 'session', 'secret', 'test'];
+
+/**
+ * A value spelled only from the words of a token's kind, with a few digits: oauth2_access_token_123,
+ * test-refresh-token-2, as tests write one. A letter outside those words (my-token-7Qx2) makes it another value.
+ */
+function isTokenWords(lower: string): boolean {
+  if ((lower.match(/\d/g)?.length ?? 0) > 6 || !/^[a-z0-9_.-]+$/.test(lower)) return false;
+  const runs = lower.match(/[a-z]+/g) ?? [];
+  const words = runs.map((run) => splitWords(run, TOKEN_WORDS));
+  return words.every((split) => split !== undefined) && words.flat().includes('token') && words.flat().length >= 2;
 }
 
 function hasLongRun(value: string): boolean {

@@ -131,6 +131,10 @@ export const genericDetectors: Detector[] = [
         { path: 'docs/examples/list-permissions.rst', text: '    "NextToken": "AYADeJx7wQ2mT9pLk3Rz8vNc5hGf1sBd0qWe",\n    "ContinuationToken": "1Qw7eRt9yUi3oPa5sDf2gHj8kLz4x"\n' },
         // A CloudFormation transform, versioned by date.
         { path: 'engine/transformers.py', text: 'SECRETSMANAGER_TRANSFORM = "AWS::SecretsManager-2020-07-23"\n' },
+        // A key's shape typed with the digits and the letters counted up, as AWS's examples write it.
+        { path: 'docs/examples/create-stage.rst', text: '    "token": "a1b2c3d4567890ab",\n    "AppServerPrivateKey": "a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234"\n' },
+        // The words of a token's name and a number, as a test writes it.
+        { path: 'src/auth/__tests__/oauth2.spec.ts', text: 'const grant = { token: "oauth2_access_token_123" };\n' },
         // A test's value spelled from its name, with separators.
         { path: 'tests/secretsmanager.snapshot.json', text: '{ "SecretString": "secret_string_v0" }' },
       ],

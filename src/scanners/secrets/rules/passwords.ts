@@ -1,6 +1,6 @@
 import type { Detector, MatchInfo } from '../detector.js';
 import type { FileKind } from '../file-kind.js';
-import { isLikelyPassword } from '../checks/assignment.js';
+import { isLikelyPassword, wordsOf } from '../checks/assignment.js';
 import { isNaturalLanguage, isSentence, isTranslationFile, isWord } from '../checks/natural-language.js';
 import { CHANGE_PASSWORD, NOT_IN_LABEL } from './common.js';
 
@@ -41,6 +41,8 @@ function passwordDetector(
       isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? '') &&
       !isInterfaceText(secretGroup(match), match.path) &&
       !(match.kind === 'code' && isJoinedWithVariable(match)) &&
+      !(match.kind === 'code' && isEnumMember(match)) &&
+      !isDigestBesideItsAlgorithm(secretGroup(match), match) &&
       !(match.kind === 'yaml' && match.groups['secret3'] !== undefined && isTextScalar(match, match.groups['secret3'])) &&
       !(match.kind === 'properties' && isTextScalar(match, secretGroup(match))),
     priority: 6,
@@ -66,6 +68,46 @@ function isJoinedWithVariable(match: MatchInfo): boolean {
   const { lines, at, column } = match.around(0, 0);
   const after = (lines[at] ?? '').slice(column + match.match.length);
   return /^\s*(?:\.\.?|\+)\s*[$A-Za-z_]/.test(after) && !/^\.[A-Za-z_]/.test(after);
+}
+
+/**
+ * A member of an enumeration (TypeScript, C#, Kotlin, Swift): a constant that names one case, such as a password
+ * manager's authenticator id (`enum PasskeyProvider { OnePassword = "bada5566-...", ApplePasswords = "fbfc3007-..." }`),
+ * not a credential. The lines above the member up to the enum's opening line hold members only.
+ */
+function isEnumMember(match: MatchInfo): boolean {
+  const { lines, at } = match.around(60, 0);
+  if (!/^\s*["'`]?[A-Za-z_]\w*["'`]?\s*=\s*["'`]/.test(lines[at]!)) return false;
+  for (let index = at - 1; index >= 0; index--) {
+    const line = lines[index]!;
+    if (/\benum\s+(?:class\s+)?[A-Za-z_]\w*[^{};=]*\{\s*$/.test(line)) return true;
+    if (/[{};]|\bfunction\b|=>/.test(line.replace(/\/\/.*$/, ''))) return false;
+  }
+  return false;
+}
+
+/** Hash algorithms by name, and the hex digits of their digests (scrypt's length is chosen: any of 16 bytes or more). */
+const DIGEST_HEX_LENGTHS: Record<string, readonly number[]> = { md5: [32], sha1: [40], sha256: [64], sha512: [128], scrypt: [32, 64, 128] };
+
+/**
+ * A password field that holds the stored hash, with its algorithm named beside it: an import of users with their
+ * hashes (`'password' => '<32 hex digits>'` under `userId: 'md5'`, `'passwordVersion' => 'sha512'`), as identity
+ * services' APIs take them. The hex digits must have the length of the named algorithm's digest (an scrypt digest may
+ * be written in base64, 32 bytes or more); another value beside the name of an algorithm is still a password.
+ */
+function isDigestBesideItsAlgorithm(value: string, match: MatchInfo): boolean {
+  if (!['password', 'passwd', 'pass', 'pwd', 'hash'].includes(wordsOf(match.groups['name'] ?? match.groups['name2'] ?? '').at(-1) ?? '')) return false;
+  const hex = /^[0-9a-f]+$/i.test(value);
+  const base64Bytes = !hex && /^[A-Za-z0-9+/]{40,}={0,2}$/.test(value) ? Buffer.from(value, 'base64').length : 0;
+  if (!hex && base64Bytes === 0) return false;
+  const { lines } = match.around(6, 6);
+  const named = new Set<string>();
+  for (const found of lines.join('\n').toLowerCase().matchAll(/(?<![a-z0-9])(md5|sha-?1|sha-?256|sha-?512|scrypt)(?![a-z0-9])/g)) named.add(found[1]!.replace('-', ''));
+  for (const algorithm of named) {
+    if (hex && DIGEST_HEX_LENGTHS[algorithm]!.includes(value.length)) return true;
+    if (algorithm === 'scrypt' && base64Bytes >= 32) return true;
+  }
+  return false;
 }
 
 /**
@@ -191,6 +233,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'compose.yaml', text: 'services:\n  registry:\n    environment:\n      - REGISTRY_AUTH_HTPASSWD_REALM=Registry Realm\n' },
         { path: 'k8s/secret.yaml', text: 'kind: Secret\ndata:\n  password: cGFzc3dvcmQK\n' },
         { path: 'templates/configmap.yaml', text: 'data:\n  receive.sh: |\n    COMMAND="$COMMAND \\\n    password=\\"$MAIL_RECEIVER_PASSWORD\\" "\n' },
+        // The word password among the name's own words, with digits: a test template's value.
+        { path: 'tests/templates/cfn_redshift.yaml', text: 'Resources:\n  Cluster:\n    Properties:\n      MasterUserPassword: MasterPassword123\n' },
         // When the password last changed.
         { path: 'k8s/admin-secret.yaml', text: 'stringData:\n  admin.passwordMtime: 2024-11-05T08:30:12Z\n' },
         // How the database stores passwords.
@@ -323,6 +367,11 @@ export const passwordDetectors: Detector[] = [
         { path: 'test/config.test.js', text: 'const line = \'password: "Hq5wT8zR2mLn"\';\n' },
         // A method called on the literal is not a join.
         { path: 'app/auth.py', text: 'PASSWORD = "Vb7nQ3kLp9Xs".encode("utf-8")\n' },
+        // Hex digits not of the named algorithm's digest length; a key beside hash parameters (not the password field).
+        { path: 'tests/UsersTest.php', text: "$this->import('/users/md5', [\n    'password' => '9f2c41ab7e0d53b6c8a1f4e2d7b95c3a0e6f1d8b',\n]);\n" },
+        { path: 'tests/UsersTest.php', text: "$this->import('/users/scrypt', [\n    'passwordSignerKey' => 'Zq81mTn6wPa3Vb7nQ3kLp9XsGh4kZ8vN1qPsHq5wT8zR2mLnXk29vLq7pR4z',\n]);\n" },
+        // A constant beside an enumeration is no member of it.
+        { path: 'src/auth.ts', text: 'export enum Provider {\n  Local = "local",\n}\n\nexport const adminPassword = "Lp4vX9qZ2mTk";\n' },
       ],
       negative: [
         { path: 'src/db.js', text: 'const pool = new Pool({ password: process.env.DB_PASSWORD });\n' },
@@ -352,6 +401,15 @@ export const passwordDetectors: Detector[] = [
         { path: 'src/main/java/org/example/FileUserStorage.java', text: '    public static final String UNSET_PASSWORD = "#$!-UNSET-PASSWORD";\n' },
         // The word password with digits and symbols, and with the words around it, as tests write it.
         { path: 'tests/e2e/UsersTest.php', text: "$password = 'password1234';\n$newPassword = 'NewPass123!';\n$firstPassword = 'firstpassword';\n" },
+        { path: 'internal/api/user_test.go', text: 'currentPassword: "randompassword",\nnewPassword: "updateToNewpassword123",\n' },
+        // Leetspeak for the word secret.
+        { path: 'src/__tests__/openapi.spec.ts', text: 'const auth = { username: "admin", password: "s3cret" };\n' },
+        // Members of an enumeration: constants that name cases (a password manager's authenticator id).
+        { path: 'shared/utils/passkeys.ts', text: 'export enum PasskeyBrand {\n  // the password managers\n  OnePassword = "1c3b9a52-7e4d-4f0a-9b2e-5d8c6a7f0e13",\n  BitwardenPasswords = "e9f2d4c1-3a6b-48d7-a0c5-7b1e2f3d4c5a",\n}\n' },
+        // A user imported with the stored hash, its algorithm named beside it (hex of the digest's length, or scrypt's base64).
+        { path: 'tests/e2e/UsersBase.php', text: "// MD5 user\n$this->client->call('/users/md5', [\n    'userId' => 'md5',\n    'password' => '5e9d0c2a7b14f8e3a6c1d0b9f7e2a483',\n]);\n" },
+        { path: 'tests/e2e/UsersBase.php', text: "$this->client->call('/users/sha', [\n    'password' => '29f0d83afa5ceaab972bbc88608c0e3ee581bf303b9e185ea3be0234ccff532a481d64553f8a4d790d8e48a117aae3a618dfd0186438710508f56c7dc7c4ca50',\n    'passwordVersion' => 'sha512',\n]);\n" },
+        { path: 'tests/e2e/UsersBase.php', text: "// Scrypt Modified user\n$this->client->call('/users/scrypt-modified', [\n    'password' => 'Zq81mTn6wPa3Vb7nQ3kLp9XsGh4kZ8vN1qPsHq5wT8zR2mLnXk29vLq7pR4z',\n]);\n" },
       ],
     },
     ['password', 'passwd', 'passphrase'],
