@@ -55,7 +55,7 @@ function isReference(value: string): boolean {
     /^[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+(?:[.(]|$)/.test(value) || // scoped names of Ruby, C++, Rust, PHP: Spree::ApiKey.active.find_by(
     // CloudFormation's type and transform names, versioned by date: AWS::SecretsManager-2020-07-23, AWS::Serverless-2016-10-31.
     /^[A-Za-z]\w*(?:::[A-Za-z]\w*)+-\d{4}-\d{2}-\d{2}$/.test(value) ||
-    /^(?:\$?\.)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths, a Go template's .Values.x
+    /^(?:\$?\.)?[A-Za-z_$][\w$]*(?:[?!]?\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths (ctx.req._meta?.progressToken), a Go template's .Values.x
     // The key a password is kept under, with hyphens in its parts: rebalance-operator.password, topic-operator.apiAdminPassword.
     (/^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+$/.test(value) && /(?:password|passwd|pwd|passphrase|secret|token|key|credentials?)$/i.test(value)) ||
     // A stored secret and the key of it to read: openshift-credentials:password, db-creds:api_token.

@@ -246,3 +246,12 @@ export function base64Texts(value: string): string[] {
 export function isEncodedPlaceholder(value: string): boolean {
   return base64Texts(value).some(isPlaceholder);
 }
+
+/**
+ * A line that marks its values as made up the way AWS's documentation does: EXAMPLE written into an id or a key
+ * (AKIAIOSFODNN7EXAMPLE, ABCDE12345670EXAMPLE, EXAMPLE11111). A value recognised only by its name on such a line is
+ * that example's too (`AccessKeyId=ABCDE12345670EXAMPLE, RawSecretAccessKey=<made up>`).
+ */
+export function isMarkedExampleLine(line: string): boolean {
+  return /[A-Z0-9]EXAMPLE|EXAMPLE[A-Z0-9]/.test(line);
+}

@@ -1,7 +1,7 @@
 import type { Detector, MatchInfo } from '../detector.js';
 import { fileKind, type FileKind } from '../file-kind.js';
 import { isOpenApiExample } from '../checks/openapi-examples.js';
-import { isPlaceholder } from '../checks/placeholders.js';
+import { isMarkedExampleLine, isPlaceholder } from '../checks/placeholders.js';
 import { shannonEntropy } from '../checks/entropy.js';
 import type { CompiledDetectors } from './compiled.js';
 import { LineBounds, LineIndex } from './lines.js';
@@ -223,9 +223,15 @@ function judge(detector: Detector, secret: string, info: MatchInfo): 'ok' | 'vet
   if (!detector.allowPlaceholders && isPlaceholder(secret)) return 'veto';
   if (detector.minEntropy !== undefined && shannonEntropy(secret) < detector.minEntropy) return 'drop';
   if (detector.check && !detector.check(secret, info)) return 'veto';
-  // A secret only by its name, in an API reference's example: made up for the page.
-  if (detector.recognisedBy === 'name' && isOpenApiExample(info)) return 'drop';
+  // A secret only by its name, in an API reference's example or on a line whose values are marked as examples: made up for the page.
+  if (detector.recognisedBy === 'name' && (isOpenApiExample(info) || isMarkedExampleLine(lineOf(info)))) return 'drop';
   return 'ok';
+}
+
+/** The line the match starts on. */
+function lineOf(info: MatchInfo): string {
+  const { lines, at } = info.around(0, 0);
+  return lines[at] ?? '';
 }
 
 function afterBudget(detector: Detector): number {

@@ -71,6 +71,8 @@ export const genericDetectors: Detector[] = [
         { path: 'app/settings.py', text: 'SECRET_KEY = "x7$kq2!m9vz@w4p#n8r^t6y&b3c*e1f5"\n' },
         // A Ruby symbol's colon is no segment of an identifier.
         { path: 'config/initializers/acme.rb', text: "Acme.configure(:secret_token => 'Qw7eRt9yUi3oPa5sDf2gHj8k')\n" },
+        // EXAMPLE as a word of a comment marks no value.
+        { path: '.env', text: 'SECRET_TOKEN=Qw7eRt9yUi3oPa5sDf2gHj8k # EXAMPLE: rotated monthly\n' },
         // A token named after what it opens is still one.
         { path: 'config.yaml', text: 'next_release_token: Qw7eRt9yUi3oPa5sDf2gHj8k\n' },
       ],
@@ -131,6 +133,10 @@ export const genericDetectors: Detector[] = [
         { path: 'docs/examples/list-permissions.rst', text: '    "NextToken": "AYADeJx7wQ2mT9pLk3Rz8vNc5hGf1sBd0qWe",\n    "ContinuationToken": "1Qw7eRt9yUi3oPa5sDf2gHj8kLz4x"\n' },
         // A CloudFormation transform, versioned by date.
         { path: 'engine/transformers.py', text: 'SECRETSMANAGER_TRANSFORM = "AWS::SecretsManager-2020-07-23"\n' },
+        // A value beside an id marked EXAMPLE, the way AWS's documentation marks made-up credentials.
+        { path: 'docs/examples/create-custom-key-store.rst', text: '        --xks-proxy-authentication-credential "AccessKeyId=BCDEF23456781EXAMPLE, RawSecretAccessKey=Qw7eRt9yUi3oPa5sDf2gHj8kLz4xCv6bNm1QwErTy0U="\n' },
+        // A property path, optional chaining and all, in a guide's code.
+        { path: 'docs/guide/mcp.md', text: '  const progressToken = ctx.mcpReq._meta?.progressToken\n' },
         // A key's shape typed with the digits and the letters counted up, as AWS's examples write it.
         { path: 'docs/examples/create-stage.rst', text: '    "token": "a1b2c3d4567890ab",\n    "AppServerPrivateKey": "a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234"\n' },
         // The words of a token's name and a number, as a test writes it.
