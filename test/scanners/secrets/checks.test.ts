@@ -213,6 +213,8 @@ test('typed shapes and spelled words are placeholders: counted-up digits and let
   assert.ok(!isPlaceholder('Tr0ub4dor&3'));
   assert.ok(isPlaceholder('oauth2_access_token_123') && isPlaceholder('randompassword') && isPlaceholder('updateToNewpassword123'));
   assert.ok(!isPlaceholder('Tr7vQ2mX9pLk'));
+  assert.ok(isPlaceholder('foobar123') && isPlaceholder('FooBarFooBar1') && isPlaceholder('baz-qux-2'));
+  assert.ok(!isPlaceholder('FooLighthouse42') && !isPlaceholder('foo7Qx2kD9'));
   // The name's own words count as the words around password; a service's name and a year is still a password.
   assert.ok(!isLikelyPassword('MasterPassword123', 'MasterUserPassword'));
   assert.ok(isLikelyPassword('redis2024', 'REDIS_PASSWORD'));

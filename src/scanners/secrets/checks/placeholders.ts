@@ -47,7 +47,7 @@ export function isPlaceholder(value: string): boolean {
   // Masked output: **SOPS** (flux diff), ***REDACTED***.
   if (/^\*{2,}[\w .-]*\*{2,}$/.test(trimmed)) return true;
   if (isPasswordHash(trimmed)) return true;
-  if (isWordOfPasswordVariant(lower) || isOwnedFillIn(lower) || isTokenWords(lower)) return true;
+  if (isWordOfPasswordVariant(lower) || isOwnedFillIn(lower) || isTokenWords(lower) || isMetasyntactic(lower)) return true;
   // The same in leetspeak, as tests spell it (s3cret, p4ssw0rd!, test_t0ken_1).
   const plain = unleet(lower);
   if (plain !== lower && (PLACEHOLDER_VALUES.has(plain) || isWordOfPasswordVariant(plain) || isTokenWords(plain))) return true;
@@ -188,6 +188,19 @@ function isTokenWords(lower: string): boolean {
   const runs = lower.match(/[a-z]+/g) ?? [];
   const words = runs.map((run) => splitWords(run, TOKEN_WORDS));
   return words.every((split) => split !== undefined) && words.flat().includes('token') && words.flat().length >= 2;
+}
+
+/** The metasyntactic variables programmers name things with (foo, bar, baz, ..., and Japanese hoge, fuga, piyo). */
+const METASYNTACTIC_WORDS = 'foo bar baz qux quux corge grault garply waldo fred plugh xyzzy thud hoge fuga piyo'.split(' ');
+
+/**
+ * A value spelled only from metasyntactic words, with a few digits and symbols: foobar123, FooBarFooBar1, baz-qux-2.
+ * Tests write these where any value will do; nobody's credential is made of them.
+ */
+function isMetasyntactic(lower: string): boolean {
+  if ((lower.match(/\d/g)?.length ?? 0) > 6) return false;
+  const runs = lower.match(/[a-z]+/g) ?? [];
+  return runs.length > 0 && runs.every((run) => splitWords(run, METASYNTACTIC_WORDS) !== undefined);
 }
 
 function hasLongRun(value: string): boolean {

@@ -365,6 +365,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'app/legacy.py', text: 'SMTP_PASSWORD = u"Gh4kZ8vN1qPs"\n' },
         // A line of YAML in a string: the name's quote is not the value's.
         { path: 'test/config.test.js', text: 'const line = \'password: "Hq5wT8zR2mLn"\';\n' },
+        // Other words around a metasyntactic one are a chosen password.
+        { path: 'tests/test_login.py', text: "client.login(username='admin', password='FooLighthouse42')\n" },
         // A method called on the literal is not a join.
         { path: 'app/auth.py', text: 'PASSWORD = "Vb7nQ3kLp9Xs".encode("utf-8")\n' },
         // Hex digits not of the named algorithm's digest length; a key beside hash parameters (not the password field).
@@ -402,6 +404,8 @@ export const passwordDetectors: Detector[] = [
         // The word password with digits and symbols, and with the words around it, as tests write it.
         { path: 'tests/e2e/UsersTest.php', text: "$password = 'password1234';\n$newPassword = 'NewPass123!';\n$firstPassword = 'firstpassword';\n" },
         { path: 'internal/api/user_test.go', text: 'currentPassword: "randompassword",\nnewPassword: "updateToNewpassword123",\n' },
+        // Metasyntactic words with a digit, as tests write any value.
+        { path: 'netbox/users/tests/test_api.py', text: "users = [User(username='user1', password='FooBarFooBar1'), User(username='user2', password='foobaz123')]\n" },
         // Leetspeak for the word secret.
         { path: 'src/__tests__/openapi.spec.ts', text: 'const auth = { username: "admin", password: "s3cret" };\n' },
         // Members of an enumeration: constants that name cases (a password manager's authenticator id).
