@@ -87,3 +87,16 @@ test('a Fly.io macaroon token, a comma-separated list of parts, is one finding, 
     assert.deepEqual(found.map((match) => match.detectorId), ['flyio-token'], text.slice(0, 40));
   }
 });
+
+test("OAuth 2.0's published examples (RFC 6749's tokens and client secret, RFC 7662's token) are not reported; another value of their form is", () => {
+  // Built from parts so that no scanner takes this test file for a leak.
+  const access = ['2YotnFZF', 'Ejr1zCsi', 'cMWpAA'].join('');
+  const refresh = ['tGzv3JOk', 'F0XG5Qx2', 'TlKWIA'].join('');
+  const basic = Buffer.from(['s6BhdRkqt3', 'gX1fBat3bV'].join(':')).toString('base64');
+  const ids = (text: string) => scanBytes(Buffer.from(text, 'utf8'), 'docs/token.md', compiledDetectors()).map((m) => m.detectorId);
+  assert.deepEqual(ids(`{"access_token":"${access}","token_type":"Bearer","refresh_token":"${refresh}"}`), []);
+  assert.deepEqual(ids(`Authorization: Basic ${basic}`), []);
+  assert.deepEqual(ids(`Authorization: Bearer ${['23410913', 'abewfq.123483'].join('-')}`), []);
+  assert.ok(ids(`{"access_token":"${access.replace('Z', 'Y')}"}`).includes('generic-secret-assignment'));
+  assert.ok(ids(`Authorization: Basic ${Buffer.from('s6BhdRkqt3:gX1fBat3bW').toString('base64')}`).includes('authorization-header'));
+});

@@ -64,7 +64,7 @@ function isReference(value: string): boolean {
     isValidationRules(value) ||
     /\\[xu][0-9A-Fa-f]{2}/.test(value) || // string escapes: source text, not a value
     /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // the name of an environment variable
-    /^[a-z]+(?:[_-][a-z]+)+$/.test(value) || // snake_case or kebab-case words
+    /^_*[a-z]+(?:[_-][a-z]+)+_*$/.test(value) || // snake_case or kebab-case words (_the_password_of_the_bind_user)
     /^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || // camelCase words
     /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || // paths
     /^#\/[\w.~%/-]*$/.test(value) || // a JSON Pointer into the document, as $ref writes it: #/components/schemas/PasswordMethod
@@ -168,6 +168,9 @@ export function isLikelyToken(value: string, name: string): boolean {
   // Words joined by separators, each in one case or in PascalCase (a test's name, a path of settings, the
   // key of a CloudFormation dynamic reference): true/GIT_STRATEGY:clone/bash, name:SecretString:password.
   if (!hasDigit && value.split(/[/:_.-]+/).every((word) => /^(?:[a-z]*|[A-Z]+|(?:[A-Z][a-z]+)+)$/.test(word))) return false;
+  // Capitalised words, some numbered (a type's name: IntrospectedOAuth2Token, S3BucketAccessToken), each word with three
+  // lower-case letters or more: random letters rarely fall into such words end to end.
+  if (/^(?:[A-Z]+[a-z]{3,}\d{0,2}){3,}$/.test(value)) return false;
   // Lower-case words numbered by a part of their own (a highlighter's token class markup.heading.1).
   if (/^[a-z]+(?:[._-](?:[a-z]+|\d{1,3}))+$/.test(value)) return false;
   // A relative path of lower-case names (relative/path/to/secret_1_file): where the secret is read from.

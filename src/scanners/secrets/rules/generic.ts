@@ -141,6 +141,8 @@ export const genericDetectors: Detector[] = [
         { path: 'docs/examples/create-stage.rst', text: '    "token": "a1b2c3d4567890ab",\n    "AppServerPrivateKey": "a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234"\n' },
         // The words of a token's name and a number, as a test writes it.
         { path: 'src/auth/__tests__/oauth2.spec.ts', text: 'const grant = { token: "oauth2_access_token_123" };\n' },
+        // A type's name in a generated client's documentation.
+        { path: 'docs/OAuth2API.md', text: '// response from `IntrospectOAuth2Token`: IntrospectedOAuth2Token\n' },
         // A test's value spelled from its name, with separators.
         { path: 'tests/secretsmanager.snapshot.json', text: '{ "SecretString": "secret_string_v0" }' },
       ],

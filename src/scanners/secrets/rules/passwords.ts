@@ -406,6 +406,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'internal/api/user_test.go', text: 'currentPassword: "randompassword",\nnewPassword: "updateToNewpassword123",\n' },
         // Metasyntactic words with a digit, as tests write any value.
         { path: 'netbox/users/tests/test_api.py', text: "users = [User(username='user1', password='FooBarFooBar1'), User(username='user2', password='foobaz123')]\n" },
+        // A phrase that says what goes there.
+        { path: 'config/gitlab.rb', text: "#     password: '_the_password_of_the_bind_user'\n" },
         // Leetspeak for the word secret.
         { path: 'src/__tests__/openapi.spec.ts', text: 'const auth = { username: "admin", password: "s3cret" };\n' },
         // Members of an enumeration: constants that name cases (a password manager's authenticator id).
