@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { patternRuleDocs } from './patterns/engine.js';
 import { analyseProject, buildResolver, packageDirs, readManifests, type ProjectInput, type ProjectResult } from './project/analyse.js';
-import { balance, independentParts } from './project/partition.js';
+import { independentParts } from './project/partition.js';
 import type { PackageManifest } from './project/resolve.js';
 import { createRootReader } from '../../workspace/root-reader.js';
 import { collectExtendedConfigs } from './project/tsconfig.js';
@@ -91,25 +91,44 @@ export const sastScanner: Scanner = {
 };
 
 /**
- * When to analyse in worker threads: only a project of independent parts (packages
- * that do not import each other) can be split without losing flows, and below about a
- * megabyte of source the threads cost more than they save (measured in bench/sast).
+ * When to analyse in parts: only a project of independent parts (packages that do not
+ * import each other) can be split without losing flows, and below about a megabyte of
+ * source the threads cost more than they save (measured in bench/sast). Whether a
+ * project is split depends on its input only, never on the machine: each part is then
+ * one analysis with a work budget of its own, so the findings are the same whatever the
+ * number of worker threads and whichever thread takes which part.
  */
 export const parallelism = { minBytes: 1_500_000, maxWorkers: 4 };
 
+/** What every worker thread gets: all parts, biggest first, and the shared index of the next part to take. */
+export interface PartsJob {
+  parts: ProjectInput[];
+  /** An Int32Array's buffer: element 0 is the index of the next part not yet taken. */
+  next: SharedArrayBuffer;
+}
+
+/** A worker's report: one part's result (or why it failed), or that the queue is empty. */
+export type PartMessage = { index: number; result: ProjectResult } | { index: number; error: string } | { done: true };
+
 async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promise<ProjectResult> {
   const bytes = input.sources.reduce((n, s) => n + s.text.length, 0);
-  const workers = Math.min(parallelism.maxWorkers, availableParallelism());
-  if (bytes < parallelism.minBytes || workers < 2) return analyseProject(input);
+  if (bytes < parallelism.minBytes) return analyseProject(input);
   const resolver = buildResolver(input.sources.map((s) => s.path), manifests, input.tsconfigs, input.extendedConfigs);
   const parts = independentParts(input.sources, resolver);
   if (parts.length < 2) return analyseProject(input);
   const byPath = new Map(input.sources.map((s) => [s.path, s]));
-  const bins = balance(parts, workers, (part) => part.reduce((n, p) => n + (byPath.get(p)?.text.length ?? 0), 0));
-  const results = await Promise.all(
-    bins.map((bin) => runWorker({ ...input, sources: bin.flat().sort().map((p) => byPath.get(p)!) })),
-  );
+  // Biggest first, so that the last part to start is a small one and no thread waits long for another.
+  const units = parts
+    .map((part) => {
+      const sources = part.sort().map((p) => byPath.get(p)!);
+      return { sources, bytes: sources.reduce((n, s) => n + s.text.length, 0) };
+    })
+    .sort((a, b) => b.bytes - a.bytes || (a.sources[0]!.path < b.sources[0]!.path ? -1 : 1))
+    .map(({ sources }): ProjectInput => ({ ...input, sources }));
+  const workers = Math.max(1, Math.min(parallelism.maxWorkers, availableParallelism(), units.length));
+  const results = await analyseParts(units, workers);
   return {
+    // In part order (not in the order the threads finished them): the same input gives the same output.
     findings: results.flatMap((r) => r.findings),
     // Every part reads the same manifests: their warnings come once per part.
     warnings: [...new Map(results.flatMap((r) => r.warnings).map((w) => [`${w.path}|${w.line}|${w.message}`, w])).values()],
@@ -125,41 +144,56 @@ async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promi
  */
 const WORKER_LIMITS = { stackSizeMb: 8 };
 
-/** One part in a worker thread; if the thread cannot run, the part is analysed here instead. */
-function runWorker(input: ProjectInput): Promise<ProjectResult> {
+/**
+ * Analyses parts in `count` worker threads that take them from one queue. Parts always
+ * run in workers, even with one: a worker's stack differs from the main thread's, and a
+ * part's findings must not depend on where it ran. A part whose worker failed is
+ * analysed in the main thread instead, with a warning.
+ */
+async function analyseParts(parts: ProjectInput[], count: number): Promise<ProjectResult[]> {
+  const results: Array<ProjectResult | undefined> = new Array(parts.length);
+  const failures = new Map<number, string>();
+  const job: PartsJob = { parts, next: new SharedArrayBuffer(4) };
+  await Promise.all(Array.from({ length: count }, () => runWorker(job, results, failures)));
+  return results.map((result, index) => {
+    if (result) return result;
+    const fallback = analyseProject(parts[index]!);
+    fallback.warnings.push({ message: `sast worker thread failed (${failures.get(index) ?? failures.get(-1) ?? 'no result'}); analysed in the main thread instead` });
+    return fallback;
+  });
+}
+
+/** One worker thread taking parts from the job's queue until it is empty; resolves when the thread is done or failed. */
+function runWorker(job: PartsJob, results: Array<ProjectResult | undefined>, failures: Map<number, string>): Promise<void> {
   const here = new URL(import.meta.url);
   const typescript = here.pathname.endsWith('.ts');
   const script = typescript ? new URL('./worker.ts', here) : workerScript(import.meta.url, './worker.js', 'sast-worker');
   return new Promise((resolve) => {
     let settled = false;
-    const fallback = (reason: string) => {
+    const finish = (failure?: string) => {
       if (settled) return;
       settled = true;
-      const result = analyseProject(input);
-      result.warnings.push({ message: `sast worker thread failed (${reason}); analysed in the main thread instead` });
-      resolve(result);
+      if (failure !== undefined && !failures.has(-1)) failures.set(-1, failure);
+      resolve();
     };
     let worker: Worker;
     try {
       // Run from TypeScript sources (tests, tsx): the worker registers tsx before loading its entry.
       worker = typescript
-        ? new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: input, resourceLimits: WORKER_LIMITS })
-        : new Worker(script, { workerData: input, resourceLimits: WORKER_LIMITS });
+        ? new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: job, resourceLimits: WORKER_LIMITS })
+        : new Worker(script, { workerData: job, resourceLimits: WORKER_LIMITS });
     } catch (error) {
-      fallback((error as Error).message);
+      finish((error as Error).message);
       return;
     }
-    worker.once('message', (message: { ok: boolean; result?: ProjectResult; message?: string }) => {
-      if (settled) return;
-      if (message.ok && message.result) {
-        settled = true;
-        resolve(message.result);
-      } else fallback(message.message ?? 'no result');
-      void worker.terminate();
+    worker.on('message', (message: PartMessage) => {
+      if ('done' in message) {
+        finish();
+        void worker.terminate();
+      } else if ('result' in message) results[message.index] = message.result;
+      else failures.set(message.index, message.error);
     });
-    worker.once('error', (error) => fallback(error.message));
-    worker.once('exit', (code) => {
-      if (!settled) fallback(`exit code ${code}`);
-    });
+    worker.once('error', (error) => finish(error.message));
+    worker.once('exit', (code) => finish(`exit code ${code}`));
   });
 }

@@ -141,6 +141,32 @@ describe('sast scanner', () => {
     }
   });
 
+  it('finds the same whatever the number of worker threads (each part is one analysis)', async () => {
+    const files: Record<string, string> = {};
+    // Parts of different sizes, so that threads take them in a different order each time.
+    for (const [i, name] of ['one', 'two', 'three', 'four', 'five'].entries()) {
+      files[`${name}/package.json`] = JSON.stringify({ name, main: 'index.js' });
+      const padding = Array.from({ length: i * 40 }, (_, k) => `exports.f${k} = (a) => a + ${k};`).join('\n');
+      files[`${name}/index.js`] = `const cp = require('child_process');\nexports.run = (x) => cp.exec('echo ' + x);\n${padding}\n`;
+    }
+    const tree = tempTree(files);
+    const saved = { ...parallelism };
+    try {
+      parallelism.minBytes = 0;
+      const scan = async (workers: number) => {
+        parallelism.maxWorkers = workers;
+        const r = await runScan({ target: tree.dir, scanners: ['sast'], scannerSet: [sastScanner], options: { libraryInputs: true } });
+        return { findings: r.findings.map((f) => [f.ruleId, f.location.path, f.location.startLine, f.message]), warnings: r.warnings.map((w) => w.message) };
+      };
+      const one = await scan(1);
+      assert.equal(one.findings.length, 5);
+      assert.deepEqual(await scan(3), one);
+    } finally {
+      Object.assign(parallelism, saved);
+      tree.cleanup();
+    }
+  });
+
   it('writes valid SARIF with the trace as a code flow', async () => {
     const result = await runScan({ target: fixturePath('sast', 'cross-module'), scanners: ['sast'], scannerSet: [sastScanner] });
     const log = JSON.parse(writeSarif(result)) as { runs: Array<{ results: Array<{ ruleId: string; codeFlows?: Array<{ threadFlows: Array<{ locations: unknown[] }> }> }> }> };

@@ -54,16 +54,3 @@ export function independentParts(sources: ReadonlyArray<{ path: string; text: st
   }
   return [...parts.values()];
 }
-
-/** Deals parts into `bins` lists of similar total size (largest first). */
-export function balance<T>(parts: T[][], bins: number, size: (part: T[]) => number): T[][][] {
-  const out: T[][][] = Array.from({ length: bins }, () => []);
-  const load = new Array<number>(bins).fill(0);
-  for (const part of [...parts].sort((a, b) => size(b) - size(a))) {
-    let best = 0;
-    for (let i = 1; i < bins; i++) if (load[i]! < load[best]!) best = i;
-    out[best]!.push(part);
-    load[best]! += size(part);
-  }
-  return out.filter((b) => b.length > 0);
-}
