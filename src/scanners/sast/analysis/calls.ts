@@ -2,7 +2,7 @@ import type { Analyzer, CallSite } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import { computeGuardSummary, NO_SUMMARY, summarisable, type GuardSummary } from './guard-summary.js';
 import { Frame, Scope, type ExitObserver } from './frame.js';
-import { EMPTY, fnValue, isEmptyValue, isTainted, join, make, objValue, signature, withStep, type Callable, type Closure, type Taint, type Value } from './value.js';
+import { EMPTY, fnValue, isEmptyValue, isTainted, join, make, objValue, signature, withStep, type Callable, type Closure, type Obj, type Taint, type Value } from './value.js';
 import { callApi, constructApi } from '../models/apis.js';
 import { defaultMethodCall } from '../models/builtins.js';
 import { isExhausted } from './budget.js';
@@ -39,6 +39,8 @@ export interface MergedContext {
   sig: string;
   result: Value;
   runs: number;
+  /** Labels of the joined `this` and arguments (set by ownTaint, cleared when they change). */
+  passed?: ReadonlySet<number>;
 }
 
 const MAX_DEPTH = 22;
@@ -257,6 +259,7 @@ function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], s
   const joinedThis = join(m.thisValue, thisValue);
   if (joinedThis !== m.thisValue) changed = true;
   m.thisValue = joinedThis;
+  m.passed = undefined;
   for (let i = 0; i < args.length; i++) {
     const joined = join(m.args[i] ?? EMPTY, args[i]!);
     if (joined !== m.args[i]) changed = true;
@@ -279,22 +282,45 @@ function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], s
  */
 function ownTaint(m: MergedContext, thisValue: Value, args: readonly Value[]): Value {
   if (m.result.taint.length === 0) return m.result;
-  const passed = new Set<number>();
-  for (const v of [m.thisValue, ...m.args]) for (const t of v.taint) passed.add(t.label.num);
+  let passed = m.passed;
+  if (!passed) {
+    const labels = new Set<number>();
+    for (const v of [m.thisValue, ...m.args]) for (const t of v.taint) labels.add(t.label.num);
+    m.passed = passed = labels;
+  }
   if (passed.size === 0) return m.result;
+  // Only the result's labels that calls passed in are looked for in this call's arguments.
+  const wanted = new Set<number>();
+  for (const t of m.result.taint) if (passed.has(t.label.num)) wanted.add(t.label.num);
+  if (wanted.size === 0) return m.result;
   const mine = new Set<number>();
-  for (const v of [thisValue, ...args]) collectLabels(v, mine, 2);
-  const taint = m.result.taint.filter((t) => !passed.has(t.label.num) || mine.has(t.label.num));
+  const seen = new Map<Obj, number>();
+  for (const v of [thisValue, ...args]) if (findLabels(v, wanted, mine, 2, seen)) break;
+  const taint = m.result.taint.filter((t) => !wanted.has(t.label.num) || mine.has(t.label.num));
   return taint.length === m.result.taint.length ? m.result : make({ ...m.result, taint });
 }
 
-function collectLabels(v: Value, out: Set<number>, depth: number): void {
-  for (const t of v.taint) out.add(t.label.num);
-  if (depth === 0) return;
-  for (const o of v.objs) {
-    collectLabels(o.dyn, out, depth - 1);
-    for (const p of o.props.values()) collectLabels(p, out, depth - 1);
+/**
+ * Adds to `found` the labels of `wanted` that `v` carries, in its own taint and in its
+ * objects' members `depth` levels down; true once all are found. An object already
+ * searched at the same depth or deeper is not searched again (the arguments of a merged
+ * call can be large graphs of objects that share members: mithril's vnodes).
+ */
+function findLabels(v: Value, wanted: ReadonlySet<number>, found: Set<number>, depth: number, seen: Map<Obj, number>): boolean {
+  for (const t of v.taint) {
+    if (wanted.has(t.label.num) && !found.has(t.label.num)) {
+      found.add(t.label.num);
+      if (found.size === wanted.size) return true;
+    }
   }
+  if (depth === 0) return false;
+  for (const o of v.objs) {
+    if ((seen.get(o) ?? -1) >= depth) continue;
+    seen.set(o, depth);
+    if (findLabels(o.dyn, wanted, found, depth - 1, seen)) return true;
+    for (const p of o.props.values()) if (findLabels(p, wanted, found, depth - 1, seen)) return true;
+  }
+  return false;
 }
 
 function runFunction(an: Analyzer, c: Closure, thisValue: Value, args: Value[], _site: CallSite, observer: ExitObserver | null = null): Value {
