@@ -173,11 +173,13 @@ export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<str
       const lines = file ? (findingsOf.get(file) ?? []).map((f) => f.location.startLine) : [];
       if (lines.some((l) => Math.abs(l - item.line) <= 2)) score.near++;
       const unit = file ? unitAround(textOf.get(file) ?? '', item.line, unitKind(kp.platform, file)) : undefined;
-      if (lines.includes(item.line) || (unit && lines.some((l) => l >= unit[0] && l <= unit[1]))) score.sameUnit++;
+      const inUnit = lines.includes(item.line) || (unit !== undefined && lines.some((l) => l >= unit[0] && l <= unit[1]));
+      if (inUnit) score.sameUnit++;
       if (lines.includes(item.line)) score.found++;
       else {
         const got = file ? (findingsOf.get(file) ?? []).map((f) => f.location.startLine).join(',') : 'no file';
-        score.misses.push(`${query} ${file ?? name}:${item.line} -> ${ruleId} fired on [${got}]`);
+        // Misses with no finding in the expected resource are the rule's to fix; the others differ only in the line chosen.
+        score.misses.push(`${query} ${file ?? name}:${item.line} -> ${ruleId} fired on [${got}]${inUnit ? '' : ' (none in the resource)'}`);
       }
     }
     for (const rel of negatives) {
