@@ -16,6 +16,8 @@ interface SqlInstance {
    */
   ip?: Section;
   backup?: Section;
+  /** The database_flags of its settings, one per block or element of a dynamic block. */
+  flags: Section[];
 }
 
 function sqlInstances(input: TfInput): SqlInstance[] {
@@ -23,7 +25,8 @@ function sqlInstances(input: TfInput): SqlInstance[] {
     // Read where they are made: a dynamic block whose for_each is known empty makes nothing, and its settings do not apply.
     const settings = sectionsIn(resource.block, 'settings', fileInstance(input), { made: true }).find((s) => s.block);
     const nested = (name: string) => (settings?.block ? sectionsIn(settings.block, name, settings.instance, { made: true }).find((s) => s.block) : undefined);
-    return { resource, settings: settings?.block, ip: nested('ip_configuration'), backup: nested('backup_configuration') };
+    const flags = settings?.block ? sectionsIn(settings.block, 'database_flags', settings.instance, { made: true }) : [];
+    return { resource, settings: settings?.block, ip: nested('ip_configuration'), backup: nested('backup_configuration'), flags };
   });
 }
 
@@ -181,6 +184,57 @@ const sqlNoBackup: TfRule = tfRule({
       if (isTrueValue(value) || (a && !known(value))) continue;
       const line = a ? a.line : (backup?.block ?? settings ?? resource.block).line;
       yield { line, message: `${label(resource)} ${a ? 'sets backup_configuration.enabled = false' : 'does not enable automated backups'}.`, resource: label(resource) };
+    }
+  },
+});
+
+/**
+ * Cloud SQL flags that open a way around the database's own access control when turned on
+ * (CIS GCP 6.1.3, 6.3.1, 6.3.2, 6.3.7), with what a finding says and its severity. Flags
+ * whose risk is only missing logging or hardening are left to policy tools.
+ */
+const RISKY_FLAGS = new Map<string, { engine: string; why: string; severity?: 'low' }>([
+  ['local_infile', { engine: 'MySQL', why: 'LOAD DATA LOCAL lets the server, or an SQL injection through it, read any file the connecting client can read' }],
+  ['cross db ownership chaining', { engine: 'SQL Server', why: 'the owner of one database can reach objects of every other database of the instance through ownership chains' }],
+  ['external scripts enabled', { engine: 'SQL Server', why: 'stored procedures can run R and Python code on the server' }],
+  ['contained database authentication', { engine: 'SQL Server', why: 'database owners can create users that log in without a server login, outside the instance\'s login policy', severity: 'low' }],
+]);
+
+/** A flag value that turns the flag on: Cloud SQL takes on/off, and 1/true for some MySQL flags. */
+const flagOn = (value: Value | undefined): boolean => typeof value === 'string' && ['on', '1', 'true'].includes(value.trim().toLowerCase());
+
+const sqlRiskyFlag: TfRule = tfRule({
+  id: 'iac/tf-gcp-sql-risky-flag',
+  title: 'Cloud SQL flag that bypasses access control turned on',
+  description:
+    "A database_flags entry of the Cloud SQL instance turns on a feature that reaches past the database's permissions: MySQL local_infile (LOAD DATA LOCAL: a malicious or compromised server, or an SQL injection, can read files from the client's machine; CIS GCP 6.1.3), SQL Server cross db ownership chaining (an owner of one database can use objects of the others through ownership chains; 6.3.2), external scripts enabled (R and Python code run inside the server process; 6.3.1), or contained database authentication (database owners create users that log in without a server login; 6.3.7, low severity). All are off by default. Flags whose value an expression gives that cannot be read are left alone.",
+  remediation: 'Remove the flag or set it to "off"; load files from Cloud Storage with the import API instead of LOAD DATA LOCAL, grant cross-database access explicitly, and run scripts outside the database server.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "MYSQL_8_0"\n  settings {\n    tier = "db-n1-standard-1"\n    database_flags {\n      name  = "local_infile"\n      # expect\n      value = "on"\n    }\n  }\n}\n',
+      // database_flags as modules write them: a dynamic block over a variable, read once per element.
+      'variable "database_flags" {\n  default = [{ name = "cross db ownership chaining", value = "on" }]\n}\nresource "google_sql_database_instance" "default" {\n  name             = "db"\n  database_version = "SQLSERVER_2019_STANDARD"\n  settings {\n    tier = "db-custom-2-7680"\n    dynamic "database_flags" {\n      for_each = var.database_flags\n      content {\n        name  = lookup(database_flags.value, "name", null)\n        # expect\n        value = lookup(database_flags.value, "value", null)\n      }\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "MYSQL_8_0"\n  settings {\n    tier = "db-n1-standard-1"\n    database_flags {\n      name  = "local_infile"\n      value = "off"\n    }\n    database_flags {\n      name  = "max_connections"\n      value = "500"\n    }\n  }\n}\n',
+      'variable "database_flags" {\n  default = []\n}\nresource "google_sql_database_instance" "default" {\n  name             = "db"\n  database_version = "SQLSERVER_2019_STANDARD"\n  settings {\n    tier = "db-custom-2-7680"\n    dynamic "database_flags" {\n      for_each = var.database_flags\n      content {\n        name  = database_flags.value.name\n        value = database_flags.value.value\n      }\n    }\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const { resource, flags } of sqlInstances(input)) {
+      for (const flag of flags) {
+        const name = flag.get('name');
+        const risk = typeof name === 'string' ? RISKY_FLAGS.get(name.trim().toLowerCase()) : undefined;
+        if (!risk || !flagOn(flag.get('value'))) continue;
+        yield {
+          line: flag.lineOf('value'),
+          message: `${label(resource)} turns the ${risk.engine} flag ${String(name).trim()} on: ${risk.why}.`,
+          resource: label(resource),
+          ...(risk.severity ? { severity: risk.severity } : {}),
+        };
+      }
     }
   },
 });
@@ -497,4 +551,4 @@ const redisNoTransitEncryption: TfRule = tfRule({
   },
 });
 
-export const gcpDataRules: readonly TfRule[] = [sqlOpenNetwork, sqlPublicIp, sqlNoSsl, sqlNoBackup, uniformAccess, storageLogging, kmsRotation, dnssecOff, dnssecSha1, subnetFlowLogs, redisNoAuth, redisNoTransitEncryption];
+export const gcpDataRules: readonly TfRule[] = [sqlOpenNetwork, sqlPublicIp, sqlNoSsl, sqlNoBackup, sqlRiskyFlag, uniformAccess, storageLogging, kmsRotation, dnssecOff, dnssecSha1, subnetFlowLogs, redisNoAuth, redisNoTransitEncryption];
