@@ -329,7 +329,8 @@ export function weakTls(value: Value): boolean {
   const raw = text(value);
   if (raw === undefined) return false;
   if (raw === 'tls') return true;
-  return ['enforcementdisabled', 'disabled', '1', '1.0', '1_0', '10', '1.1', '1_1', '11'].includes(raw.replace(/^tls\s*/, ''));
+  // Application Gateway spells them TLSv1_0 and TLSv1_1.
+  return ['enforcementdisabled', 'disabled', '1', '1.0', '1_0', '10', '1.1', '1_1', '11'].includes(raw.replace(/^tls\s*v?/, ''));
 }
 
 /** A flexible server's protocol parameter that names TLS 1.0 or 1.1 (`TLSv1`, `TLSv1.1`), alone or in a comma-separated list. */
@@ -344,14 +345,39 @@ const TLS_SETTINGS: ReadonlyArray<[readonly string[], readonly string[], readonl
   [['azurerm_redis_cache', 'azurerm_mssql_server', 'azurerm_eventhub_namespace', 'azurerm_servicebus_namespace', 'azurerm_mssql_managed_instance'], [], ['minimum_tls_version']],
   [['azurerm_mysql_server', 'azurerm_postgresql_server'], [], ['ssl_minimal_tls_version_enforced']],
   [['azurerm_cosmosdb_account'], [], ['minimal_tls_version']],
+  // Front Door Standard/Premium custom domains: TLS10 or TLS12 (the default).
+  [['azurerm_cdn_frontdoor_custom_domain'], ['tls'], ['minimum_tls_version']],
+];
+
+/**
+ * Application Gateway's predefined SSL policies whose minimum is below TLS 1.2, with that
+ * minimum (AppGwSslPolicy20150501: TLS 1.0; AppGwSslPolicy20170401: TLS 1.1). The
+ * 20170401S and 2022 policies require TLS 1.2.
+ */
+const OLD_APPGW_POLICIES = new Map([
+  ['appgwsslpolicy20150501', 'TLS 1.0'],
+  ['appgwsslpolicy20170401', 'TLS 1.1'],
+]);
+
+/**
+ * API Management's switches for protocols below TLS 1.2, on the gateway's client side
+ * (frontend) and towards the backends, by their azurerm 4 names and the names before.
+ */
+const APIM_OLD_PROTOCOLS: ReadonlyArray<[readonly string[], string]> = [
+  [['frontend_ssl30_enabled', 'enable_frontend_ssl30'], 'SSL 3.0 connections from its clients'],
+  [['frontend_tls10_enabled', 'enable_frontend_tls10'], 'TLS 1.0 connections from its clients'],
+  [['frontend_tls11_enabled', 'enable_frontend_tls11'], 'TLS 1.1 connections from its clients'],
+  [['backend_ssl30_enabled', 'enable_backend_ssl30'], 'SSL 3.0 connections to its backends'],
+  [['backend_tls10_enabled', 'enable_backend_tls10'], 'TLS 1.0 connections to its backends'],
+  [['backend_tls11_enabled', 'enable_backend_tls11'], 'TLS 1.1 connections to its backends'],
 ];
 
 const tlsBelow12: TfRule = tfRule({
   id: 'iac/tf-azure-tls-below-1-2',
   title: 'Service accepts TLS versions below 1.2',
   description:
-    'The minimum TLS version of a storage account, web or function app or Standard logic app (or its SCM/Kudu site), Redis cache, SQL server, PostgreSQL or MySQL server, Event Hubs or Service Bus namespace, or Cosmos DB account is 1.0 or 1.1, or TLS enforcement is turned off; or a flexible server\'s parameter admits them (MySQL tls_version listing TLSv1 or TLSv1.1, PostgreSQL ssl_min_protocol_version = TLSv1 or TLSv1.1). TLS 1.0 and 1.1 are deprecated (RFC 8996) and have known weaknesses (BEAST, weak ciphers and hashes); a client or attacker on the path can negotiate them down.',
-  remediation: 'Set the minimum to TLS 1.2: min_tls_version = "TLS1_2" (storage), minimum_tls_version = "1.2" (apps, Redis, SQL, messaging), ssl_minimal_tls_version_enforced = "TLS1_2" (single servers), minimal_tls_version = "Tls12" (Cosmos DB).',
+    'The minimum TLS version of a storage account, web or function app or Standard logic app (or its SCM/Kudu site), Redis cache, SQL server, PostgreSQL or MySQL server, Event Hubs or Service Bus namespace, Cosmos DB account, Front Door custom domain or Application Gateway SSL policy (Custom, or the predefined AppGwSslPolicy20150501 and AppGwSslPolicy20170401) is 1.0 or 1.1, or TLS enforcement is turned off; or a flexible server\'s parameter admits them (MySQL tls_version listing TLSv1 or TLSv1.1, PostgreSQL ssl_min_protocol_version = TLSv1 or TLSv1.1); or API Management turns on SSL 3.0, TLS 1.0 or TLS 1.1 towards its clients or its backends (security block, all off by default). TLS 1.0 and 1.1 are deprecated (RFC 8996) and have known weaknesses (BEAST, weak ciphers and hashes); a client or attacker on the path can negotiate them down.',
+  remediation: 'Set the minimum to TLS 1.2: min_tls_version = "TLS1_2" (storage), minimum_tls_version = "1.2" (apps, Redis, SQL, messaging), ssl_minimal_tls_version_enforced = "TLS1_2" (single servers), minimal_tls_version = "Tls12" (Cosmos DB), minimum_tls_version = "TLS12" (Front Door custom domains), min_protocol_version = "TLSv1_2" or policy_name = "AppGwSslPolicy20220101" (Application Gateway); remove the SSL 3.0, TLS 1.0 and TLS 1.1 switches of API Management\'s security block.',
   severity: 'medium',
   cwe: ['CWE-326'],
   examples: {
@@ -365,6 +391,10 @@ const tlsBelow12: TfRule = tfRule({
       'resource "azurerm_postgresql_server" "db" {\n  name                             = "orders"\n  ssl_enforcement_enabled          = true\n  # expect\n  ssl_minimal_tls_version_enforced = "TLSEnforcementDisabled"\n}\n',
       'resource "azurerm_mysql_flexible_server_configuration" "tls" {\n  name                = "tls_version"\n  resource_group_name = "data"\n  server_name         = azurerm_mysql_flexible_server.db.name\n  # expect\n  value               = "TLSv1.1,TLSv1.2"\n}\n',
       'resource "azurerm_postgresql_flexible_server_configuration" "tls" {\n  name      = "ssl_min_protocol_version"\n  server_id = azurerm_postgresql_flexible_server.db.id\n  # expect\n  value     = "TLSv1"\n}\n',
+      'resource "azurerm_cdn_frontdoor_custom_domain" "www" {\n  name                     = "www"\n  cdn_frontdoor_profile_id = azurerm_cdn_frontdoor_profile.web.id\n  host_name                = "www.example.org"\n  tls {\n    certificate_type    = "ManagedCertificate"\n    # expect\n    minimum_tls_version = "TLS10"\n  }\n}\n',
+      'resource "azurerm_application_gateway" "web" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  ssl_policy {\n    policy_type          = "Custom"\n    # expect\n    min_protocol_version = "TLSv1_1"\n    cipher_suites        = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]\n  }\n}\n',
+      'resource "azurerm_application_gateway" "web" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  ssl_policy {\n    policy_type = "Predefined"\n    # expect\n    policy_name = "AppGwSslPolicy20150501"\n  }\n}\n',
+      'resource "azurerm_api_management" "api" {\n  name            = "api"\n  publisher_name  = "Example"\n  publisher_email = "api@example.org"\n  sku_name        = "Developer_1"\n  security {\n    # expect\n    enable_frontend_tls10 = true\n  }\n}\n',
     ],
     negative: [
       'variable "site_config" {\n  default = {}\n}\nresource "azurerm_linux_web_app" "this" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/web/providers/Microsoft.Web/serverFarms/web"\n  https_only          = true\n  dynamic "site_config" {\n    for_each = [var.site_config]\n    content {\n      minimum_tls_version = try(site_config.value.minimum_tls_version, "1.2")\n    }\n  }\n}\n',
@@ -372,6 +402,8 @@ const tlsBelow12: TfRule = tfRule({
       'resource "azurerm_windows_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {\n    minimum_tls_version = "1.3"\n  }\n}\n',
       'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "C"\n  sku_name            = "Standard"\n  minimum_tls_version = "1.2"\n}\n',
       'resource "azurerm_mysql_flexible_server_configuration" "tls" {\n  name                = "tls_version"\n  resource_group_name = "data"\n  server_name         = azurerm_mysql_flexible_server.db.name\n  value               = "TLSv1.2,TLSv1.3"\n}\n',
+      'resource "azurerm_application_gateway" "web" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  ssl_policy {\n    policy_type = "Predefined"\n    policy_name = "AppGwSslPolicy20220101"\n  }\n  ssl_profile {\n    name = "partners"\n    ssl_policy {\n      policy_type          = "CustomV2"\n      min_protocol_version = "TLSv1_2"\n    }\n  }\n}\n',
+      'resource "azurerm_api_management" "api" {\n  name            = "api"\n  publisher_name  = "Example"\n  publisher_email = "api@example.org"\n  sku_name        = "Developer_1"\n  security {\n    frontend_tls10_enabled = false\n    backend_tls11_enabled  = false\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -386,6 +418,25 @@ const tlsBelow12: TfRule = tfRule({
           const shown = found.values.find(weakTls);
           yield finding(resource, found.line, `${label(resource)} sets ${name} = ${JSON.stringify(shown)}: it accepts TLS versions below 1.2.`);
         }
+      }
+    }
+    for (const gateway of resourcesOf(input, 'azurerm_application_gateway')) {
+      // The gateway's policy and those of its SSL profiles: a Custom (or CustomV2) policy's minimum, or a predefined policy's name.
+      for (const policy of [...sectionsAt(input, gateway.block, 'ssl_policy'), ...sectionsAt(input, gateway.block, 'ssl_profile', 'ssl_policy')]) {
+        const minimum = setting(input, gateway, policy, ['min_protocol_version']);
+        if (holds(minimum, weakTls)) yield finding(gateway, minimum.line, `${label(gateway)} sets min_protocol_version = ${JSON.stringify(minimum.values.find(weakTls))}: it accepts TLS versions below 1.2.`);
+        const named = setting(input, gateway, policy, ['policy_name']);
+        const shown = named?.values.find((v) => known(v) && OLD_APPGW_POLICIES.has(text(v) ?? ''));
+        if (named && shown !== undefined)
+          yield finding(gateway, named.line, `${label(gateway)} uses the predefined SSL policy ${JSON.stringify(shown)}, whose minimum is ${OLD_APPGW_POLICIES.get(text(shown) ?? '')}: it accepts TLS versions below 1.2.`);
+      }
+    }
+    for (const apim of resourcesOf(input, 'azurerm_api_management')) {
+      const security = sectionAt(input, apim.block, 'security');
+      if (!security) continue;
+      for (const [names, what] of APIM_OLD_PROTOCOLS) {
+        const found = setting(input, apim, security, names);
+        if (holds(found, isOn)) yield finding(apim, found.line, `${label(apim)} sets security.${found.name} = true: it allows ${what}.`);
       }
     }
     // Flexible servers set their protocols as server parameters: MySQL's tls_version lists those it accepts, PostgreSQL's ssl_min_protocol_version names the lowest.
