@@ -3,7 +3,7 @@ import { sensitivePortsInRange } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, label, mentioned, resourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { finding, holds, isOff, noPublicEndpoint, publicAccessOff, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
+import { finding, holds, isOff, isOn, noPublicEndpoint, publicAccessOff, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { privateServerSubnets } from './azure-private-subnets.js';
 import { blocksMade, fieldsOf, fileInstance, sectionsIn, valueIn, type Fields } from './instances.js';
@@ -349,7 +349,7 @@ const nicPublicIp: TfRule = tfRule({
   id: 'iac/tf-azure-nic-public-ip',
   title: 'Network interface with a public IP address',
   description:
-    'A network interface (or the network interfaces of a scale set) gets a public IP address, so the virtual machine behind it can be reached directly from the internet and its network security group becomes the only thing between it and every scanner. Standard SKU addresses are closed until a rule opens them, but one permissive rule, or a Basic SKU address, exposes the machine. An address that cannot be read (an optional input) is reported only when the expression names an azurerm_public_ip.',
+    'A network interface (or the network interfaces of a scale set, or the nodes of an AKS node pool with node_public_ip_enabled, enable_node_public_ip before azurerm 4) gets a public IP address, so the virtual machine behind it can be reached directly from the internet and its network security group becomes the only thing between it and every scanner. Standard SKU addresses are closed until a rule opens them, but one permissive rule, or a Basic SKU address, exposes the machine. An address that cannot be read (an optional input) is reported only when the expression names an azurerm_public_ip.',
   remediation: 'Keep virtual machines on private addresses; publish services through a load balancer, Application Gateway or Front Door, and administer machines through Azure Bastion.',
   severity: 'low',
   cwe: ['CWE-668'],
@@ -357,10 +357,13 @@ const nicPublicIp: TfRule = tfRule({
     positive: [
       'resource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n    # expect\n    public_ip_address_id          = azurerm_public_ip.vm.id\n  }\n}\n',
       'resource "azurerm_linux_virtual_machine_scale_set" "web" {\n  name = "web"\n  network_interface {\n    name    = "nic"\n    primary = true\n    ip_configuration {\n      name      = "internal"\n      subnet_id = azurerm_subnet.app.id\n      # expect\n      public_ip_address {\n        name = "web"\n      }\n    }\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster" "main" {\n  name       = "main"\n  dns_prefix = "main"\n  default_node_pool {\n    name                  = "system"\n    vm_size               = "Standard_D2s_v5"\n    # expect\n    enable_node_public_ip = true\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster_node_pool" "edge" {\n  name                   = "edge"\n  kubernetes_cluster_id  = azurerm_kubernetes_cluster.main.id\n  vm_size                = "Standard_D2s_v5"\n  # expect\n  node_public_ip_enabled = true\n}\n',
     ],
     negative: [
       'resource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n  }\n}\n',
       'variable "public_ip_address_id" {\n  description = "An optional public IP address, given by the caller."\n  type        = string\n}\n\nresource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n    public_ip_address_id          = var.public_ip_address_id\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster_node_pool" "apps" {\n  name                   = "apps"\n  kubernetes_cluster_id  = azurerm_kubernetes_cluster.main.id\n  vm_size                = "Standard_D2s_v5"\n  node_public_ip_enabled = false\n}\n',
       'variable "public_instances" {\n  type    = bool\n  default = false\n}\n\nresource "azurerm_linux_virtual_machine_scale_set" "web" {\n  name = "web"\n  network_interface {\n    name    = "nic"\n    primary = true\n    ip_configuration {\n      name      = "internal"\n      subnet_id = azurerm_subnet.app.id\n      dynamic "public_ip_address" {\n        for_each = var.public_instances ? [1] : []\n        content {\n          name = "web"\n        }\n      }\n    }\n  }\n}\n',
     ],
   },
@@ -384,6 +387,18 @@ const nicPublicIp: TfRule = tfRule({
         for (const ip of blocksMade(nic, 'ip_configuration', file)) for (const address of blocksMade(ip, 'public_ip_address', file)) lines.add(address.line);
       }
       for (const line of [...lines].sort((a, b) => a - b)) yield finding(resource, line, `${label(resource)} gives each instance a public IP address.`);
+    }
+    // AKS node pools: node_public_ip_enabled (enable_node_public_ip before azurerm 4) gives every node its own address.
+    const NODE_PUBLIC_IP = ['node_public_ip_enabled', 'enable_node_public_ip'];
+    for (const cluster of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
+      for (const pool of sectionsAt(input, cluster.block, 'default_node_pool')) {
+        const found = setting(input, cluster, pool, NODE_PUBLIC_IP);
+        if (holds(found, isOn)) yield finding(cluster, found.line, `${label(cluster)} gives each node of its default node pool a public IP address (${found.name} = true).`);
+      }
+    }
+    for (const pool of resourcesOf(input, 'azurerm_kubernetes_cluster_node_pool')) {
+      const found = setting(input, pool, pool.block, NODE_PUBLIC_IP);
+      if (holds(found, isOn)) yield finding(pool, found.line, `${label(pool)} gives each of its nodes a public IP address (${found.name} = true).`);
     }
   },
 });
