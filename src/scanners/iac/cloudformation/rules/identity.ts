@@ -7,7 +7,7 @@ import { isYMap, isYScalar, isYSeq, type YNode, type YPair, type YScalar } from 
 import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { boundaryOnlyPolicies, managedPolicyArn, RESOURCE_POLICIES, statementsIn } from '../policy.js';
 import { bool, follow, intrinsic, text, UNKNOWN } from '../resolve.js';
-import type { CfnResource, CfnTemplate } from '../template.js';
+import type { CfnParameter, CfnResource, CfnTemplate } from '../template.js';
 import { eventAuth, samApiEvents } from '../sam-events.js';
 import { apiOfReference, mutualTlsOnlyDomains } from '../api-domains.js';
 import { shownSecrets, type Shown } from './outputs.js';
@@ -410,32 +410,143 @@ const hardcodedSecret: CfnRule = cfnRule({
     // A value that names a parameter or resource is a mistaken reference, not a secret.
     const names = new Set([...t.parameters.keys(), ...t.resources.map((r) => r.id)]);
     for (const parameter of t.parameters.values()) {
-      if (!isSecretName(parameter.name)) continue;
-      if (REFERENCE_TYPES.test(text(t, field(t, parameter.node, 'Type')?.value) ?? '')) continue;
-      const d = field(t, parameter.node, 'Default');
-      if (!d || !isYScalar(d.value) || !isLiteralSecretValue(d.value.value) || !isSecretLiteral(String(d.value.value), new Set(), parameter.name)) continue;
-      yield { line: d.keyLine, message: `Parameter ${parameter.name} has a literal secret as its Default.`, resource: `Parameter ${parameter.name}`, secret: String(d.value.value) };
+      const d = literalSecretDefault(t, parameter);
+      if (d) yield { line: d.keyLine, message: `Parameter ${parameter.name} has a literal secret as its Default.`, resource: `Parameter ${parameter.name}`, secret: String((d.value as YScalar).value) };
     }
-    // SAM's Globals (Function Environment, Api Variables...) are merged into the resources of the template.
-    const scopes = [...t.resources.map((r) => ({ node: r.properties ?? null, label: label(r) })), ...(t.globals ? [{ node: t.globals, label: 'Globals' }] : [])];
-    for (const scope of scopes) {
-      const stack: Array<{ node: YNode | null; depth: number }> = [{ node: scope.node, depth: 0 }];
-      while (stack.length > 0) {
-        const { node, depth } = stack.pop()!;
-        if (!node || depth > 12 || intrinsic(node)) continue;
-        if (isYSeq(node)) for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
-        if (!isYMap(node)) continue;
-        for (const p of node.pairs) {
-          // Secrets Manager generates this one; its settings name the secret's fields. Cognito's
-          // TokenValidityUnits give time units, and the keys of a policy Condition are condition keys.
-          if (p.key === 'GenerateSecretString' || p.key === 'TokenValidityUnits' || p.key === 'Condition') continue;
-          // `token.actions.githubusercontent.com:sub`, `aws:SourceArn`: an AWS condition key; `token.$`: a Step Functions JSONPath.
-          if (CONDITION_KEY.test(p.key) || p.key.endsWith('.$')) continue;
-          if (isYScalar(p.value) && typeof p.value.value === 'string' && isSecretName(p.key) && isSecretLiteral(p.value.value, names, p.key))
-            yield { line: p.keyLine, message: `${scope.label} has a literal secret in ${p.key}.`, resource: scope.label, secret: p.value.value };
-          else stack.push({ node: p.value, depth: depth + 1 });
-        }
+    for (const { scope, pair: p } of secretProperties(t)) {
+      if (isYScalar(p.value) && typeof p.value.value === 'string' && isSecretLiteral(p.value.value, names, p.key))
+        yield { line: p.keyLine, message: `${scope} has a literal secret in ${p.key}.`, resource: scope, secret: p.value.value };
+    }
+  },
+});
+
+/** The Default of a parameter named like a secret when it is a literal secret (iac/cfn-hardcoded-secret reports it there). */
+function literalSecretDefault(t: CfnTemplate, parameter: CfnParameter): YPair | undefined {
+  if (!isSecretName(parameter.name)) return undefined;
+  if (REFERENCE_TYPES.test(text(t, field(t, parameter.node, 'Type')?.value) ?? '')) return undefined;
+  const d = field(t, parameter.node, 'Default');
+  if (!d || !isYScalar(d.value) || !isLiteralSecretValue(d.value.value) || !isSecretLiteral(String(d.value.value), new Set(), parameter.name)) return undefined;
+  return d;
+}
+
+/**
+ * The properties named like a secret in the resources of a template and in SAM's Globals
+ * (which SAM merges into the resources), with the resource (or `Globals`) they belong to.
+ * A secret-named key whose value is a block (a map or list) is not one itself: its keys are
+ * read in turn.
+ */
+function* secretProperties(t: CfnTemplate): Generator<{ scope: string; pair: YPair }> {
+  const scopes = [...t.resources.map((r) => ({ node: r.properties ?? null, label: label(r) })), ...(t.globals ? [{ node: t.globals, label: 'Globals' }] : [])];
+  for (const scope of scopes) {
+    const stack: Array<{ node: YNode | null; depth: number }> = [{ node: scope.node, depth: 0 }];
+    while (stack.length > 0) {
+      const { node, depth } = stack.pop()!;
+      if (!node || depth > 12 || intrinsic(node)) continue;
+      if (isYSeq(node)) for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+      if (!isYMap(node)) continue;
+      for (const p of node.pairs) {
+        // Secrets Manager generates this one; its settings name the secret's fields. Cognito's
+        // TokenValidityUnits give time units, and the keys of a policy Condition are condition keys.
+        if (p.key === 'GenerateSecretString' || p.key === 'TokenValidityUnits' || p.key === 'Condition') continue;
+        // `token.actions.githubusercontent.com:sub`, `aws:SourceArn`: an AWS condition key; `token.$`: a Step Functions JSONPath.
+        if (CONDITION_KEY.test(p.key) || p.key.endsWith('.$')) continue;
+        if (isSecretName(p.key) && (isYScalar(p.value) || intrinsic(p.value))) yield { scope: scope.label, pair: p };
+        else stack.push({ node: p.value, depth: depth + 1 });
       }
+    }
+  }
+}
+
+/** Last words of a parameter name that say it names where a secret is, not the secret (`TokenTableName`, `DbSecretArn`). */
+const NAMING_LAST = new Set(['name', 'names', 'arn', 'arns', 'id', 'ids', 'path', 'alias', 'url', 'uri', 'prefix', 'suffix', 'file', 'type', 'version', 'length']);
+
+/**
+ * The parameters whose value a property holds: `Ref` and the branches of an `Fn::If` (the
+ * whole value), the `${Name}` of an `Fn::Sub` and the parts of an `Fn::Join` (a part of the
+ * value, beside other text such as a user name). A value that builds a dynamic reference
+ * (`{{resolve:secretsmanager:${SecretName}}}`) holds the secret's name, not the secret, and
+ * gives none.
+ */
+function parametersIn(t: CfnTemplate, node: YNode | null | undefined, whole = true, out: Array<{ name: string; whole: boolean }> = [], depth = 0): Array<{ name: string; whole: boolean }> {
+  const call = intrinsic(node);
+  if (!call || depth > 12) return out;
+  const args = isYSeq(call.arg) ? call.arg.items : [];
+  switch (call.name) {
+    case 'Ref':
+      if (isYScalar(call.arg) && t.parameters.has(String(call.arg.value))) out.push({ name: String(call.arg.value), whole });
+      break;
+    case 'Fn::If':
+      for (const branch of args.slice(1)) parametersIn(t, branch, whole, out, depth + 1);
+      break;
+    case 'Fn::Select':
+      if (isYSeq(args[1])) for (const item of args[1].items) parametersIn(t, item, whole, out, depth + 1);
+      break;
+    case 'Fn::Sub': {
+      const template = isYSeq(call.arg) ? args[0] : call.arg;
+      const variables = isYSeq(call.arg) ? args[1] : undefined;
+      if (!isYScalar(template) || typeof template.value !== 'string' || template.value.includes('{{resolve:')) break;
+      // `!Sub "${DbPassword}"` is the parameter's value alone.
+      const alone = whole && /^\$\{[^!}][^}]*\}$/.test(template.value.trim());
+      for (const [, name] of template.value.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+        const given = isYMap(variables) ? variables.pairs.find((v) => v.key === name) : undefined;
+        if (given) parametersIn(t, given.value, alone, out, depth + 1);
+        else if (t.parameters.has(name!)) out.push({ name: name!, whole: alone });
+      }
+      break;
+    }
+    case 'Fn::Join': {
+      const list = args[1];
+      if (!isYSeq(list) || list.items.some((item) => isYScalar(item) && typeof item.value === 'string' && item.value.includes('{{resolve:'))) break;
+      for (const item of list.items) parametersIn(t, item, false, out, depth + 1);
+      break;
+    }
+  }
+  return out;
+}
+
+const secretParameterShown: CfnRule = cfnRule({
+  id: 'iac/cfn-secret-parameter-shown',
+  title: 'Secret passed in a parameter without NoEcho',
+  description:
+    "A parameter whose value a property named like a secret takes (MasterUserPassword: !Ref DbPassword, an auth token, a client secret, a password in a function's environment, a nested stack's password parameter, also through Fn::If, or as a part of an Fn::Sub or Fn::Join when the parameter's own name says it is a secret, as a user name beside the password is not) is declared without NoEcho: true. CloudFormation then returns its value in clear text to anyone allowed to describe the stack (the console's Parameters tab, DescribeStacks, the AWS managed ReadOnlyAccess policy grants it), long after the deployment, in every account and region the template is deployed to. A parameter of an SSM or EC2 type, one limited to AllowedValues, one whose name says it names the secret (SecretArn, TokenTableName), or whose value builds a dynamic reference ({{resolve:secretsmanager:${SecretName}}}) holds no secret and is not reported. A parameter whose Default is itself a literal secret is iac/cfn-hardcoded-secret's finding. cfn-lint reports the same (W2501), as do cfn_nag's password rules.",
+  remediation: 'Read the secret from Secrets Manager or SSM SecureString with a dynamic reference ({{resolve:secretsmanager:name:SecretString:password}}), let the service manage it (ManageMasterUserPassword for RDS), or at least declare the parameter with NoEcho: true and no Default.',
+  severity: 'medium',
+  cwe: ['CWE-522'],
+  examples: {
+    positive: [
+      'Parameters:\n  # expect\n  DbPassword:\n    Type: String\n    MinLength: 12\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: !Ref DbPassword\n',
+      // An explicit NoEcho: false is the setting to change; an Fn::If branch and a nested stack's parameter pass the value on.
+      'Parameters:\n  RedisAuth:\n    Type: String\n    # expect\n    NoEcho: "false"\n  UseAuth:\n    Type: String\n    Default: "true"\nConditions:\n  WithAuth: !Equals [!Ref UseAuth, "true"]\nResources:\n  Cache:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      AuthToken: !If [WithAuth, !Ref RedisAuth, !Ref AWS::NoValue]\n',
+      '{\n  "Parameters": {\n    # expect\n    "GitHubToken": { "Type": "String" }\n  },\n  "Resources": {\n    "App": {\n      "Type": "AWS::CloudFormation::Stack",\n      "Properties": {\n        "TemplateURL": "https://example.org/app.yaml",\n        "Parameters": { "OAuthToken": { "Fn::Sub": "token ${GitHubToken}" } }\n      }\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: !Ref DbPassword\n',
+      // The parameters name the secret, hold a reference to it, or take a setting.
+      'Parameters:\n  DbSecretName:\n    Type: String\n  TokenTableName:\n    Type: String\n  ApiKeyParam:\n    Type: AWS::SSM::Parameter::Value<String>\n  AuthMode:\n    Type: String\n    AllowedValues: [token, none]\nResources:\n  Db:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-postgresql\n      MasterUserPassword: !Sub "{{resolve:secretsmanager:${DbSecretName}:SecretString:password}}"\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          TOKEN_TABLE: !Ref TokenTableName\n          API_KEY: !Ref ApiKeyParam\n          AUTH_TOKEN_MODE: !Ref AuthMode\n',
+      // The user name beside the password in a secret's JSON is no secret; the password is NoEcho.
+      'Parameters:\n  JoinUser:\n    Type: String\n  JoinPassword:\n    Type: String\n    NoEcho: true\nResources:\n  JoinSecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !Sub \'{"username": "${JoinUser}", "password": "${JoinPassword}"}\'\n',
+    ],
+  },
+  *check(t) {
+    const uses = new Map<string, string[]>();
+    for (const { scope, pair: p } of secretProperties(t)) {
+      // A parameter that is only a part of the value (the user name in a `{"username": ..., "password": ...}` secret) is judged by its own name.
+      for (const { name, whole } of parametersIn(t, p.value)) if (whole || isSecretName(name)) uses.set(name, [...(uses.get(name) ?? []), `${p.key} of ${scope}`]);
+    }
+    for (const [name, where] of uses) {
+      const parameter = t.parameters.get(name)!;
+      const noEcho = field(t, parameter.node, 'NoEcho');
+      if (noEcho && bool(t, noEcho.value) !== false) continue;
+      const type = text(t, field(t, parameter.node, 'Type')?.value) ?? 'String';
+      if (type !== 'String' || field(t, parameter.node, 'AllowedValues')) continue;
+      if (NAMING_LAST.has(nameTokens(name).at(-1) ?? '') || literalSecretDefault(t, parameter)) continue;
+      const places = [...new Set(where)];
+      const more = places.length > 1 ? ` and ${places.length - 1} more` : '';
+      yield {
+        line: noEcho ? noEcho.keyLine : parameter.line,
+        message: `Parameter ${name} is passed to ${places[0]}${more} without NoEcho: true: CloudFormation shows its value to anyone who can describe the stack.`,
+        resource: `Parameter ${name}`,
+      };
     }
   },
 });
@@ -614,4 +725,4 @@ const userDataSecret: CfnRule = cfnRule({
   },
 });
 
-export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, apiRouteNoAuth, hardcodedSecret, initCredentials, userDataCredentials, userDataSecret];
+export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, apiRouteNoAuth, hardcodedSecret, secretParameterShown, initCredentials, userDataCredentials, userDataSecret];
