@@ -45,4 +45,41 @@ describe('CloudFormation ECS task definitions: host access', () => {
     assert.deepEqual(said(task('RequiresCompatibilities: [FARGATE]', 'PidMode: host', 'ContainerDefinitions:', '  - Name: app', '    Privileged: true')), []);
     assert.equal(said(task('RequiresCompatibilities: [EC2, FARGATE]', 'PidMode: host')).length, 1);
   });
+
+  it('judges the containers of a Batch job definition the same way: single-node, node ranges and ECS properties', () => {
+    const job = (...properties: string[]) => lines('Resources:', '  Job:', '    Type: AWS::Batch::JobDefinition', '    Properties:', ...properties.map((p) => `      ${p}`));
+    const multiNode = job(
+      'Type: multinode',
+      'NodeProperties:',
+      '  NumNodes: 2',
+      '  MainNode: 0',
+      '  NodeRangeProperties:',
+      '    - TargetNodes: "0:"',
+      '      Container:',
+      '        Image: example.org/mpi:1.0',
+      '        Privileged: true',
+      '        Volumes:',
+      '          - { Name: modules, Host: { SourcePath: /lib/modules } }',
+      '        MountPoints:',
+      '          - { SourceVolume: modules, ContainerPath: /lib/modules, ReadOnly: true }',
+    );
+    assert.deepEqual(said(multiNode), ['13 critical AWS::Batch::JobDefinition Job runs a container privileged: code in it can take over the compute environment\'s instance and every job on it.']);
+    const ecsProperties = job(
+      'Type: container',
+      'EcsProperties:',
+      '  TaskProperties:',
+      '    - Containers:',
+      '        - Name: build',
+      '          Image: example.org/build:1.0',
+      '          MountPoints: [{ SourceVolume: modules, ContainerPath: /lib/modules }]',
+      '        - Name: lint',
+      '          Image: example.org/lint:1.0',
+      '          Privileged: "false"',
+      '      Volumes:',
+      '        - { Name: modules, Host: { SourcePath: /lib/modules } }',
+    );
+    // Mounted writable by container build: a readable system path that a job can change.
+    assert.deepEqual(said(ecsProperties).map((s) => s.split(' ').slice(0, 2).join(' ')), ['16 high']);
+    assert.deepEqual(said(job('PlatformCapabilities: [FARGATE]', 'ContainerProperties:', '  Image: example.org/app:1.0', '  Privileged: true')), []);
+  });
 });
