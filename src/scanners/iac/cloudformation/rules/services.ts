@@ -1,4 +1,5 @@
-import { isYSeq, type YNode } from '../../yaml/tree.js';
+import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
+import type { Hit } from '../../rule.js';
 import { deprecatedRuntimeMessage, lambdaRuntimeDeprecated } from '../../aws-lambda-runtimes.js';
 import { cfnRule, entries, field, label, missingLine, pairAt, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
 import { accessStringOpen, BUILT_IN_DEFAULT_USER } from '../../aws-engines.js';
@@ -24,7 +25,7 @@ const transitNotEncrypted: CfnRule = cfnRule({
   id: 'iac/cfn-transit-not-encrypted',
   title: 'Traffic to or inside a managed service not encrypted',
   description:
-    'Data travels in clear text to or inside a managed service: an ElastiCache Redis/Valkey replication group without in-transit encryption (the default), an OpenSearch/Elasticsearch domain without node-to-node encryption or that accepts plain HTTP, an MSK cluster that allows PLAINTEXT between clients and brokers or turns off encryption between brokers, an ECS task that mounts EFS without TLS (the default), a DMS endpoint that reaches its database with SslMode none (the default), or an EMR cluster without a SecurityConfiguration, the only place EMR turns on encryption of the traffic between its nodes (HDFS blocks, shuffle data, Spark and Presto internals). Anyone who can capture traffic in the VPC reads the records and the credentials or tokens sent with them.',
+    'Data travels in clear text to or inside a managed service: an ElastiCache Redis/Valkey replication group without in-transit encryption (the default), an OpenSearch/Elasticsearch domain without node-to-node encryption or that accepts plain HTTP, an MSK cluster that allows PLAINTEXT between clients and brokers or turns off encryption between brokers, an ECS task that mounts EFS without TLS (the default), a DMS endpoint that reaches its database with SslMode none (the default), or an EMR cluster without a SecurityConfiguration, the only place EMR turns on encryption of the traffic between its nodes (HDFS blocks, shuffle data, Spark and Presto internals), or whose AWS::EMR::SecurityConfiguration of the template turns it off (EnableInTransitEncryption: false, reported on that key, as YAML or in a JSON string) or has no EncryptionConfiguration. Anyone who can capture traffic in the VPC reads the records and the credentials or tokens sent with them.',
   remediation:
     'ElastiCache: TransitEncryptionEnabled: true. OpenSearch/Elasticsearch: NodeToNodeEncryptionOptions Enabled: true and DomainEndpointOptions EnforceHTTPS: true. MSK: EncryptionInTransit ClientBroker: TLS and InCluster: true. ECS: EFSVolumeConfiguration TransitEncryption: ENABLED. DMS: SslMode: require or verify-full. EMR: an AWS::EMR::SecurityConfiguration with EncryptionConfiguration EnableInTransitEncryption: true (and at-rest encryption), named by the cluster\'s SecurityConfiguration.',
   severity: 'medium',
@@ -36,6 +37,8 @@ const transitNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      ClusterName: events\n      KafkaVersion: 3.6.0\n      NumberOfBrokerNodes: 3\n      EncryptionInfo:\n        EncryptionInTransit:\n          # expect\n          ClientBroker: TLS_PLAINTEXT\n          # expect\n          InCluster: "false"\n',
       'Resources:\n  Source:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: source\n      EngineName: postgres\n      # expect\n      SslMode: none\n  # expect\n  Target:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: target\n      EngineName: mysql\n  Lake:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: target\n      EngineName: s3\n',
       'Resources:\n  # expect\n  Analytics:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: analytics\n      ReleaseLabel: emr-7.1.0\n      JobFlowRole: !Ref EmrInstanceProfile\n      ServiceRole: !Ref EmrRole\n      Instances:\n        Ec2SubnetId: !Ref Private\n',
+      // The cluster names its security configuration, which turns the encryption off.
+      'Resources:\n  Analytics:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: analytics\n      ReleaseLabel: emr-7.1.0\n      SecurityConfiguration: !Ref Plain\n  Plain:\n    Type: AWS::EMR::SecurityConfiguration\n    Properties:\n      SecurityConfiguration:\n        EncryptionConfiguration:\n          EnableAtRestEncryption: true\n          # expect\n          EnableInTransitEncryption: false\n  Reports:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: reports\n      ReleaseLabel: emr-7.1.0\n      SecurityConfiguration: kerberos-only\n  KerberosOnly:\n    Type: AWS::EMR::SecurityConfiguration\n    Properties:\n      Name: kerberos-only\n      # expect\n      SecurityConfiguration: \'{"AuthenticationConfiguration": {"KerberosConfiguration": {"Provider": "ClusterDedicatedKdc", "ClusterDedicatedKdcConfiguration": {"TicketLifetimeInHours": 24}}}}\'\n',
       'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes:\n        - Name: shared\n          # expect\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n        - Name: other\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n            # expect\n            TransitEncryption: DISABLED\n',
     ],
     negative: [
@@ -43,6 +46,8 @@ const transitNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  Search:\n    Type: AWS::Elasticsearch::Domain\n    Properties:\n      NodeToNodeEncryptionOptions:\n        Enabled: true\n      DomainEndpointOptions:\n        EnforceHTTPS: true\n        TLSSecurityPolicy: Policy-Min-TLS-1-2-2019-07\n',
       'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      ClusterName: events\n      KafkaVersion: 3.6.0\n      NumberOfBrokerNodes: 3\n',
       'Resources:\n  Analytics:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: analytics\n      ReleaseLabel: emr-7.1.0\n      JobFlowRole: !Ref EmrInstanceProfile\n      ServiceRole: !Ref EmrRole\n      SecurityConfiguration: !Ref Encrypted\n      Instances:\n        Ec2SubnetId: !Ref Private\n',
+      // The configuration turns the encryption on (its TLS certificates are its own matter); an unused one without EncryptionConfiguration may serve clusters that set none.
+      'Resources:\n  Analytics:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: analytics\n      ReleaseLabel: emr-7.1.0\n      SecurityConfiguration: !Ref Encrypted\n  Encrypted:\n    Type: AWS::EMR::SecurityConfiguration\n    Properties:\n      SecurityConfiguration:\n        EncryptionConfiguration:\n          EnableAtRestEncryption: true\n          EnableInTransitEncryption: true\n          InTransitEncryptionConfiguration:\n            TLSCertificateConfiguration: { CertificateProviderType: PEM, S3Object: s3://example-certs/emr.zip }\n  Unused:\n    Type: AWS::EMR::SecurityConfiguration\n    Properties:\n      SecurityConfiguration: \'{"AuthenticationConfiguration": {}}\'\n',
       'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes:\n        - Name: shared\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n            TransitEncryption: ENABLED\n        - Name: scratch\n          Host: {}\n',
     ],
   },
@@ -67,10 +72,20 @@ const transitNotEncrypted: CfnRule = cfnRule({
       if (mode && v !== 'none') continue;
       yield { line: mode ? mode.keyLine : r.line, message: `${label(r)} connects to its ${engine} database without SSL (SslMode ${mode ? 'is none' : 'defaults to none'}).`, resource: label(r) };
     }
-    // In-transit encryption between the nodes is turned on only by a security configuration; what a configuration holds is not read.
+    // In-transit encryption between the nodes is turned on only by a security configuration.
+    const usedBy = new Map<CfnResource, string[]>();
     for (const r of resourcesOf(t, 'AWS::EMR::Cluster')) {
-      if (prop(t, r, 'SecurityConfiguration')) continue;
-      yield { line: missingLine(t, r, 'SecurityConfiguration'), message: `${label(r)} has no SecurityConfiguration: its nodes exchange HDFS blocks, shuffle data and job traffic unencrypted.`, resource: label(r) };
+      const setting = prop(t, r, 'SecurityConfiguration');
+      if (!setting) {
+        yield { line: missingLine(t, r, 'SecurityConfiguration'), message: `${label(r)} has no SecurityConfiguration: its nodes exchange HDFS blocks, shuffle data and job traffic unencrypted.`, resource: label(r) };
+        continue;
+      }
+      const configuration = emrConfigurationOf(t, setting.value);
+      if (configuration) usedBy.set(configuration, [...(usedBy.get(configuration) ?? []), r.id]);
+    }
+    for (const r of resourcesOf(t, 'AWS::EMR::SecurityConfiguration')) {
+      const hit = emrTransitOff(t, r, usedBy.get(r));
+      if (hit) yield hit;
     }
     for (const r of resourcesOf(t, 'AWS::ECS::TaskDefinition')) {
       for (const volume of entries(t, prop(t, r, 'Volumes')?.value)) {
@@ -85,6 +100,50 @@ const transitNotEncrypted: CfnRule = cfnRule({
     }
   },
 });
+
+/** The AWS::EMR::SecurityConfiguration of the template a cluster's SecurityConfiguration names: by `Ref` (its name), or by the Name it is given. */
+function emrConfigurationOf(t: CfnTemplate, node: YNode | null | undefined): CfnResource | undefined {
+  const byRef = resourceById(t, referencedId(node), 'AWS::EMR::SecurityConfiguration');
+  if (byRef || referencedId(node) !== undefined) return byRef;
+  const name = text(t, node);
+  return name === undefined ? undefined : resourcesOf(t, 'AWS::EMR::SecurityConfiguration').find((c) => text(t, prop(t, c, 'Name')?.value) === name);
+}
+
+/**
+ * An EMR security configuration that leaves the traffic between the nodes unencrypted:
+ * EncryptionConfiguration EnableInTransitEncryption false, or, for one that clusters of the
+ * template use, no EncryptionConfiguration (a configuration for Kerberos or Lake Formation
+ * alone). The configuration is a JSON object, written as YAML or as a JSON string; one that
+ * cannot be read (built with Fn::Sub, taken from a parameter) is not judged.
+ */
+function emrTransitOff(t: CfnTemplate, r: CfnResource, clusters: string[] | undefined): Hit | undefined {
+  const setting = prop(t, r, 'SecurityConfiguration');
+  const target = follow(t, setting?.value);
+  if (!setting || target === UNKNOWN || target === null) return undefined;
+  const users = clusters ? ` (used by ${clusters.join(', ')})` : '';
+  const message = (what: string) => `${label(r)}${users} ${what}: the nodes of its clusters exchange HDFS blocks, shuffle data and job traffic unencrypted.`;
+  if (isYMap(target)) {
+    const flag = pairAt(t, target, 'EncryptionConfiguration', 'EnableInTransitEncryption');
+    if (flag) return bool(t, flag.value) === false ? { line: flag.keyLine, message: message('turns off in-transit encryption (EnableInTransitEncryption: false)'), resource: label(r) } : undefined;
+    const block = pairAt(t, target, 'EncryptionConfiguration');
+    if (!clusters) return undefined;
+    return { line: block ? block.keyLine : setting.keyLine, message: message(block ? 'does not turn on in-transit encryption (EnableInTransitEncryption)' : 'has no EncryptionConfiguration'), resource: label(r) };
+  }
+  if (!isYScalar(target) || typeof target.value !== 'string') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(target.value);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const encryption = (parsed as Record<string, unknown>).EncryptionConfiguration;
+  const flag = typeof encryption === 'object' && encryption !== null ? (encryption as Record<string, unknown>).EnableInTransitEncryption : undefined;
+  // A JSON string is one value: its key is where it is reported (convention 4).
+  if (flag === false || flag === 'false') return { line: setting.keyLine, message: message('turns off in-transit encryption (EnableInTransitEncryption: false)'), resource: label(r) };
+  if (flag === undefined && clusters) return { line: setting.keyLine, message: message(encryption === undefined ? 'has no EncryptionConfiguration' : 'does not turn on in-transit encryption (EnableInTransitEncryption)'), resource: label(r) };
+  return undefined;
+}
 
 /** API Gateway method settings that cache responses: a list of `MethodSettings` entries. */
 function* cachingSettings(t: CfnTemplate, r: CfnResource, ...path: string[]): Generator<YNode> {
