@@ -371,7 +371,7 @@ const REFERENCE_TYPES = /^AWS::SSM::Parameter::|^AWS::EC2::|^List</;
 const hardcodedSecret: CfnRule = cfnRule({
   id: 'iac/cfn-hardcoded-secret',
   title: 'Secret written in the template',
-  description: 'A resource property named like a secret (MasterUserPassword, a password in an environment variable, an auth token, also in the SAM Globals section, which SAM copies into its resources), or the Default of a parameter named like one, holds a literal value. The secret is then in the template, its repository and every copy of it, stacks deployed without overriding it all share it, and it cannot be rotated without changing code. NoEcho only hides a parameter in the console; it does not take the default out of the template.',
+  description: 'A resource property named like a secret (MasterUserPassword, a password in an environment variable, an auth token, also in the SAM Globals section, which SAM copies into its resources), a field named like one in a JSON object written as such a property (a Secrets Manager SecretString), the Value of a plain String SSM parameter whose Name says it is a secret (/app/db/password), or the Default of a parameter named like one, holds a literal value. The secret is then in the template, its repository and every copy of it, stacks deployed without overriding it all share it, and it cannot be rotated without changing code. NoEcho only hides a parameter in the console; it does not take the default out of the template.',
   remediation: 'Use a dynamic reference ({{resolve:secretsmanager:name:SecretString:password}}), ManageMasterUserPassword for RDS, or a NoEcho parameter without a Default.',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -386,12 +386,16 @@ const hardcodedSecret: CfnRule = cfnRule({
       'Parameters:\n  AdminPassword:\n    Type: String\n    # expect\n    Default: changeme\n',
       // One word of the name is a weak password, not a stand-in.
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      # expect\n      MasterUserPassword: password\n',
+      // A secret's JSON and a plain SSM parameter named like a secret hold the value itself.
+      'Resources:\n  Db:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      # expect\n      SecretString: \'{"username": "app", "password": "abc123-pass-1234"}\'\n  Token:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: /app/github/token\n      Type: String\n      # expect\n      Value: abc123-token-for-tests-only\n',
     ],
     negative: [
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      MasterUserPassword: "{{resolve:secretsmanager:prod/db:SecretString:password}}"\n',
       'Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      MasterUserPassword: !Ref DbPassword\n',
       'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n  DbPasswordParameterName:\n    Type: String\n    Default: /prod/db/password\n  ApiKeyParam:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /prod/api/key\n',
       'Resources:\n  Secret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      GenerateSecretString:\n        SecretStringTemplate: \'{"username": "app"}\'\n        GenerateStringKey: password\n',
+      // The JSON names the user and a reference; the parameters name where a secret is or hold a setting.
+      'Resources:\n  Db:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: \'{"username": "app", "password": "{{resolve:ssm-secure:/app/db}}", "engine": "postgres"}\'\n  TokenArn:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: /app/token-secret-arn\n      Type: String\n      Value: arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-token\n  Rotation:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: /app/password\n      Type: String\n      Value: !GetAtt Db.Id\n',
       // Time units, a KMS key reference, OIDC condition keys, a JSONPath, fill-in placeholders.
       'Resources:\n  Client:\n    Type: AWS::Cognito::UserPoolClient\n    Properties:\n      TokenValidityUnits:\n        AccessToken: hours\n        RefreshToken: days\n',
       'Parameters:\n  QueueMasterKeyIdParam:\n    Type: String\n    Default: alias/aws/sqs\n  KmsMasterKey:\n    Type: String\n    Default: 1234abcd-12ab-34cd-56ef-1234567890ab\n',
@@ -414,11 +418,39 @@ const hardcodedSecret: CfnRule = cfnRule({
       if (d) yield { line: d.keyLine, message: `Parameter ${parameter.name} has a literal secret as its Default.`, resource: `Parameter ${parameter.name}`, secret: String((d.value as YScalar).value) };
     }
     for (const { scope, pair: p } of secretProperties(t)) {
-      if (isYScalar(p.value) && typeof p.value.value === 'string' && isSecretLiteral(p.value.value, names, p.key))
+      if (!isYScalar(p.value) || typeof p.value.value !== 'string') continue;
+      if (isSecretLiteral(p.value.value, names, p.key)) {
         yield { line: p.keyLine, message: `${scope} has a literal secret in ${p.key}.`, resource: scope, secret: p.value.value };
+        continue;
+      }
+      // A JSON object written as the secret (`SecretString: '{"username": "app", "password": "..."}'`): its fields named like a secret.
+      for (const [field, secret] of jsonSecretFields(p.value.value, names))
+        yield { line: p.keyLine, message: `${scope} has a literal secret in ${p.key} (its field ${field}).`, resource: scope, secret };
+    }
+    // A plain String parameter of Systems Manager named like a secret (`/app/db/password`): the value is written here, and stored unencrypted.
+    for (const r of resourcesOf(t, 'AWS::SSM::Parameter')) {
+      if ((text(t, prop(t, r, 'Type')?.value) ?? 'String') !== 'String') continue;
+      const name = text(t, prop(t, r, 'Name')?.value) ?? r.id;
+      const v = prop(t, r, 'Value');
+      if (!v || !isYScalar(v.value) || typeof v.value.value !== 'string' || !isSecretName(name.replace(/[^A-Za-z0-9]+/g, '_'))) continue;
+      if (isSecretLiteral(v.value.value, names, name)) yield { line: v.keyLine, message: `${label(r)} (${name}) holds a literal secret in Value.`, resource: label(r), secret: v.value.value };
     }
   },
 });
+
+/** The fields named like a secret of a JSON object written as a string, with their literal values (a JSON string that is not an object gives none). */
+function jsonSecretFields(value: string, names: ReadonlySet<string>): Array<[string, string]> {
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('{') || trimmed.length > 64 * 1024) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return [];
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [];
+  return Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && isSecretName(e[0]) && isSecretLiteral(e[1], names, e[0]));
+}
 
 /** The Default of a parameter named like a secret when it is a literal secret (iac/cfn-hardcoded-secret reports it there). */
 function literalSecretDefault(t: CfnTemplate, parameter: CfnParameter): YPair | undefined {
