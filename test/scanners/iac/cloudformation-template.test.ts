@@ -311,6 +311,47 @@ describe('CloudFormation service encryption and exposure rules', () => {
     assert.deepEqual(analyse('search.yaml', text).hits, ['iac/cfn-no-customer-managed-key@13', 'iac/cfn-search-no-fine-grained-access@10', 'iac/cfn-service-logs-not-exported@10', 'iac/cfn-transit-not-encrypted@17']);
   });
 
+  it('reads the comma-separated Default of a list parameter as its list; an empty one is not known', () => {
+    const text = [
+      'Parameters:',
+      '  ApiCidrs:',
+      '    Type: CommaDelimitedList',
+      '    Default: "10.0.0.0/8, 0.0.0.0/0"',
+      '  AdminCidrs:',
+      '    Type: CommaDelimitedList',
+      '    Default: 0.0.0.0/0',
+      '  OfficeCidrs:',
+      '    Type: CommaDelimitedList',
+      '    Default: ""',
+      'Resources:',
+      '  Cluster:',
+      '    Type: AWS::EKS::Cluster',
+      '    Properties:',
+      '      RoleArn: !GetAtt ClusterRole.Arn',
+      '      ResourcesVpcConfig:',
+      '        SubnetIds: [subnet-1]',
+      '        PublicAccessCidrs: !Ref ApiCidrs',
+      '  Office:',
+      '    Type: AWS::EKS::Cluster',
+      '    Properties:',
+      '      RoleArn: !GetAtt ClusterRole.Arn',
+      '      ResourcesVpcConfig:',
+      '        SubnetIds: [subnet-1]',
+      '        PublicAccessCidrs: !Ref OfficeCidrs',
+      '  Admin:',
+      '    Type: AWS::EC2::SecurityGroup',
+      '    Properties:',
+      '      GroupDescription: admin',
+      '      SecurityGroupIngress:',
+      '        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Select [0, !Ref AdminCidrs] }',
+      '',
+    ].join('\n');
+    assert.deepEqual(
+      analyse('lists.yaml', text).hits.filter((h) => /eks-public-endpoint|sg-open-to-internet/.test(h)),
+      ['iac/cfn-eks-public-endpoint@18', 'iac/cfn-sg-open-to-internet@31'],
+    );
+  });
+
   it('gives the lower severity to WorkSpaces root volumes and API caches', () => {
     const text = 'Resources:\n  Desk:\n    Type: AWS::WorkSpaces::Workspace\n    Properties:\n      UserVolumeEncryptionEnabled: true\n  Api:\n    Type: AWS::ApiGateway::Deployment\n    Properties:\n      StageDescription:\n        CachingEnabled: true\n';
     const result = analyse('low.yaml', text);

@@ -3,7 +3,7 @@ import type { CfnTemplate } from './template.js';
 
 /**
  * Values of a template as far as they can be known without deploying it: `Ref` to a
- * parameter gives its Default, `Fn::Sub`, `Fn::Join` and `Fn::Select` of known parts
+ * parameter gives its Default (a list parameter's comma-separated Default is its list), `Fn::Sub`, `Fn::Join` and `Fn::Select` of known parts
  * give their text, `Fn::If` takes its branch when the condition is constant. Anything
  * else (a resource attribute, a pseudo parameter, a parameter without a default) is
  * UNKNOWN, and rules never fire on UNKNOWN.
@@ -40,7 +40,11 @@ export function follow(t: CfnTemplate, node: YNode | null | undefined, depth = 0
     const name = isYScalar(call.arg) ? String(call.arg.value) : '';
     if (name === 'AWS::NoValue') return null;
     const parameter = t.parameters.get(name);
-    return parameter?.default ? follow(t, parameter.default, depth + 1, b) : UNKNOWN;
+    if (!parameter?.default) return UNKNOWN;
+    // A list parameter's default is one string of comma-separated values; its Ref is the list.
+    // An empty default leaves the choice to the deployer (an optional list, a prompt for EC2 ids): not known.
+    if (isYScalar(parameter.default) && typeof parameter.default.value === 'string' && isListParameter(parameter.node)) return parameter.default.value.trim() === '' ? UNKNOWN : splitDefault(parameter.default);
+    return follow(t, parameter.default, depth + 1, b);
   }
   if (call.name === 'Fn::If') {
     const args = isYSeq(call.arg) ? call.arg.items : [];
@@ -62,6 +66,18 @@ export function follow(t: CfnTemplate, node: YNode | null | undefined, depth = 0
     return follow(t, current, depth + 1, b);
   }
   return node;
+}
+
+/** A parameter whose Ref is a list: CommaDelimitedList, List<Number> and the List<AWS::EC2::...> types. */
+function isListParameter(node: YNode): boolean {
+  const type = pair(node, 'Type')?.value;
+  return isYScalar(type) && typeof type.value === 'string' && /^(?:CommaDelimitedList|List<.*>)$/.test(type.value.trim());
+}
+
+/** The list a list parameter's default gives (`"10.0.0.0/8, 0.0.0.0/0"`), its items on the default's line. */
+function splitDefault(d: YNode & { kind: 'scalar' }): YNode {
+  const items = String(d.value).split(',').map((part) => ({ kind: 'scalar' as const, value: part.trim(), quoted: true, line: d.line, column: d.column }));
+  return { kind: 'seq', items, line: d.line, column: d.column };
 }
 
 /** A scalar value; UNKNOWN when it cannot be known; undefined when absent (or `AWS::NoValue`) or not a scalar. */
