@@ -94,3 +94,85 @@ test('no finding for an unprivileged caller, a base ref, or a callee privileged 
     'untrusted-checkout .github/workflows/build.yml:13 critical',
   ]);
 });
+
+/** A reusable workflow whose job `forward` calls `next` and passes it `with` (its `ref:` entry). */
+const middle = (next: string, passes = '${{ inputs.ref }}', extra = '', on = 'workflow_call:\n    inputs:\n      ref:\n        type: string') =>
+  `name: middle\non:\n  ${on}\npermissions:\n  contents: read\njobs:\n  forward:\n${extra}    uses: ./.github/workflows/${next}\n    with:\n      ref: ${passes}\n    secrets: inherit\n`;
+
+test('the head ref forwarded through two and three local reusable workflows is followed to the checkout that runs it', async () => {
+  const two = await findings({
+    '.github/workflows/pr.yml': caller(''),
+    '.github/workflows/build.yml': middle('test.yml'),
+    '.github/workflows/test.yml': callee('${{ inputs.ref }}'),
+  });
+  assert.deepEqual(two.map((f) => f.at), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:11 critical']);
+  assert.match(two[1]!.message, /job build calls \.github\/workflows\/build\.yml, which calls \.github\/workflows\/test\.yml, whose job test step .* \(\$\{\{ inputs\.ref \}\}, which job forward of \.github\/workflows\/build\.yml passes as \$\{\{ inputs\.ref \}\}, which job build passes as \$\{\{ github\.event\.pull_request\.head\.sha \}\}\)/);
+  const three = await at({
+    '.github/workflows/pr.yml': caller(''),
+    '.github/workflows/build.yml': middle('stage.yml'),
+    '.github/workflows/stage.yml': middle('test.yml', '${{ inputs.ref || github.sha }}'),
+    '.github/workflows/test.yml': callee('${{ inputs.ref }}'),
+  });
+  assert.deepEqual(three, ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:11 critical']);
+  // A workflow on the way that names the head itself: reported at the caller's uses: line.
+  const named = await at({
+    '.github/workflows/pr.yml': caller('').replace('github.event.pull_request.head.sha', 'github.event.pull_request.base.sha'),
+    '.github/workflows/build.yml': middle('test.yml', '${{ github.head_ref }}'),
+    '.github/workflows/test.yml': callee('${{ inputs.ref }}'),
+  });
+  assert.deepEqual(named, ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:9 critical']);
+});
+
+test('a chain is not reported when a workflow on the way passes its own ref, keeps forks out, or calls back in a cycle', async () => {
+  const test = callee('${{ inputs.ref }}');
+  // The workflow on the way passes the base branch, not what it was given.
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': middle('test.yml', '${{ github.event.pull_request.base.sha }}'), '.github/workflows/test.yml': test }), [
+    'dangerous-trigger .github/workflows/pr.yml:3 medium',
+  ]);
+  // Its calling job keeps forks out: the gate on the way lowers the finding.
+  const forkCheck = '    if: github.event.pull_request.head.repo.full_name == github.repository\n';
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': middle('test.yml', undefined, forkCheck), '.github/workflows/test.yml': test }), [
+    'dangerous-trigger .github/workflows/pr.yml:3 medium',
+    'untrusted-checkout .github/workflows/pr.yml:11 low',
+  ]);
+  // Its calling job runs only on push.
+  const pushOnly = "    if: github.event_name == 'push'\n";
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': middle('test.yml', undefined, pushOnly), '.github/workflows/test.yml': test }), [
+    'dangerous-trigger .github/workflows/pr.yml:3 medium',
+  ]);
+  // Two workflows that call each other: the scan ends, and the checkout beyond them is found once.
+  const loop = middle('loop.yml').replace('jobs:\n', `jobs:\n  back:\n    uses: ./.github/workflows/build.yml\n    with:\n      ref: \${{ inputs.ref }}\n  run:\n    uses: ./.github/workflows/test.yml\n    with:\n      ref: \${{ inputs.ref }}\n`);
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': middle('loop.yml'), '.github/workflows/loop.yml': loop, '.github/workflows/test.yml': test }), [
+    'dangerous-trigger .github/workflows/pr.yml:3 high',
+    'untrusted-checkout .github/workflows/pr.yml:11 critical',
+  ]);
+  // A workflow on the way that is privileged on its own reports the chain below it itself.
+  const privileged = middle('test.yml', '${{ github.event.pull_request.head.sha }}', '', 'workflow_call:\n  pull_request_target:');
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': privileged, '.github/workflows/test.yml': test }), [
+    'dangerous-trigger .github/workflows/build.yml:4 high',
+    'dangerous-trigger .github/workflows/pr.yml:3 high',
+    'untrusted-checkout .github/workflows/build.yml:11 critical',
+  ]);
+});
+
+test("a called workflow's input default that names the head counts when the caller passes nothing", async () => {
+  const withDefault = (fallback: string) => callee('${{ inputs.ref }}', 'npm ci && npm test', `workflow_call:\n    inputs:\n      ref:\n        type: string\n        default: ${fallback}`);
+  const silent = caller('').replace('    with:\n      ref: ${{ github.event.pull_request.head.sha }}\n', '');
+  const got = await findings({ '.github/workflows/pr.yml': silent, '.github/workflows/build.yml': withDefault('${{ github.event.pull_request.head.sha }}') });
+  assert.deepEqual(got.map((f) => f.at), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:9 critical']);
+  assert.match(got[1]!.message, /\(\$\{\{ inputs\.ref \}\}, whose default, as job build passes none, is \$\{\{ github\.event\.pull_request\.head\.sha \}\}\)/);
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': silent, '.github/workflows/build.yml': withDefault('${{ github.head_ref }}') }), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:9 critical']);
+  // Through a workflow on the way that passes nothing either.
+  const quiet = middle('build.yml').replace('    with:\n      ref: ${{ inputs.ref }}\n', '');
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': silent, '.github/workflows/stage.yml': quiet, '.github/workflows/build.yml': withDefault('${{ github.event.pull_request.head.sha }}') }).then((a) => a), [
+    'dangerous-trigger .github/workflows/pr.yml:3 high',
+    'untrusted-checkout .github/workflows/pr.yml:9 critical',
+  ]);
+  // The caller passes the base: the default does not apply. A default of the base's ref is no finding either.
+  const base = caller('').replace('github.event.pull_request.head.sha', 'github.event.pull_request.base.sha');
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': base, '.github/workflows/build.yml': withDefault('${{ github.event.pull_request.head.sha }}') }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': silent, '.github/workflows/build.yml': withDefault('${{ github.event.pull_request.base.sha }}') }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
+  // A callee privileged on its own does not see its default on its own event (its inputs are empty there): the caller reports it.
+  const both = callee('${{ inputs.ref }}', 'npm ci && npm test', 'workflow_call:\n    inputs:\n      ref:\n        type: string\n        default: ${{ github.event.pull_request.head.sha }}\n  pull_request_target:');
+  assert.deepEqual((await at({ '.github/workflows/pr.yml': silent, '.github/workflows/build.yml': both })).filter((a) => a.startsWith('untrusted')), ['untrusted-checkout .github/workflows/pr.yml:9 critical']);
+});

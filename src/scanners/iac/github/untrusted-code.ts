@@ -1,6 +1,6 @@
 import { get, isYMap, pair, text } from '../yaml/tree.js';
 import { basename, commandsOf, effectiveWords, gitSubcommand, programOf, substitutions, type ShellCommand } from '../shell.js';
-import { expressions, isAction, jobLabel, onWindows, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
+import { expressions, inputDeclarations, isAction, jobLabel, onWindows, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
 import { isPrivileged } from './rule-kit.js';
 import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
@@ -85,75 +85,143 @@ export function untrustedCheckoutInput(step: Step, wf?: Workflow): ReturnType<ty
 /** `inputs.X` in an expression of a reusable workflow: what its caller passes in `with:`. */
 const INPUT_REFERENCE = /(?<![\w.])inputs\.([\w-]+)/g;
 
+/** How many local reusable workflows deep a call is followed (GitHub nests at most ten). */
+const MAX_CALL_DEPTH = 10;
+/** Workflows visited to follow the calls of one job, every path through them counted. */
+const MAX_CALL_VISITS = 200;
+
 /**
- * A checkout of pull request code inside the local reusable workflow that `job` calls,
- * seen from the calling job. A called workflow runs in its caller's event context: its
- * `github.event` is the caller's event and its inputs are what the caller passes.
+ * A checkout of pull request code inside the local reusable workflow that `job` calls, or
+ * inside one that workflow calls in turn, seen from the calling job. A called workflow runs
+ * in its caller's event context: its `github.event` is the caller's event and its inputs
+ * are what its caller passes, or their `default:` when the caller passes nothing.
  */
 export interface CalledCheckout {
+  /** The workflow that holds the checkout step. */
   callee: Workflow;
+  /** The workflows the call goes through before it reaches `callee`, with the job of each that calls the next; empty for a direct call. */
+  through: Array<{ wf: Workflow; job: Job }>;
   /** The callee's actions/checkout step. */
   step: Step;
   /** The caller's line: the `with:` entry that passes the pull request's ref or repository, else the job's `uses:`. */
   line: number;
   /** What is checked out, as a phrase: the callee's value, and what the caller passes for it. */
   what: string;
-  /** The callee is privileged on its own and finds the checkout itself: iac/gha-untrusted-checkout reports it there. */
+  /** A called workflow that is privileged on its own finds the checkout itself: iac/gha-untrusted-checkout reports it there. */
   foundByCallee: boolean;
 }
 
+/** The path of the workflows a called checkout is reached by: `b.yml, which calls c.yml`. */
+export function calledRoute(call: CalledCheckout): string {
+  return [...call.through.map((t) => t.wf), call.callee].map((w) => w.path ?? 'a reusable workflow').join(', which calls ');
+}
+
+/** A value an input of a called workflow takes, as the text that gives it and where that text is read. */
+interface InputValue {
+  text: string;
+  /** The workflow that writes the text, and the place in it whose outputs and matrix it reads. */
+  wf: Workflow;
+  at: Step;
+  /** The outermost caller's line for it: its `with:` entry when the value is one, else its job's `uses:`. */
+  line: number;
+  /** How the value is given, as a phrase. */
+  how: string;
+  /** How many workflows down the chain the text is written: 0 for the outermost caller's own `with:`. */
+  level: number;
+}
+
 /**
- * The checkouts of pull request code in the reusable workflow of the scan that `job` calls:
- * a `ref` or `repository` that reads an input the caller fills with the pull request's
- * head, or that names the head itself (`github.event.pull_request.head.sha`).
+ * The checkouts of pull request code in the reusable workflows of the scan that `job`
+ * calls, directly or through other local reusable workflows (at most {@link MAX_CALL_DEPTH}
+ * deep, each workflow once on a path): a `ref` or `repository` that reads an input the
+ * caller fills with the pull request's head, whether it passes it itself or a workflow on
+ * the way forwards it (`ref: ${{ inputs.ref }}`), or whose `default:` names the head when
+ * nothing is passed; or that names the head itself (`github.event.pull_request.head.sha`).
  */
 export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
-  const callee = wf.callers?.calledWorkflow?.(wf, job);
   const uses = pair(job.node, 'uses');
-  if (!callee || !uses) return [];
-  const passedWith = get(job.node, 'with');
-  const passed = (name: string) => (isYMap(passedWith) ? passedWith.pairs.find((p) => p.key.toLowerCase() === name.toLowerCase()) : undefined);
+  const first = wf.callers?.calledWorkflow?.(wf, job);
+  if (!first || !uses) return [];
   const own = ownRunHead(wf);
   const heads = { ref: (v: string) => UNTRUSTED_REF.test(own(v)), repository: (v: string) => /head\.repo|head_repository/.test(own(v)) };
+  /** Whether a value names the pull request's head: the outermost caller's own with: as it is, a text further down only for what it names besides the inputs it forwards. */
+  const names = (v: InputValue, key: 'ref' | 'repository') =>
+    namesPullRequest(v.wf, v.at, v.text, heads[key]) && (v.level === 0 || heads[key](v.text.replace(INPUT_REFERENCE, '')) || !/(?<![\w.])inputs\./.test(v.text));
   const found: CalledCheckout[] = [];
-  for (const step of callee.jobs.flatMap((j) => j.steps)) {
-    if (!isAction(step, 'actions/checkout')) continue;
-    const direct = untrustedCheckoutInput(step, callee);
-    const foundByCallee = direct !== undefined && isPrivileged(callee);
-    let hit: CalledCheckout | undefined;
-    for (const key of ['ref', 'repository'] as const) {
-      const value = withValue(step, key)?.value;
-      if (value === undefined || hit) continue;
-      for (const [, name] of value.matchAll(INPUT_REFERENCE)) {
-        const entry = passed(name!);
-        const given = text(entry?.value);
-        if (!entry || given === undefined || !namesPullRequest(wf, startOfJob(job), given, heads[key])) continue;
-        hit = { callee, step, line: entry.keyLine, what: `${value.trim()}, which ${jobLabel(job)} passes as ${given.trim()}`, foundByCallee };
-        break;
+  const reached = new Set<Step>();
+  let visits = 0;
+
+  /** The values the inputs of `callee` take when `calling` (a job of `caller`) calls it; `outer` gives those of the caller's own inputs. */
+  const inputsOf = (caller: Workflow, calling: Job, callee: Workflow, level: number, outer?: (name: string) => InputValue[]) => {
+    const passedWith = get(calling.node, 'with');
+    return (name: string): InputValue[] => {
+      const entry = isYMap(passedWith) ? passedWith.pairs.find((p) => p.key.toLowerCase() === name.toLowerCase()) : undefined;
+      const given = text(entry?.value);
+      if (entry && given !== undefined) {
+        const how = level === 0 ? `which ${jobLabel(calling)} passes as ${given.trim()}` : `which ${jobLabel(calling)} of ${caller.path ?? 'a reusable workflow'} passes as ${given.trim()}`;
+        const own: InputValue = { text: given, wf: caller, at: startOfJob(calling), line: level === 0 ? entry.keyLine : uses.keyLine, how, level };
+        // A caller further down forwards its own inputs: what they take, as the outermost caller gives them.
+        const forwarded = outer ? [...given.matchAll(INPUT_REFERENCE)].flatMap((m) => outer(m[1]!).map((v) => ({ ...v, how: `${how}, ${v.how}` }))) : [];
+        return [own, ...forwarded];
       }
-      // The head named in the callee itself, not through an input (those are judged above, with this caller's values).
-      if (!hit && direct?.value === value && (heads[key](value.replace(INPUT_REFERENCE, '')) || !/(?<![\w.])inputs\./.test(value)))
-        hit = { callee, step, line: uses.keyLine, what: value.trim(), foundByCallee };
+      // Not passed: the callee's default, read with the caller's event (on an event of its own, the callee's inputs are empty).
+      const fallback = inputDeclarations(callee, name).find((d) => d.source === 'workflow_call')?.default;
+      const start = callee.jobs[0];
+      if (fallback === undefined || !start) return [];
+      return [{ text: fallback, wf: callee, at: startOfJob(start), line: uses.keyLine, how: `whose default, as ${jobLabel(calling)}${level === 0 ? '' : ` of ${caller.path ?? 'a reusable workflow'}`} passes none, is ${fallback.trim()}`, level }];
+    };
+  };
+
+  const visit = (callee: Workflow, through: Array<{ wf: Workflow; job: Job }>, inputs: (name: string) => InputValue[]) => {
+    if (++visits > MAX_CALL_VISITS) return;
+    const chain = [...through.map((t) => t.wf), callee];
+    // A value written at `level` is seen as well by any privileged workflow of the chain down to that level, which reports it itself.
+    const foundAt = (level: number) => chain.slice(0, level).some((w) => isPrivileged(w));
+    for (const calleeJob of callee.jobs) {
+      for (const step of calleeJob.steps) {
+        if (reached.has(step) || !isAction(step, 'actions/checkout')) continue;
+        let hit: CalledCheckout | undefined;
+        for (const key of ['ref', 'repository'] as const) {
+          const value = withValue(step, key)?.value;
+          if (value === undefined || hit) continue;
+          for (const [, name] of value.matchAll(INPUT_REFERENCE)) {
+            const given = inputs(name!).find((v) => names(v, key));
+            if (!given) continue;
+            hit = { callee, through, step, line: given.line, what: `${value.trim()}, ${given.how}`, foundByCallee: foundAt(given.level) };
+            break;
+          }
+          // The head named in the callee itself, not through an input (those are judged above, with the callers' values).
+          if (!hit && names({ text: value, wf: callee, at: step, line: uses.keyLine, how: '', level: chain.length }, key))
+            hit = { callee, through, step, line: uses.keyLine, what: value.trim(), foundByCallee: foundAt(chain.length) };
+        }
+        if (hit) {
+          reached.add(step);
+          found.push(hit);
+        }
+      }
+      // A job of the callee that calls another local reusable workflow: followed with the inputs it passes on.
+      const next = get(calleeJob.node, 'uses') === undefined ? undefined : callee.callers?.calledWorkflow?.(callee, calleeJob);
+      if (!next || chain.length >= MAX_CALL_DEPTH || [wf, ...chain].some((w) => w === next || (w.path !== undefined && w.path === next.path))) continue;
+      visit(next, [...through, { wf: callee, job: calleeJob }], inputsOf(callee, calleeJob, next, chain.length, inputs));
     }
-    if (hit) found.push(hit);
-  }
+  };
+  visit(first, [], inputsOf(wf, job, first, 0));
   return found;
 }
 
 /**
  * The strongest gate in front of a called checkout for events of `trigger`: that of the
- * calling job (its `if:`, the jobs it needs), else that of the callee's job and step,
- * whose `if:` reads the caller's event.
+ * calling job (its `if:`, the jobs it needs), of the jobs on the way that call further,
+ * else that of the callee's job and step, whose `if:` reads the caller's event.
  */
 export function calledCheckoutGate(wf: Workflow, job: Job, call: CalledCheckout, trigger: string): Gate | undefined {
-  const outer = gateOf(wf, job, undefined, trigger);
-  const inner = gateOf(call.callee, call.step.job, call.step, trigger);
-  return outer?.kind === 'fork-blocked' ? outer : inner?.kind === 'fork-blocked' ? inner : (outer ?? inner);
+  const gates = [gateOf(wf, job, undefined, trigger), ...call.through.map((t) => gateOf(t.wf, t.job, undefined, trigger)), gateOf(call.callee, call.step.job, call.step, trigger)];
+  return gates.find((g) => g?.kind === 'fork-blocked') ?? gates.find((g) => g !== undefined);
 }
 
-/** Whether a called checkout can run for events of `trigger`: neither the calling job's `if:` nor the callee's rules the event out. */
+/** Whether a called checkout can run for events of `trigger`: neither the calling job's `if:`, nor those of the jobs on the way, nor the callee's rule the event out. */
 export function calledCheckoutRunsFor(trigger: string, job: Job, call: CalledCheckout): boolean {
-  return runsFor(trigger, job) && runsFor(trigger, call.step.job, call.step);
+  return runsFor(trigger, job) && call.through.every((t) => runsFor(trigger, t.job)) && runsFor(trigger, call.step.job, call.step);
 }
 
 /** The head of the run a workflow_run event is about: its commit, branch and repository. */
@@ -249,7 +317,7 @@ export function handlesUntrustedCode(wf: Workflow, trigger?: string): UntrustedH
     // A local reusable workflow the job calls runs with this workflow's event: its checkouts count as the job's.
     for (const call of trigger ? calledCheckouts(wf, job) : []) {
       if (!calledCheckoutRunsFor(trigger!, job, call)) continue;
-      const phrase = `${jobLabel(job)} calls ${call.callee.path ?? 'a reusable workflow'}, whose ${stepLabel(call.step)} checks out the pull request's code (${call.what})`;
+      const phrase = `${jobLabel(job)} calls ${calledRoute(call)}, whose ${stepLabel(call.step)} checks out the pull request's code (${call.what})`;
       const gate = calledCheckoutGate(wf, job, call, trigger!);
       const onlyRead = laterStepRunningFiles(call.callee, call.step) === undefined;
       if (!gate && !onlyRead) return { phrase };
