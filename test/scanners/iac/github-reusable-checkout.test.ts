@@ -176,3 +176,52 @@ test("a called workflow's input default that names the head counts when the call
   const both = callee('${{ inputs.ref }}', 'npm ci && npm test', 'workflow_call:\n    inputs:\n      ref:\n        type: string\n        default: ${{ github.event.pull_request.head.sha }}\n  pull_request_target:');
   assert.deepEqual((await at({ '.github/workflows/pr.yml': silent, '.github/workflows/build.yml': both })).filter((a) => a.startsWith('untrusted')), ['untrusted-checkout .github/workflows/pr.yml:9 critical']);
 });
+
+/** A pull_request_target workflow whose job uses the local action co with `with` and then runs `run`. */
+const actionCaller = (withs: string, run = 'npm ci && npm test') =>
+  `name: pr\non:\n  pull_request_target:\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/co\n${withs}      - run: ${run}\n        env:\n          TOKEN: \${{ secrets.NPM_TOKEN }}\n`;
+
+/** A local composite action that checks out `ref`, then runs `after` steps. */
+const checkoutAction = (ref: string, inputs = '  ref:\n    description: the ref\n', after = '') =>
+  `name: co\ninputs:\n${inputs}runs:\n  using: composite\n  steps:\n    - uses: ${CHECKOUT}\n      with:\n        ref: ${ref}\n        persist-credentials: false\n${after}`;
+
+test('a local composite action that checks out the head the step passes, or its own default, or the head itself, is the step\'s checkout', async () => {
+  const passes = '        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n';
+  const got = await findings({ '.github/workflows/pr.yml': actionCaller(passes), '.github/actions/co/action.yml': checkoutAction('${{ inputs.ref }}') });
+  assert.deepEqual(got.map((f) => f.at), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:12 critical']);
+  assert.match(got[1]!.message, /checks out pull request code \(\$\{\{ github\.event\.pull_request\.head\.sha \}\}, which the local action \.github\/actions\/co\/action\.yml checks out\)/);
+  // The action's input default, when the step passes nothing; the head named in the action.
+  const fallback = checkoutAction('${{ inputs.ref }}', '  ref:\n    description: the ref\n    default: ${{ github.event.pull_request.head.sha }}\n');
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': actionCaller(''), '.github/actions/co/action.yml': fallback }), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:10 critical']);
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': actionCaller(''), '.github/actions/co/action.yml': checkoutAction('${{ github.head_ref }}') }), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:10 critical']);
+  // Nothing runs the files after the action, but the action runs them itself.
+  const builds = checkoutAction('${{ inputs.ref }}', undefined, '    - run: npm ci\n      shell: bash\n');
+  const reads = await findings({ '.github/workflows/pr.yml': actionCaller(passes, 'grep -r TODO .'), '.github/actions/co/action.yml': builds });
+  assert.deepEqual(reads.map((f) => f.at), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:12 critical']);
+  assert.doesNotMatch(reads[1]!.message, /no later step/);
+});
+
+test('no finding for a local action given the base, a default the step overrides, or one the step does not check out with', async () => {
+  const base = '        with:\n          ref: ${{ github.event.pull_request.base.sha }}\n';
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': actionCaller(base), '.github/actions/co/action.yml': checkoutAction('${{ inputs.ref }}') }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
+  const fallback = checkoutAction('${{ inputs.ref }}', '  ref:\n    description: the ref\n    default: ${{ github.head_ref }}\n');
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': actionCaller(base), '.github/actions/co/action.yml': fallback }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
+  // The head is passed as another input that the checkout does not read.
+  const other = '        with:\n          label: ${{ github.event.pull_request.head.sha }}\n';
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': actionCaller(other), '.github/actions/co/action.yml': checkoutAction('${{ inputs.ref }}', '  ref:\n    description: r\n  label:\n    description: l\n') }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
+});
+
+test('a called workflow whose step hands its input to a local action that checks it out; a checkout the action runs only on push is none', async () => {
+  const viaAction = `name: build\non:\n  workflow_call:\n    inputs:\n      ref:\n        type: string\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/co\n        with:\n          ref: \${{ inputs.ref }}\n      - run: make test\n`;
+  const got = await findings({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': viaAction, '.github/actions/co/action.yml': checkoutAction('${{ inputs.ref }}') });
+  assert.deepEqual(got.map((f) => f.at), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:11 critical']);
+  assert.match(got[1]!.message, /\(\$\{\{ inputs\.ref \}\}, which the local action \.github\/actions\/co\/action\.yml checks out, which job build passes as \$\{\{ github\.event\.pull_request\.head\.sha \}\}\)/);
+  // The action names the head itself: reported at the caller's uses: line.
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': viaAction, '.github/actions/co/action.yml': checkoutAction('refs/pull/${{ github.event.number }}/merge') }), [
+    'dangerous-trigger .github/workflows/pr.yml:3 high',
+    'untrusted-checkout .github/workflows/pr.yml:9 critical',
+  ]);
+  // The action's checkout runs only on push.
+  const pushOnly = checkoutAction('${{ github.head_ref }}').replace('    - uses: actions', "    - if: github.event_name == 'push'\n      uses: actions");
+  assert.deepEqual(await at({ '.github/workflows/pr.yml': actionCaller(''), '.github/actions/co/action.yml': pushOnly }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
+});

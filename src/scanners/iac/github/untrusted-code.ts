@@ -1,6 +1,6 @@
 import { get, isYMap, pair, text } from '../yaml/tree.js';
 import { basename, commandsOf, effectiveWords, gitSubcommand, programOf, substitutions, type ShellCommand } from '../shell.js';
-import { expressions, inputDeclarations, isAction, jobLabel, onWindows, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
+import { PRIVILEGED_TRIGGERS, expressions, inputDeclarations, isAction, jobLabel, onWindows, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
 import { isPrivileged } from './rule-kit.js';
 import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
@@ -72,9 +72,9 @@ function namesPullRequest(wf: Workflow | undefined, step: Step, value: string, h
   return false;
 }
 
-/** The `with:` input (ref or repository) by which an actions/checkout step fetches the pull request's code, if it does. */
+/** The `with:` input (ref or repository) by which an actions/checkout step, or a local composite action's, fetches the pull request's code, if it does. */
 export function untrustedCheckoutInput(step: Step, wf?: Workflow): ReturnType<typeof withValue> {
-  if (!isAction(step, 'actions/checkout')) return undefined;
+  if (!isAction(step, 'actions/checkout')) return actionCheckout(step, wf)?.input;
   const own = ownRunHead(wf);
   const ref = withValue(step, 'ref');
   if (ref && namesPullRequest(wf, step, ref.value, (v) => UNTRUSTED_REF.test(own(v)))) return ref;
@@ -84,6 +84,51 @@ export function untrustedCheckoutInput(step: Step, wf?: Workflow): ReturnType<ty
 
 /** `inputs.X` in an expression of a reusable workflow: what its caller passes in `with:`. */
 const INPUT_REFERENCE = /(?<![\w.])inputs\.([\w-]+)/g;
+
+/** Whether a value of a callee names the head for what it says besides the inputs it reads (those are judged with what the caller passes). */
+function namesHeadItself(value: string, head: (value: string) => boolean): boolean {
+  return head(value.replace(INPUT_REFERENCE, '')) || !/(?<![\w.])inputs\./.test(value);
+}
+
+/**
+ * The checkout of the pull request's code inside the local composite action of the scan
+ * that `step` uses (it runs in the caller's job, on the caller's event): an actions/checkout
+ * step of the action whose `ref` or `repository` reads an input the step fills with the
+ * head (`input`: that `with:` entry), or whose `default:` names the head when the step
+ * passes none, or that names the head itself (`input` then stands on the step's `uses:`).
+ */
+export function actionCheckout(step: Step, wf: Workflow | undefined, events: Workflow | undefined = wf): { action: Workflow; inner: Step; input: NonNullable<ReturnType<typeof withValue>> } | undefined {
+  if (!wf || !step.uses || !parseUses(step.uses).local || step.usesLine === undefined) return undefined;
+  const action = wf.callers?.localAction?.(wf, step);
+  if (!action) return undefined;
+  const own = ownRunHead(wf);
+  const heads = { ref: (v: string) => UNTRUSTED_REF.test(own(v)), repository: (v: string) => /head\.repo|head_repository/.test(own(v)) };
+  const path = action.path ?? step.uses;
+  // The action's steps read the caller's event: a checkout whose `if:` rules out every privileged event of the caller is none of its.
+  const triggers = [...(events ?? wf).triggers.keys()].filter((t) => PRIVILEGED_TRIGGERS.has(t));
+  for (const inner of action.jobs.flatMap((j) => j.steps)) {
+    if (!isAction(inner, 'actions/checkout') || (triggers.length > 0 && !triggers.some((t) => runsFor(t, inner.job, inner)))) continue;
+    for (const key of ['ref', 'repository'] as const) {
+      const value = withValue(inner, key)?.value;
+      if (value === undefined) continue;
+      for (const [, name] of value.matchAll(INPUT_REFERENCE)) {
+        const passed = (step.with?.pairs ?? []).find((p) => p.key.toLowerCase() === name!.toLowerCase());
+        if (passed) {
+          const given = withValue(step, passed.key);
+          // Seen from a caller further up (`events`), the step's own inputs are judged with that caller's values, not here.
+          if (given && namesPullRequest(wf, step, given.value, heads[key]) && (events === wf || namesHeadItself(given.value, heads[key]))) return { action, inner, input: { ...given, value: `${given.value.trim()}, which the local action ${path} checks out` } };
+          continue;
+        }
+        const fallback = inputDeclarations(action, name!).find((d) => d.source === 'action')?.default;
+        if (fallback !== undefined && namesPullRequest(action, inner, fallback, heads[key]) && namesHeadItself(fallback, heads[key]))
+          return { action, inner, input: { value: `${value.trim()} of the local action ${path}, whose default, as the step passes none, is ${fallback.trim()}`, line: step.usesLine, node: step.node } };
+      }
+      if (namesPullRequest(action, inner, value, heads[key]) && namesHeadItself(value, heads[key]))
+        return { action, inner, input: { value: `${value.trim()} in the local action ${path}`, line: step.usesLine, node: step.node } };
+    }
+  }
+  return undefined;
+}
 
 /** How many local reusable workflows deep a call is followed (GitHub nests at most ten). */
 const MAX_CALL_DEPTH = 10;
@@ -146,7 +191,7 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
   const heads = { ref: (v: string) => UNTRUSTED_REF.test(own(v)), repository: (v: string) => /head\.repo|head_repository/.test(own(v)) };
   /** Whether a value names the pull request's head: the outermost caller's own with: as it is, a text further down only for what it names besides the inputs it forwards. */
   const names = (v: InputValue, key: 'ref' | 'repository') =>
-    namesPullRequest(v.wf, v.at, v.text, heads[key]) && (v.level === 0 || heads[key](v.text.replace(INPUT_REFERENCE, '')) || !/(?<![\w.])inputs\./.test(v.text));
+    namesPullRequest(v.wf, v.at, v.text, heads[key]) && (v.level === 0 || namesHeadItself(v.text, heads[key]));
   const found: CalledCheckout[] = [];
   const reached = new Set<Step>();
   let visits = 0;
@@ -177,11 +222,37 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
     const chain = [...through.map((t) => t.wf), callee];
     // A value written at `level` is seen as well by any privileged workflow of the chain down to that level, which reports it itself.
     const foundAt = (level: number) => chain.slice(0, level).some((w) => isPrivileged(w));
+    /**
+     * A step of the callee that uses a local composite action, which checks out what the
+     * step passes it (`ref: ${{ inputs.ref }}`, forwarding the callee's own input), or the
+     * head that the step's values, the action's defaults or the action itself name.
+     */
+    const actionHit = (step: Step): CalledCheckout | undefined => {
+      const action = step.uses && parseUses(step.uses).local ? callee.callers?.localAction?.(callee, step) : undefined;
+      if (!action) return undefined;
+      const path = action.path ?? step.uses;
+      const triggers = [...wf.triggers.keys()].filter((t) => PRIVILEGED_TRIGGERS.has(t));
+      for (const inner of action.jobs.flatMap((j) => j.steps)) {
+        if (!isAction(inner, 'actions/checkout') || (triggers.length > 0 && !triggers.some((t) => runsFor(t, inner.job, inner)))) continue;
+        for (const key of ['ref', 'repository'] as const) {
+          for (const [, name] of (withValue(inner, key)?.value ?? '').matchAll(INPUT_REFERENCE)) {
+            const passed = (step.with?.pairs ?? []).find((p) => p.key.toLowerCase() === name!.toLowerCase());
+            const value = passed ? withValue(step, passed.key)?.value : undefined;
+            for (const [, forwarded] of (value ?? '').matchAll(INPUT_REFERENCE)) {
+              const given = inputs(forwarded!).find((v) => names(v, key));
+              if (given) return { callee, through, step, line: given.line, what: `${value!.trim()}, which the local action ${path} checks out, ${given.how}`, foundByCallee: foundAt(given.level) };
+            }
+          }
+        }
+      }
+      const own = actionCheckout(step, callee, wf);
+      return own ? { callee, through, step, line: uses.keyLine, what: own.input.value, foundByCallee: foundAt(chain.length) } : undefined;
+    };
     for (const calleeJob of callee.jobs) {
       for (const step of calleeJob.steps) {
-        if (reached.has(step) || !isAction(step, 'actions/checkout')) continue;
-        let hit: CalledCheckout | undefined;
-        for (const key of ['ref', 'repository'] as const) {
+        if (reached.has(step)) continue;
+        let hit: CalledCheckout | undefined = isAction(step, 'actions/checkout') ? undefined : actionHit(step);
+        for (const key of isAction(step, 'actions/checkout') ? (['ref', 'repository'] as const) : []) {
           const value = withValue(step, key)?.value;
           if (value === undefined || hit) continue;
           for (const [, name] of value.matchAll(INPUT_REFERENCE)) {
@@ -475,6 +546,11 @@ function scriptOnlyReads(script: string): boolean {
  * uploads or reports.
  */
 export function laterStepRunningFiles(wf: Workflow, from: Step): string | undefined {
+  // A local action that checks the code out (the caller found it does) may run it itself, in its steps after its checkout.
+  const action = from.uses && parseUses(from.uses).local ? wf.callers?.localAction?.(wf, from) : undefined;
+  const inner = action?.jobs.flatMap((j) => j.steps).find((s) => isAction(s, 'actions/checkout'));
+  const inside = action && inner ? laterStepRunningFiles(action, inner) : undefined;
+  if (inside) return `${inside} in ${action!.path ?? 'the local action'}`;
   for (const step of from.job.steps) {
     if (step.index <= from.index) continue;
     if (step.uses) {
