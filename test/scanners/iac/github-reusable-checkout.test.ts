@@ -225,3 +225,12 @@ test('a called workflow whose step hands its input to a local action that checks
   const pushOnly = checkoutAction('${{ github.head_ref }}').replace('    - uses: actions', "    - if: github.event_name == 'push'\n      uses: actions");
   assert.deepEqual(await at({ '.github/workflows/pr.yml': actionCaller(''), '.github/actions/co/action.yml': pushOnly }), ['dangerous-trigger .github/workflows/pr.yml:3 medium']);
 });
+
+test('a checkout reached through two jobs on the way is judged on each path: the ungated one sets the severity, and it counts once', async () => {
+  const forkCheck = '    if: github.event.pull_request.head.repo.full_name == github.repository\n';
+  const twoJobs = middle('test.yml', undefined, forkCheck).replace('jobs:\n', 'jobs:\n  again:\n    uses: ./.github/workflows/test.yml\n    with:\n      ref: ${{ inputs.ref }}\n');
+  const diamond = twoJobs.replace('jobs:\n  again:', 'jobs:\n  again:').replace(/  again:\n/, `  again:\n${forkCheck}`).replace(/  forward:\n    if: [^\n]*\n/, '  forward:\n');
+  const got = await findings({ '.github/workflows/pr.yml': caller(''), '.github/workflows/build.yml': diamond, '.github/workflows/test.yml': callee('${{ inputs.ref }}') });
+  assert.deepEqual(got.map((f) => f.at), ['dangerous-trigger .github/workflows/pr.yml:3 high', 'untrusted-checkout .github/workflows/pr.yml:11 critical']);
+  assert.doesNotMatch(got[1]!.message, /more of its checkout steps/);
+});

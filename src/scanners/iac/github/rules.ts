@@ -258,7 +258,7 @@ const untrustedCheckout = workflowRule({
         };
       }
       // A local reusable workflow runs with this workflow's event and privileges: its checkouts are this job's.
-      const called: Array<Hit & { severity: Severity }> = [];
+      const called: Array<Hit & { severity: Severity; step: Step }> = [];
       for (const call of calledCheckouts(wf, job)) {
         if (call.foundByCallee) continue;
         const reached = triggers.filter((t) => calledCheckoutRunsFor(t, job, call));
@@ -275,13 +275,16 @@ const untrustedCheckout = workflowRule({
           message: `${jobLabel(job)} calls ${calledRoute(call)}, whose ${stepLabel(call.step)} checks out pull request code (${call.what}) on ${reached.join('/')}${given.length > 0 ? ` with ${given.join(' and ')}` : ''}${gate ? `, but ${gate.why}, so ${GATED[gate.kind]}` : ''}${runs ? `; ${runs}` : NOTHING_RUNS_YET.replace('of the job', 'of the called job')}`,
           resource: jobLabel(job),
           severity,
+          step: call.step,
         });
       }
       // One finding per line of the caller: the worst of the checkouts it leads to, with a count of the others.
       for (const line of new Set(called.map((h) => h.line))) {
         const here = called.filter((h) => h.line === line).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
-        const worst = here[0]!;
-        yield { ...worst, message: `${worst.message}${here.length > 1 ? `; ${here.length - 1} more of its checkout steps check out the same code` : ''}.` };
+        const { step: _step, ...worst } = here[0]!;
+        // A step reached through several jobs on the way is one checkout step.
+        const others = new Set(here.map((h) => h.step)).size - 1;
+        yield { ...worst, message: `${worst.message}${others > 0 ? `; ${others} more of its checkout steps check out the same code` : ''}.` };
       }
     }
   },

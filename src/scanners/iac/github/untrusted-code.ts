@@ -193,7 +193,6 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
   const names = (v: InputValue, key: 'ref' | 'repository') =>
     namesPullRequest(v.wf, v.at, v.text, heads[key]) && (v.level === 0 || namesHeadItself(v.text, heads[key]));
   const found: CalledCheckout[] = [];
-  const reached = new Set<Step>();
   let visits = 0;
 
   /** The values the inputs of `callee` take when `calling` (a job of `caller`) calls it; `outer` gives those of the caller's own inputs. */
@@ -250,7 +249,7 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
     };
     for (const calleeJob of callee.jobs) {
       for (const step of calleeJob.steps) {
-        if (reached.has(step)) continue;
+        // A step reached again by another path (another job on the way) is another call of it, with its own gates.
         let hit: CalledCheckout | undefined = isAction(step, 'actions/checkout') ? undefined : actionHit(step);
         for (const key of isAction(step, 'actions/checkout') ? (['ref', 'repository'] as const) : []) {
           const value = withValue(step, key)?.value;
@@ -265,10 +264,7 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
           if (!hit && names({ text: value, wf: callee, at: step, line: uses.keyLine, how: '', level: chain.length }, key))
             hit = { callee, through, step, line: uses.keyLine, what: value.trim(), foundByCallee: foundAt(chain.length) };
         }
-        if (hit) {
-          reached.add(step);
-          found.push(hit);
-        }
+        if (hit) found.push(hit);
       }
       // A job of the callee that calls another local reusable workflow: followed with the inputs it passes on.
       const next = get(calleeJob.node, 'uses') === undefined ? undefined : callee.callers?.calledWorkflow?.(callee, calleeJob);
