@@ -5,6 +5,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { patternRuleDocs } from './patterns/engine.js';
 import { analyseProject, buildResolver, packageDirs, readManifests, type ProjectInput, type ProjectResult } from './project/analyse.js';
+import { mergeStored } from './models/stores.js';
+import type { Step } from './analysis/value.js';
 import { independentParts } from './project/partition.js';
 import type { PackageManifest } from './project/resolve.js';
 import { createRootReader } from '../../workspace/root-reader.js';
@@ -127,6 +129,12 @@ async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promi
     .map(({ sources }): ProjectInput => ({ ...input, sources }));
   const workers = Math.max(1, Math.min(parallelism.maxWorkers, availableParallelism(), units.length));
   const results = await analyseParts(units, workers);
+  // Stored data crosses parts: a part that reads a store another part wrote is analysed once more, seeded with those writes.
+  const again = crossPartStores(units, results, byPath);
+  if (again.length > 0) {
+    const redone = await analyseParts(again.map((a) => a.input), Math.min(workers, again.length));
+    again.forEach((a, k) => (results[a.index] = redone[k]!));
+  }
   return {
     // In part order (not in the order the threads finished them): the same input gives the same output.
     findings: results.flatMap((r) => r.findings),
@@ -134,6 +142,36 @@ async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promi
     warnings: [...new Map(results.flatMap((r) => r.warnings).map((w) => [`${w.path}|${w.line}|${w.message}`, w])).values()],
     secrets: results.flatMap((r) => r.secrets),
   };
+}
+
+/**
+ * The parts to analyse again for stored data (second-order flows) that crosses parts: a
+ * part reading a store that another part wrote request input to, with the inputs of that
+ * one more analysis: seeded with the other parts' writes to the stores it reads (merged
+ * in part order, so the seed is the same whatever thread ran which part), and the sources
+ * of the files the seed's traces pass through. One extra round only: a part's own writes
+ * come from request input, never from stored data, so the re-analysis writes nothing the
+ * others have not seen (up to the work budget). Parts that read no store written
+ * elsewhere keep their results as they are.
+ */
+export function crossPartStores(
+  parts: readonly ProjectInput[], results: readonly ProjectResult[], byPath: ReadonlyMap<string, { path: string; text: string }>,
+): Array<{ index: number; input: ProjectInput }> {
+  const again: Array<{ index: number; input: ProjectInput }> = [];
+  results.forEach((result, index) => {
+    const reads = new Set(result.stores?.read ?? []);
+    if (reads.size === 0) return;
+    const others = results.filter((r, i) => i !== index && r.stores && [...r.stores.written.keys()].some((k) => reads.has(k)));
+    if (others.length === 0) return;
+    const storedData = mergeStored(others.map((r) => r.stores!.written), reads);
+    const files = new Set<string>();
+    for (const fields of storedData.values()) {
+      for (const taints of fields.values()) for (const t of taints) for (let step: Step | null = t.step; step; step = step.prev) files.add(step.loc.file);
+    }
+    const storedFiles = [...files].sort().flatMap((p) => (byPath.has(p) ? [byPath.get(p)!] : []));
+    again.push({ index, input: { ...parts[index]!, storedData, storedFiles } });
+  });
+  return again;
 }
 
 /**

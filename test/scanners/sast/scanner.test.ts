@@ -167,6 +167,69 @@ describe('sast scanner', () => {
     }
   });
 
+  it('follows stored data from the part that writes it to the part that reads it, whatever the number of threads', async () => {
+    // Two packages that do not import each other: one stores request input, the other prints it back.
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'site', private: true, workspaces: ['admin', 'public'] }),
+      'admin/package.json': JSON.stringify({ name: 'admin', dependencies: { express: '^4', mongodb: '^6' } }),
+      'admin/server.js': [
+        "const express = require('express');",
+        "const { MongoClient } = require('mongodb');",
+        'const app = express();',
+        "MongoClient.connect('mongodb://example.org/site', (err, db) => {",
+        "  app.post('/notes', (req, res) => {",
+        "    db.collection('notes').insertOne({ title: req.body.title, at: Date.now() });",
+        '    res.sendStatus(201);',
+        '  });',
+        '});',
+        'app.listen(3000);',
+        '',
+      ].join('\n'),
+      'public/package.json': JSON.stringify({ name: 'public', dependencies: { express: '^4', mongodb: '^6' } }),
+      'public/server.js': [
+        "const express = require('express');",
+        "const { MongoClient } = require('mongodb');",
+        'const app = express();',
+        "MongoClient.connect('mongodb://example.org/site', (err, db) => {",
+        "  app.get('/notes/latest', (req, res) => {",
+        "    db.collection('notes').findOne({}, (err, note) => {",
+        "      res.send('<h1>' + note.title + '</h1>');",
+        '    });',
+        '  });',
+        "  app.get('/notes/time', (req, res) => {",
+        "    db.collection('notes').findOne({}, (err, note) => res.send('<p>' + note.at + '</p>'));",
+        '  });',
+        '});',
+        "app.get('/echo', (req, res) => res.send(req.query.q));",
+        'app.listen(3001);',
+        '',
+      ].join('\n'),
+    };
+    const tree = tempTree(files);
+    const saved = { ...parallelism };
+    try {
+      const scan = async (minBytes: number, workers: number) => {
+        parallelism.minBytes = minBytes;
+        parallelism.maxWorkers = workers;
+        const r = await runScan({ target: tree.dir, scanners: ['sast'], scannerSet: [sastScanner] });
+        assert.deepEqual(r.warnings.filter((w) => /worker/.test(w.message)), []);
+        return r.findings.map((f) => ({ rule: f.ruleId, at: `${f.location.path}:${f.location.startLine}`, stored: f.properties?.stored === true, trace: f.trace?.map((t) => `${t.path}:${t.startLine}`), message: f.message }));
+      };
+      const whole = await scan(Infinity, 1);
+      const stored = whole.find((f) => f.stored);
+      assert.ok(stored, 'one analysis finds the stored flow');
+      assert.equal(stored.at, 'public/server.js:7');
+      assert.equal(stored.trace?.[0], 'admin/server.js:6');
+      // note.at is never written from the request; the reflected flow in the reading part is found once.
+      assert.deepEqual(whole.map((f) => f.at), ['public/server.js:7', 'public/server.js:14']);
+      assert.deepEqual(await scan(0, 1), whole);
+      assert.deepEqual(await scan(0, 2), whole);
+    } finally {
+      Object.assign(parallelism, saved);
+      tree.cleanup();
+    }
+  });
+
   it('writes valid SARIF with the trace as a code flow', async () => {
     const result = await runScan({ target: fixturePath('sast', 'cross-module'), scanners: ['sast'], scannerSet: [sastScanner] });
     const log = JSON.parse(writeSarif(result)) as { runs: Array<{ results: Array<{ ruleId: string; codeFlows?: Array<{ threadFlows: Array<{ locations: unknown[] }> }> }> }> };

@@ -1,5 +1,6 @@
 import type { Location, ScannerFinding, Severity } from '../../../core/finding.js';
 import type { ParsedFile } from '../source/parse.js';
+import type { LineIndex } from '../source/lines.js';
 import { ruleForClass } from '../taint-rules.js';
 import { traceOf, type Loc, type SinkClass, type Taint } from './value.js';
 
@@ -117,16 +118,20 @@ export class TaintCollector {
     return this.found.size;
   }
 
-  findings(files: ReadonlyMap<string, ParsedFile>): ScannerFinding[] {
+  /**
+   * The findings, located in `files`; `otherLines` locates trace steps in files that were
+   * not analysed (where another part of the project wrote the stored data a flow read back).
+   */
+  findings(files: ReadonlyMap<string, ParsedFile>, otherLines?: ReadonlyMap<string, LineIndex>): ScannerFinding[] {
     const out: ScannerFinding[] = [];
     for (const { r, also, through } of this.representatives()) {
       const rule = ruleForClass(r.cls);
       const file = files.get(r.sink.file);
       if (!file) continue;
       const at = (loc: Loc): Location => {
-        const f = files.get(loc.file) ?? file;
-        const start = f.lines.position(loc.start);
-        const end = f.lines.position(loc.end);
+        const lines = files.get(loc.file)?.lines ?? otherLines?.get(loc.file) ?? file.lines;
+        const start = lines.position(loc.start);
+        const end = lines.position(loc.end);
         return { path: loc.file, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
       };
       const library = r.taint.label.kind === 'library';

@@ -14,7 +14,9 @@ import { own } from './table.js';
  * and commands would need a model of what the schema accepts).
  *
  * Reads can be analysed before the writes that feed them, so the analysis runs again
- * with the first run's writes as the seed (see analyseProject).
+ * with the first run's writes as the seed (see analyseProject). A project analysed in
+ * independent parts gives each part that reads a store another part wrote one more
+ * analysis, seeded with the other parts' writes (see crossPartStores in ../index.ts).
  */
 
 /** Store key -> field ("*" for a whole document) -> taints written there. */
@@ -56,9 +58,14 @@ export function isStoreMethod(name: string): boolean {
   return own(WRITES, name) !== undefined || READS.has(name);
 }
 
-/** Stored data of one analysis: the seed it reads from and the writes it records. */
+/** At most this many taints per stored field (first come, first kept). */
+const MAX_PER_FIELD = 4;
+
+/** Stored data of one analysis: the seed it reads from, the writes it records and the stores it reads. */
 export class StoreModel {
   readonly written: StoredData = new Map();
+  /** Keys of the stores the analysis reads documents from. */
+  readonly read = new Set<string>();
 
   constructor(readonly seed: StoredData = new Map()) {}
 
@@ -72,10 +79,35 @@ export class StoreModel {
     }
     const list = fields.get(field) ?? [];
     for (const t of withStep(make({ taint: web }), at, `stored in ${key.slice(key.indexOf('/') + 1)}${field === '*' ? '' : `.${field}`}`).taint) {
-      if (list.length < 4 && !list.some((x) => x.label === t.label)) list.push(t);
+      if (list.length < MAX_PER_FIELD && !list.some((x) => x.label === t.label)) list.push(t);
     }
     fields.set(field, list);
   }
+}
+
+/**
+ * The union of stored data, in the order given (the first taints of a field are kept, as
+ * in one analysis), restricted to the store keys `keys` when given. Taints are compared by
+ * label id: data that crossed from a worker thread has copies of the labels, not the labels.
+ */
+export function mergeStored(sources: readonly StoredData[], keys?: ReadonlySet<string>): StoredData {
+  const out: StoredData = new Map();
+  for (const source of sources) {
+    for (const [key, fields] of source) {
+      if (keys && !keys.has(key)) continue;
+      let into = out.get(key);
+      if (!into) {
+        into = new Map();
+        out.set(key, into);
+      }
+      for (const [field, taints] of fields) {
+        const list = into.get(field) ?? [];
+        for (const t of taints) if (list.length < MAX_PER_FIELD && !list.some((x) => x.label.id === t.label.id)) list.push(t);
+        into.set(field, list);
+      }
+    }
+  }
+  return out;
 }
 
 /** Runs a call on a store api; undefined when the id is not one. */
@@ -107,6 +139,7 @@ export function callStore(an: Analyzer, id: string, thisValue: Value, args: read
   const write = own(WRITES, method);
   if (write) recordWrite(an, key, write, args, site);
   if (READS.has(method) || CURSOR.has(method)) {
+    an.stores.read.add(key);
     const shape = SINGLE.has(method) ? 'one' : MANY.has(method) ? 'many' : ((shapeMark?.[1] as 'one' | 'many' | undefined) ?? 'either');
     const docs = documentOf(an, key, site, shape);
     for (const a of args) if (a.fns.length > 0) an.callValue(a, EMPTY, [docs, docs, docs], site);

@@ -2,7 +2,9 @@ import path from 'node:path/posix';
 import type { ScannerFinding } from '../../../core/finding.js';
 import type { ScanWarning } from '../../scanner.js';
 import { Analyzer } from '../analysis/analyzer.js';
+import { mergeStored, type StoredData } from '../models/stores.js';
 import { runPatternRules } from '../patterns/engine.js';
+import { LineIndex } from '../source/lines.js';
 import { isParseFailure, parseSource, type ParsedFile } from '../source/parse.js';
 import { ModuleResolver, readManifest, type PackageManifest } from './resolve.js';
 import { configOrder, readTsconfigChain } from './tsconfig.js';
@@ -16,6 +18,13 @@ export interface ProjectInput {
   extendedConfigs?: Array<{ path: string; text: string }>;
   templates: Array<{ path: string; text: string }>;
   libraryInputs: boolean;
+  /**
+   * Stored data other parts of the project wrote (store key -> field -> taints), read back
+   * where this part reads those stores; with the sources of the files its traces pass
+   * through, to locate them.
+   */
+  storedData?: StoredData;
+  storedFiles?: Array<{ path: string; text: string }>;
 }
 
 export interface ProjectResult {
@@ -23,6 +32,8 @@ export interface ProjectResult {
   warnings: ScanWarning[];
   /** Literal secrets on finding lines, for the pipeline to redact. */
   secrets: string[];
+  /** The stores the analysis wrote request input to and the stores it read (part analyses only cross these). */
+  stores?: { written: StoredData; read: string[] };
 }
 
 export function dirOf(file: string): string {
@@ -74,16 +85,19 @@ export function analyseProject(input: ProjectInput): ProjectResult {
   const manifests = readManifests(input.manifests, warnings);
   const resolver = buildResolver(parsed.keys(), manifests, input.tsconfigs, input.extendedConfigs);
   const templates = new Map(input.templates.map((t) => [t.path, t.text]));
-  const first = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates });
+  const seed = input.storedData;
+  const otherLines = new Map((input.storedFiles ?? []).filter((f) => !parsed.has(f.path)).map((f) => [f.path, new LineIndex(f.text)]));
+  const first = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates, ...(seed ? { storedData: seed } : {}) });
   first.run();
   let analyzer = first;
-  let findings = first.collector.findings(parsed);
+  let findings = first.collector.findings(parsed, otherLines);
   // Request input written to a database: run again, reading it back where the project reads that store
   // (reads may come before the writes in analysis order). Findings of both runs count.
   if (first.stores.written.size > 0) {
-    analyzer = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates, storedData: first.stores.written });
+    const storedData = seed ? mergeStored([seed, first.stores.written]) : first.stores.written;
+    analyzer = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates, storedData });
     analyzer.run();
-    const second = analyzer.collector.findings(parsed);
+    const second = analyzer.collector.findings(parsed, otherLines);
     const key = (f: ScannerFinding) => `${f.ruleId}|${f.location.path}|${f.location.startLine}|${f.location.startColumn}`;
     const seen = new Set(second.map(key));
     findings = [...second, ...findings.filter((f) => !seen.has(key(f)))];
@@ -96,5 +110,7 @@ export function analyseProject(input: ProjectInput): ProjectResult {
     secrets.push(...result.secrets);
     findings.push(...result.findings);
   }
-  return { findings, warnings, secrets };
+  const written = analyzer === first ? first.stores.written : mergeStored([first.stores.written, analyzer.stores.written]);
+  const read = [...new Set([...first.stores.read, ...analyzer.stores.read])].sort();
+  return { findings, warnings, secrets, stores: { written, read } };
 }
