@@ -4,7 +4,7 @@ import { defaultConfig } from '../../../src/core/config.js';
 import { runScan } from '../../../src/engine/scan.js';
 import { libraryInputsEnabled, parallelism, sastScanner } from '../../../src/scanners/sast/index.js';
 import { independentParts, specifiers } from '../../../src/scanners/sast/project/partition.js';
-import { buildResolver, readManifests } from '../../../src/scanners/sast/project/analyse.js';
+import { analyseProject, buildResolver, readManifests } from '../../../src/scanners/sast/project/analyse.js';
 import { readManifest } from '../../../src/scanners/sast/project/resolve.js';
 import type { ScanOptions } from '../../../src/scanners/scanner.js';
 import { fixturePath } from '../../helpers/paths.js';
@@ -168,7 +168,7 @@ describe('sast scanner', () => {
   });
 
   it('follows stored data from the part that writes it to the part that reads it, whatever the number of threads', async () => {
-    // Two packages that do not import each other: one stores request input, the other prints it back.
+    // Packages that do not import each other: one stores request input (a collection, a mongoose model), the others print it back.
     const files: Record<string, string> = {
       'package.json': JSON.stringify({ name: 'site', private: true, workspaces: ['admin', 'public'] }),
       'admin/package.json': JSON.stringify({ name: 'admin', dependencies: { express: '^4', mongodb: '^6' } }),
@@ -183,6 +183,20 @@ describe('sast scanner', () => {
         '  });',
         '});',
         'app.listen(3000);',
+        "const mongoose = require('mongoose');",
+        "const Page = mongoose.model('Page', new mongoose.Schema({ body: String }));",
+        "app.put('/pages/:slug', async (req, res) => res.json(await Page.create({ slug: req.params.slug, body: req.body.body })));",
+        '',
+      ].join('\n'),
+      'wiki/package.json': JSON.stringify({ name: 'wiki', dependencies: { express: '^4', mongoose: '^8' } }),
+      'wiki/server.js': [
+        "const app = require('express')();",
+        "const Page = require('mongoose').model('Page');",
+        "app.get('/wiki/:slug', async (req, res) => {",
+        '  const page = await Page.findOne({ slug: req.params.slug });',
+        "  res.send('<article>' + page.body + '</article>');",
+        '});',
+        'app.listen(3002);',
         '',
       ].join('\n'),
       'public/package.json': JSON.stringify({ name: 'public', dependencies: { express: '^4', mongodb: '^6' } }),
@@ -221,13 +235,34 @@ describe('sast scanner', () => {
       assert.equal(stored.at, 'public/server.js:7');
       assert.equal(stored.trace?.[0], 'admin/server.js:6');
       // note.at is never written from the request; the reflected flow in the reading part is found once.
-      assert.deepEqual(whole.map((f) => f.at), ['public/server.js:7', 'public/server.js:14']);
+      assert.deepEqual(whole.map((f) => f.at), ['public/server.js:7', 'public/server.js:14', 'wiki/server.js:5']);
+      assert.deepEqual(whole[2]?.trace?.slice(0, 1), ['admin/server.js:13']);
       assert.deepEqual(await scan(0, 1), whole);
       assert.deepEqual(await scan(0, 2), whole);
     } finally {
       Object.assign(parallelism, saved);
       tree.cleanup();
     }
+  });
+
+  it("keeps a part's own stored flows first when other parts' writes are added to what it reads", () => {
+    const base = { manifests: [], tsconfigs: [], templates: [], libraryInputs: false };
+    const head = ["const app = require('express')();", "require('mongodb').MongoClient.connect('mongodb://example.org/x', (err, client) => {", "  const notes = client.collection('notes');"];
+    // Another part fills the stored field's room (four sources) on its own.
+    const other = analyseProject({ ...base, sources: [{ path: 'a/write.js', text: [
+      ...head,
+      ...['body.a', 'query.b', 'params.c', 'headers.d'].map((input, i) => `  app.post('/${i}', (req, res) => notes.insertOne({ title: req.${input} }));`),
+      '});', '',
+    ].join('\n') }] });
+    const part = { ...base, sources: [{ path: 'b/read.js', text: [
+      ...head,
+      "  app.get('/n', (req, res) => notes.findOne({}, (err, n) => res.send(n.title)));",
+      "  app.post('/n', (req, res) => notes.insertOne({ title: req.cookies.note }));",
+      '});', '',
+    ].join('\n') }] };
+    const alone = analyseProject(part).findings.map((f) => f.message);
+    assert.deepEqual(alone, ['req.cookies (request input stored in a database and read back, b/read.js:5) is written into an HTML response in res.send().']);
+    assert.deepEqual(analyseProject({ ...part, storedData: other.stores!.written, storedFiles: [] }).findings.map((f) => f.message), alone);
   });
 
   it('writes valid SARIF with the trace as a code flow', async () => {

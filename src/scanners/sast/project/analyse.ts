@@ -94,7 +94,8 @@ export function analyseProject(input: ProjectInput): ProjectResult {
   // Request input written to a database: run again, reading it back where the project reads that store
   // (reads may come before the writes in analysis order). Findings of both runs count.
   if (first.stores.written.size > 0) {
-    const storedData = seed ? mergeStored([seed, first.stores.written]) : first.stores.written;
+    // The part's own writes first: the seed from other parts fills what room a field has left, never evicting them.
+    const storedData = seed ? mergeStored([first.stores.written, seed]) : first.stores.written;
     analyzer = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates, storedData });
     analyzer.run();
     const second = analyzer.collector.findings(parsed, otherLines);
