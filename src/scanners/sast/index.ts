@@ -133,7 +133,7 @@ async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promi
   const again = crossPartStores(units, results, byPath);
   if (again.length > 0) {
     const redone = await analyseParts(again.map((a) => a.input), Math.min(workers, again.length));
-    again.forEach((a, k) => (results[a.index] = redone[k]!));
+    again.forEach((a, k) => (results[a.index] = withEarlier(redone[k]!, results[a.index]!)));
   }
   return {
     // In part order (not in the order the threads finished them): the same input gives the same output.
@@ -147,12 +147,13 @@ async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promi
 /**
  * The parts to analyse again for stored data (second-order flows) that crosses parts: a
  * part reading a store that another part wrote request input to, with the inputs of that
- * one more analysis: seeded with the other parts' writes to the stores it reads (merged
- * in part order, so the seed is the same whatever thread ran which part), and the sources
- * of the files the seed's traces pass through. One extra round only: a part's own writes
- * come from request input, never from stored data, so the re-analysis writes nothing the
- * others have not seen (up to the work budget). Parts that read no store written
- * elsewhere keep their results as they are.
+ * one more analysis (one run): seeded with what was written to the stores it reads, its
+ * own writes first (its own reports keep their source, other parts' taints fill the room a
+ * field has left), then the other parts' in part order (the same seed whatever thread ran
+ * which part); and the sources of the other parts' files the seed's traces pass through.
+ * One extra round only: writes come from request input, never from stored data, so the
+ * re-analysis writes nothing the others have not seen (up to the work budget). Parts
+ * that read no store written elsewhere keep their results as they are.
  */
 export function crossPartStores(
   parts: readonly ProjectInput[], results: readonly ProjectResult[], byPath: ReadonlyMap<string, { path: string; text: string }>,
@@ -163,15 +164,30 @@ export function crossPartStores(
     if (reads.size === 0) return;
     const others = results.filter((r, i) => i !== index && r.stores && [...r.stores.written.keys()].some((k) => reads.has(k)));
     if (others.length === 0) return;
-    const storedData = mergeStored(others.map((r) => r.stores!.written), reads);
+    const storedData = mergeStored([result.stores!.written, ...others.map((r) => r.stores!.written)], reads);
     const files = new Set<string>();
     for (const fields of storedData.values()) {
       for (const taints of fields.values()) for (const t of taints) for (let step: Step | null = t.step; step; step = step.prev) files.add(step.loc.file);
     }
-    const storedFiles = [...files].sort().flatMap((p) => (byPath.has(p) ? [byPath.get(p)!] : []));
+    const own = new Set(parts[index]!.sources.map((s) => s.path));
+    const storedFiles = [...files].sort().flatMap((p) => (!own.has(p) && byPath.has(p) ? [byPath.get(p)!] : []));
     again.push({ index, input: { ...parts[index]!, storedData, storedFiles } });
   });
   return again;
+}
+
+/**
+ * A part's result from its analysis with other parts' stored data, keeping what its first
+ * analysis found that this one did not (a flow lost to a work budget the seed used up).
+ */
+function withEarlier(again: ProjectResult, earlier: ProjectResult): ProjectResult {
+  const key = (f: ScannerFinding) => `${f.ruleId}|${f.location.path}|${f.location.startLine}|${f.location.startColumn}`;
+  const seen = new Set(again.findings.map(key));
+  return {
+    findings: [...again.findings, ...earlier.findings.filter((f) => !seen.has(key(f)))],
+    warnings: [...again.warnings, ...earlier.warnings],
+    secrets: [...new Set([...again.secrets, ...earlier.secrets])],
+  };
 }
 
 /**

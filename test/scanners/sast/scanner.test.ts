@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultConfig } from '../../../src/core/config.js';
 import { runScan } from '../../../src/engine/scan.js';
-import { libraryInputsEnabled, parallelism, sastScanner } from '../../../src/scanners/sast/index.js';
+import { crossPartStores, libraryInputsEnabled, parallelism, sastScanner } from '../../../src/scanners/sast/index.js';
 import { independentParts, specifiers } from '../../../src/scanners/sast/project/partition.js';
 import { analyseProject, buildResolver, readManifests } from '../../../src/scanners/sast/project/analyse.js';
 import { readManifest } from '../../../src/scanners/sast/project/resolve.js';
@@ -245,24 +245,29 @@ describe('sast scanner', () => {
     }
   });
 
-  it("keeps a part's own stored flows first when other parts' writes are added to what it reads", () => {
+  it("seeds a part analysed again with its own stored writes first, then the other parts'", () => {
     const base = { manifests: [], tsconfigs: [], templates: [], libraryInputs: false };
     const head = ["const app = require('express')();", "require('mongodb').MongoClient.connect('mongodb://example.org/x', (err, client) => {", "  const notes = client.collection('notes');"];
-    // Another part fills the stored field's room (four sources) on its own.
-    const other = analyseProject({ ...base, sources: [{ path: 'a/write.js', text: [
+    // The other part fills the stored field's room (four sources) on its own.
+    const writer = { ...base, sources: [{ path: 'a/write.js', text: [
       ...head,
       ...['body.a', 'query.b', 'params.c', 'headers.d'].map((input, i) => `  app.post('/${i}', (req, res) => notes.insertOne({ title: req.${input} }));`),
       '});', '',
-    ].join('\n') }] });
-    const part = { ...base, sources: [{ path: 'b/read.js', text: [
+    ].join('\n') }] };
+    const reader = { ...base, sources: [{ path: 'b/read.js', text: [
       ...head,
       "  app.get('/n', (req, res) => notes.findOne({}, (err, n) => res.send(n.title)));",
       "  app.post('/n', (req, res) => notes.insertOne({ title: req.cookies.note }));",
       '});', '',
     ].join('\n') }] };
-    const alone = analyseProject(part).findings.map((f) => f.message);
-    assert.deepEqual(alone, ['req.cookies (request input stored in a database and read back, b/read.js:5) is written into an HTML response in res.send().']);
-    assert.deepEqual(analyseProject({ ...part, storedData: other.stores!.written, storedFiles: [] }).findings.map((f) => f.message), alone);
+    const parts = [writer, reader];
+    const results = parts.map((p) => analyseProject(p));
+    const messages = (r: { findings: Array<{ message: string }> }) => r.findings.map((f) => f.message);
+    assert.deepEqual(messages(results[1]!), ['req.cookies (request input stored in a database and read back, b/read.js:5) is written into an HTML response in res.send().']);
+    // The writer reads nothing; the reader is analysed again, and its own report keeps its source.
+    const again = crossPartStores(parts, results, new Map(parts.flatMap((p) => p.sources).map((s) => [s.path, s])));
+    assert.deepEqual(again.map((a) => [a.index, a.input.storedFiles?.map((f) => f.path)]), [[1, ['a/write.js']]]);
+    assert.deepEqual(messages(analyseProject(again[0]!.input)), messages(results[1]!));
   });
 
   it('writes valid SARIF with the trace as a code flow', async () => {

@@ -19,9 +19,11 @@ export interface ProjectInput {
   templates: Array<{ path: string; text: string }>;
   libraryInputs: boolean;
   /**
-   * Stored data other parts of the project wrote (store key -> field -> taints), read back
-   * where this part reads those stores; with the sources of the files its traces pass
-   * through, to locate them.
+   * Stored data to read back (store key -> field -> taints), for a part analysed again
+   * because it reads stores other parts of the project wrote: its own writes from its first
+   * analysis, then the other parts' (see crossPartStores). It is complete, so the analysis
+   * runs once. With the sources of the other parts' files its traces pass through, to
+   * locate them.
    */
   storedData?: StoredData;
   storedFiles?: Array<{ path: string; text: string }>;
@@ -92,11 +94,10 @@ export function analyseProject(input: ProjectInput): ProjectResult {
   let analyzer = first;
   let findings = first.collector.findings(parsed, otherLines);
   // Request input written to a database: run again, reading it back where the project reads that store
-  // (reads may come before the writes in analysis order). Findings of both runs count.
-  if (first.stores.written.size > 0) {
-    // The part's own writes first: the seed from other parts fills what room a field has left, never evicting them.
-    const storedData = seed ? mergeStored([first.stores.written, seed]) : first.stores.written;
-    analyzer = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates, storedData });
+  // (reads may come before the writes in analysis order). Findings of both runs count. A seeded
+  // analysis already reads back everything the project wrote.
+  if (!seed && first.stores.written.size > 0) {
+    analyzer = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates, storedData: first.stores.written });
     analyzer.run();
     const second = analyzer.collector.findings(parsed, otherLines);
     const key = (f: ScannerFinding) => `${f.ruleId}|${f.location.path}|${f.location.startLine}|${f.location.startColumn}`;
