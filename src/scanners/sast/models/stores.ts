@@ -16,7 +16,7 @@ import { own } from './table.js';
  * Reads can be analysed before the writes that feed them, so the analysis runs again
  * with the first run's writes as the seed (see analyseProject). A project analysed in
  * independent parts gives each part that reads a store another part wrote one more
- * analysis, seeded with the other parts' writes (see crossPartStores in ../index.ts).
+ * analysis, seeded with its own writes and the other parts' (see crossPartStores in ../index.ts).
  */
 
 /** Store key -> field ("*" for a whole document) -> taints written there. */
