@@ -3,7 +3,7 @@ import { SCANNER_IDS, SEVERITIES } from './finding.js';
 /** A tiny schema language for secloop.yaml: enough to name the key and line of every mistake. */
 export type SchemaNode =
   | { kind: 'boolean' }
-  | { kind: 'string' }
+  | { kind: 'string'; pattern?: RegExp; describe?: string }
   | { kind: 'integer'; min?: number; max?: number }
   | { kind: 'size' }
   | { kind: 'port' }
@@ -67,6 +67,8 @@ export const CONFIG_SCHEMA: SchemaNode = {
       properties: {
         // Chart directory (from the scan root) -> values files applied over its values.yaml, in order, as `helm template -f`.
         helmValues: { kind: 'object', properties: {}, additional: { kind: 'array', items: { kind: 'string' } } },
+        // The repository's owner/name on GitHub: its workflows' `uses: owner/repo/...@ref` are followed into the scan's files (else read from git's origin remote).
+        githubRepository: { kind: 'string', pattern: /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, describe: 'a GitHub repository as owner/name, like example-org/app' },
       },
     },
   },

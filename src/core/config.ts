@@ -33,8 +33,11 @@ export interface ResolvedConfig {
   sast: { libraryInputs?: boolean };
   /** Ports, ranges and transports as written (see parsePortSpec). */
   ops: { allowedPorts: Array<number | string> };
-  /** Values files applied over a Helm chart's values.yaml, by chart directory (paths from the scan root). */
-  iac: { helmValues: Record<string, string[]> };
+  /**
+   * helmValues: values files applied over a Helm chart's values.yaml, by chart directory (paths from the scan root).
+   * githubRepository: the scanned repository's owner/name on GitHub, when git's origin remote does not tell it.
+   */
+  iac: { helmValues: Record<string, string[]>; githubRepository?: string };
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
@@ -165,6 +168,7 @@ function validate(input: YamlNode, schema: SchemaNode, key: string, v: Validatio
       return;
     case 'string':
       if (!isScalar(node) || typeof node.value !== 'string') fail(node, key, 'must be a string');
+      if (schema.pattern && !schema.pattern.test(node.value)) fail(node, key, `must be ${schema.describe ?? `a string matching ${schema.pattern}`}`);
       return;
     case 'integer': {
       const value = isScalar(node) ? node.value : undefined;

@@ -38,6 +38,7 @@ ignore:
 # iac:
 #   helmValues:             # values files applied over a Helm chart's values.yaml, as helm template -f
 #     deploy/chart: [deploy/values-prod.yaml]
+#   githubRepository: example-org/app   # this repository on GitHub, when git's origin remote does not say
 `;
 
 export const GITHUB_WORKFLOW_TEMPLATE = `# secloop: scans every push and pull request, uploads SARIF to GitHub code scanning,

@@ -52,6 +52,13 @@ test('wrong types name the key and line', () => {
   assert.deepEqual(parseConfig('ops: { allowedPorts: [8080, "8000-8010", "53/udp", "60000-61000/UDP"] }').ops.allowedPorts, [8080, '8000-8010', '53/udp', '60000-61000/UDP']);
 });
 
+test('iac.githubRepository is an owner/name', () => {
+  assert.equal(parseConfig('iac:\n  githubRepository: example-org/app.js\n').iac.githubRepository, 'example-org/app.js');
+  const problem = "must be a GitHub repository as owner/name, like example-org/app";
+  for (const bad of ['example-org', 'https://github.com/example-org/app', 'example-org/app/extra', 'example-org/..', '"-org/app"'])
+    assert.equal(errorOf(`iac:\n  githubRepository: ${bad}`), `secloop.yaml:2: 'iac.githubRepository' ${problem}`, bad);
+});
+
 test('invalid YAML and alias bombs are errors, not crashes', () => {
   assert.match(errorOf('failOn: [high'), /^secloop\.yaml:1: invalid YAML/);
   const bomb = `ignore: [&a "x"]\nskipDirs: [${Array(200).fill('*a').join(',')}]`;

@@ -29,6 +29,7 @@ import { MAX_CONTEXT_LISTING, MAX_CONTEXT_SCRIPT, readDockerfileTree } from './d
 import { createRootLister, createRootReader } from '../../workspace/root-reader.js';
 import { findingsOnWrittenValues } from './written-values.js';
 import { GithubCallers, githubScanPrefix } from './github/callers.js';
+import { originRepository, repositoryName } from './github/own-repository.js';
 import { findZizmorConfig } from './github/zizmor-config.js';
 import { IacTexts, type ReadText } from './texts.js';
 import { CiScripts } from './ci-scripts.js';
@@ -90,7 +91,15 @@ export const iacScanner: Scanner = {
     const gitlabPipelines = await GitlabPipelines.find(ctx.files, read, (path) => charts.chartContaining(path) !== undefined, loadYaml);
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubPrefix = githubScanPrefix(ctx.root);
-    const githubCallers = await GithubCallers.find(ctx.files, read, githubPrefix);
+    // The repository's own owner/name, by which its workflows may call its reusable workflows and actions (`uses: owner/repo/...@main`):
+    // from secloop.yaml, else from git's origin remote when the scan's root is the repository's (or its .github folder).
+    const ownRepository = async (): Promise<string | undefined> => {
+      const configured = ctx.config?.iac?.githubRepository;
+      if (configured !== undefined) return repositoryName(configured);
+      if (!ctx.git || (await ctx.git.prefix().catch(() => undefined)) !== githubPrefix) return undefined;
+      return originRepository(ctx.git);
+    };
+    const githubCallers = await GithubCallers.find(ctx.files, read, githubPrefix, ownRepository);
     // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
     const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.

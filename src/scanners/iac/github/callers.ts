@@ -7,6 +7,7 @@ import { startOfJob } from './flow.js';
 import { isPrivileged } from './rule-kit.js';
 import { NO_TAINT, originOf, taintOf, untrustedSource, worst } from './taint.js';
 import type { ZizmorConfig } from './zizmor-config.js';
+import { ownPath } from './own-repository.js';
 
 /** A step that uses a local action (`uses: ./path`), or a job that calls a local reusable workflow. */
 interface CallSite {
@@ -20,6 +21,8 @@ interface CallSite {
   /** The calling job, for a job's `with:`: it reads the outputs of the jobs it needs and its matrix. */
   job?: Job;
   line: number;
+  /** The call names the scanned repository by its full name (`owner/repo/.github/workflows/x.yml@main`), as other repositories do too. */
+  byName?: boolean;
 }
 
 /** How many callers deep a forwarded input is followed (`inputs.x` passed on as `inputs.y`). */
@@ -27,6 +30,8 @@ const MAX_DEPTH = 4;
 /** Call sites visited to judge one input, forwarding included. */
 const MAX_SITES = 512;
 const LOCAL_USES = /^\s*(?:-\s*)?uses\s*:\s*["']?(?:\.\/|\$\/)/m;
+/** A `uses:` of an action or reusable workflow of some repository, which may be the scanned one's by its full name. */
+const REPOSITORY_USES = /^\s*(?:-\s*)?uses\s*:\s*["']?[\w.-]+\/[\w.-]+[/@]/m;
 const CANDIDATE = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(?:^|\/)action\.ya?ml$/i;
 const WORKFLOW_FILE = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
 /** How many workflow_run links back secloop follows to find the events that start a chain of workflows. */
@@ -67,21 +72,36 @@ export class GithubCallers implements InputCallers {
    * (`secloop scan .github`), so that `uses: ./.github/workflows/build.yml` still names a file
    * of the scan. The workflows read and the labels keep the scan's paths.
    */
+  /**
+   * `self`: the scanned repository's owner/repo on GitHub, when it is known: a `uses:` that
+   * names it by its full name (`owner/repo/.github/workflows/x.yml@main`) is followed as a
+   * local one, into the scan's file at that path from the repository root.
+   */
   private constructor(
     private readonly paths: ReadonlySet<string>,
     private readonly prefix: string,
+    private readonly self?: string,
   ) {}
 
-  /** `prefix`: githubScanPrefix of the scan root. */
-  static async find(files: readonly WorkspaceFile[], read: ReadText = readDirectly, prefix = ''): Promise<GithubCallers> {
-    const index = new GithubCallers(new Set(files.map((f) => prefix + f.path)), prefix);
+  /**
+   * `prefix`: githubScanPrefix of the scan root. `self`: the scanned repository's owner/repo,
+   * asked only when a workflow or action of the scan uses one of some repository.
+   */
+  static async find(files: readonly WorkspaceFile[], read: ReadText = readDirectly, prefix = '', self?: () => Promise<string | undefined>): Promise<GithubCallers> {
+    const sources: Array<{ path: string; at: string; source: string }> = [];
     for (const file of files) {
       const at = prefix + file.path;
       if (!CANDIDATE.test(at)) continue;
       const source = await read(file);
-      if (source !== null && /(?:^|\/)action\.ya?ml$/i.test(at)) index.actionSources.set(at, source);
-      if (source !== null && WORKFLOW_FILE.test(at)) index.workflowSources.set(at, source);
-      if (source !== null && LOCAL_USES.test(source)) index.add(file.path, source);
+      if (source !== null) sources.push({ path: file.path, at, source });
+    }
+    const name = self && sources.some((s) => REPOSITORY_USES.test(s.source)) ? await self() : undefined;
+    const index = new GithubCallers(new Set(files.map((f) => prefix + f.path)), prefix, name);
+    const own = name === undefined ? undefined : new RegExp(`^\\s*(?:-\\s*)?uses\\s*:\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[/@]`, 'im');
+    for (const { path, at, source } of sources) {
+      if (/(?:^|\/)action\.ya?ml$/i.test(at)) index.actionSources.set(at, source);
+      if (WORKFLOW_FILE.test(at)) index.workflowSources.set(at, source);
+      if (LOCAL_USES.test(source) || own?.test(source)) index.add(path, source);
     }
     for (const list of index.sites.values()) list.sort((a, b) => (a.caller.path! < b.caller.path! ? -1 : a.caller.path! > b.caller.path! ? 1 : a.line - b.line));
     return index;
@@ -140,16 +160,37 @@ export class GithubCallers implements InputCallers {
     for (const job of wf.jobs) {
       const uses = text(get(job.node, 'uses'));
       const jobWith = get(job.node, 'with');
-      if (uses && parseUses(uses).local) {
-        const target = localPath(root, uses.replace(/@.*$/, ''));
-        record(target !== undefined && this.paths.has(target) ? target : undefined, { caller: wf, label: `${path} ${jobLabel(job)}`, ...(isYMap(jobWith) ? { with: jobWith } : {}), job, line: job.line });
-      }
+      const target = uses ? this.workflowPath(root, uses) : undefined;
+      const byName = (value: string) => (parseUses(value).local ? {} : { byName: true });
+      if (target !== undefined) record(this.paths.has(target) ? target : undefined, { caller: wf, label: `${path} ${jobLabel(job)}`, ...(isYMap(jobWith) ? { with: jobWith } : {}), job, line: job.line, ...byName(uses!) });
       for (const step of job.steps) {
-        if (!step.uses || !parseUses(step.uses).local) continue;
-        const target = this.actionFile(localPath(root, step.uses)) ?? this.actionFile(underGithub(root, step.uses));
-        record(target, { caller: wf, label: `${path} ${stepLabel(step)}`, ...(step.with ? { with: step.with } : {}), step, line: step.line });
+        const action = step.uses ? this.actionPath(root, step.uses) : undefined;
+        if (action !== undefined) record(action, { caller: wf, label: `${path} ${stepLabel(step)}`, ...(step.with ? { with: step.with } : {}), step, line: step.line, ...byName(step.uses!) });
       }
     }
+  }
+
+  /**
+   * The path from the repository root of the reusable workflow a job's `uses:` names: a local
+   * one, relative to `root` (the caller's repository), or one of the scanned repository by
+   * its full name, from the scan's repository root. Undefined for any other.
+   */
+  private workflowPath(root: string, uses: string): string | undefined {
+    if (parseUses(uses).local) return localPath(root, uses.replace(/@.*$/, ''));
+    const own = ownPath(uses, this.self);
+    return own === undefined ? undefined : localPath('', `./${own}`);
+  }
+
+  /** The action file (action.yml) of the scan that a step's `uses:` names: a local action, or one of the scanned repository by its full name. */
+  private actionPath(root: string, uses: string): string | undefined {
+    if (parseUses(uses).local) return this.actionFile(localPath(root, uses)) ?? this.actionFile(underGithub(root, uses));
+    const own = ownPath(uses, this.self);
+    return own === undefined ? undefined : this.actionFile(localPath('', `./${own}`));
+  }
+
+  /** Whether a `uses:` names the scanned repository by its full name (`owner/repo/path@ref`), which secloop follows as a local one. */
+  namesOwnRepository(uses: string): boolean {
+    return ownPath(uses, this.self) !== undefined;
   }
 
   /** The prefix of a parse context, when there is one. */
@@ -171,9 +212,8 @@ export class GithubCallers implements InputCallers {
   }
 
   localAction(caller: Workflow, step: Step): Workflow | undefined {
-    if (!step.uses || !parseUses(step.uses).local) return undefined;
-    const root = repositoryRoot(this.repoPath(caller));
-    const target = this.actionFile(localPath(root, step.uses)) ?? this.actionFile(underGithub(root, step.uses));
+    if (!step.uses) return undefined;
+    const target = this.actionPath(repositoryRoot(this.repoPath(caller)), step.uses);
     if (target === undefined) return undefined;
     if (!this.actions.has(target)) {
       const source = this.actionSources.get(target);
@@ -230,8 +270,8 @@ export class GithubCallers implements InputCallers {
 
   calledWorkflow(caller: Workflow, job: Job): Workflow | undefined {
     const uses = text(get(job.node, 'uses'));
-    if (!uses || !parseUses(uses).local) return undefined;
-    const target = localPath(repositoryRoot(this.repoPath(caller)), uses.replace(/@.*$/, ''));
+    if (!uses) return undefined;
+    const target = this.workflowPath(repositoryRoot(this.repoPath(caller)), uses);
     const source = target === undefined ? undefined : this.workflowSources.get(target);
     if (target === undefined || source === undefined) return undefined;
     if (!this.called.has(target)) {
@@ -350,6 +390,9 @@ export class GithubCallers implements InputCallers {
     }
     if (published && weakest?.severity !== 'medium')
       return { kind: 'unknown', severity: 'medium', why: 'of an action other repositories may use (the callers in this repository pass values an outsider does not choose)' };
+    // Called by its full name, the way other repositories call it: their values are not in the scan.
+    if (sites.some((site) => site.byName) && weakest?.severity !== 'medium')
+      return { kind: 'unknown', severity: 'medium', why: `of ${callee.composite ? 'an action' : 'a reusable workflow'} that this repository uses by its full name, as other repositories may (the callers in this repository pass values an outsider does not choose)` };
     return weakest ?? { kind: 'safe' };
   }
 }

@@ -7,6 +7,25 @@ import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
 import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences, startOfJob } from './flow.js';
 import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
 import { onlySetsItsOwnVariable } from './toolkit-env.js';
+import { ownUsesLabel } from './own-repository.js';
+
+/** Whether the action or reusable workflow a `uses:` names is one of the scan's: a local `./` one, or the scanned repository's by its full name. */
+function followed(wf: Workflow, uses: string): boolean {
+  return parseUses(uses).local || wf.callers?.namesOwnRepository?.(uses) === true;
+}
+
+/** A local composite action of the scan as a finding names it: `the local action .github/actions/x`, or by the full name its step uses, with the file that stands for it. */
+function actionName(uses: string, action: Workflow): string {
+  const path = action.path ?? uses;
+  return parseUses(uses).local ? `the local action ${path}` : `the action ${ownUsesLabel(uses, path.replace(/\/action\.ya?ml$/i, ''))}`;
+}
+
+/** A reusable workflow of the scan as a finding names it: its path, or the full name the job calls it by, with the file that stands for it. */
+function workflowName(job: Job, wf: Workflow): string {
+  const uses = text(get(job.node, 'uses')) ?? '';
+  const path = wf.path ?? 'a reusable workflow';
+  return parseUses(uses).local || uses === '' ? path : ownUsesLabel(uses, path);
+}
 
 /** A ref or sha that names the pull request's (or the triggering run's) head rather than the base repository's code. */
 export const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_commit\.id|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|steps\.[\w-]+\.outputs\.(?:head_?)?(?:sha|ref)/i;
@@ -98,12 +117,12 @@ function namesHeadItself(value: string, head: (value: string) => boolean): boole
  * passes none, or that names the head itself (`input` then stands on the step's `uses:`).
  */
 export function actionCheckout(step: Step, wf: Workflow | undefined, events: Workflow | undefined = wf): { action: Workflow; inner: Step; input: NonNullable<ReturnType<typeof withValue>> } | undefined {
-  if (!wf || !step.uses || !parseUses(step.uses).local || step.usesLine === undefined) return undefined;
+  if (!wf || !step.uses || !followed(wf, step.uses) || step.usesLine === undefined) return undefined;
   const action = wf.callers?.localAction?.(wf, step);
   if (!action) return undefined;
   const own = ownRunHead(wf);
   const heads = { ref: (v: string) => UNTRUSTED_REF.test(own(v)), repository: (v: string) => /head\.repo|head_repository/.test(own(v)) };
-  const path = action.path ?? step.uses;
+  const label = actionName(step.uses, action);
   // The action's steps read the caller's event: a checkout whose `if:` rules out every privileged event of the caller is none of its.
   const triggers = [...(events ?? wf).triggers.keys()].filter((t) => PRIVILEGED_TRIGGERS.has(t));
   for (const inner of action.jobs.flatMap((j) => j.steps)) {
@@ -116,15 +135,15 @@ export function actionCheckout(step: Step, wf: Workflow | undefined, events: Wor
         if (passed) {
           const given = withValue(step, passed.key);
           // Seen from a caller further up (`events`), the step's own inputs are judged with that caller's values, not here.
-          if (given && namesPullRequest(wf, step, given.value, heads[key]) && (events === wf || namesHeadItself(given.value, heads[key]))) return { action, inner, input: { ...given, value: `${given.value.trim()}, which the local action ${path} checks out` } };
+          if (given && namesPullRequest(wf, step, given.value, heads[key]) && (events === wf || namesHeadItself(given.value, heads[key]))) return { action, inner, input: { ...given, value: `${given.value.trim()}, which ${label} checks out` } };
           continue;
         }
         const fallback = inputDeclarations(action, name!).find((d) => d.source === 'action')?.default;
         if (fallback !== undefined && namesPullRequest(action, inner, fallback, heads[key]) && namesHeadItself(fallback, heads[key]))
-          return { action, inner, input: { value: `${value.trim()} of the local action ${path}, whose default, as the step passes none, is ${fallback.trim()}`, line: step.usesLine, node: step.node } };
+          return { action, inner, input: { value: `${value.trim()} of ${label}, whose default, as the step passes none, is ${fallback.trim()}`, line: step.usesLine, node: step.node } };
       }
       if (namesPullRequest(action, inner, value, heads[key]) && namesHeadItself(value, heads[key]))
-        return { action, inner, input: { value: `${value.trim()} in the local action ${path}`, line: step.usesLine, node: step.node } };
+        return { action, inner, input: { value: `${value.trim()} in ${label}`, line: step.usesLine, node: step.node } };
     }
   }
   return undefined;
@@ -146,6 +165,8 @@ export interface CalledCheckout {
   callee: Workflow;
   /** The workflows the call goes through before it reaches `callee`, with the job of each that calls the next; empty for a direct call. */
   through: Array<{ wf: Workflow; job: Job }>;
+  /** How a finding names each workflow of the route, the callee last: its path, or the full name of the scanned repository it is called by. */
+  names: string[];
   /** The callee's actions/checkout step. */
   step: Step;
   /** The caller's line: the `with:` entry that passes the pull request's ref or repository, else the job's `uses:`. */
@@ -158,7 +179,7 @@ export interface CalledCheckout {
 
 /** The path of the workflows a called checkout is reached by: `b.yml, which calls c.yml`. */
 export function calledRoute(call: CalledCheckout): string {
-  return [...call.through.map((t) => t.wf), call.callee].map((w) => w.path ?? 'a reusable workflow').join(', which calls ');
+  return call.names.join(', which calls ');
 }
 
 /** A value an input of a called workflow takes, as the text that gives it and where that text is read. */
@@ -216,7 +237,7 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
     };
   };
 
-  const visit = (callee: Workflow, through: Array<{ wf: Workflow; job: Job }>, inputs: (name: string) => InputValue[]) => {
+  const visit = (callee: Workflow, through: Array<{ wf: Workflow; job: Job }>, route: string[], inputs: (name: string) => InputValue[]) => {
     if (++visits > MAX_CALL_VISITS) return;
     const chain = [...through.map((t) => t.wf), callee];
     // A value written at `level` is seen as well by any privileged workflow of the chain down to that level, which reports it itself.
@@ -227,9 +248,9 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
      * head that the step's values, the action's defaults or the action itself name.
      */
     const actionHit = (step: Step): CalledCheckout | undefined => {
-      const action = step.uses && parseUses(step.uses).local ? callee.callers?.localAction?.(callee, step) : undefined;
+      const action = step.uses && followed(callee, step.uses) ? callee.callers?.localAction?.(callee, step) : undefined;
       if (!action) return undefined;
-      const path = action.path ?? step.uses;
+      const label = actionName(step.uses!, action);
       const triggers = [...wf.triggers.keys()].filter((t) => PRIVILEGED_TRIGGERS.has(t));
       for (const inner of action.jobs.flatMap((j) => j.steps)) {
         if (!isAction(inner, 'actions/checkout') || (triggers.length > 0 && !triggers.some((t) => runsFor(t, inner.job, inner)))) continue;
@@ -239,13 +260,13 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
             const value = passed ? withValue(step, passed.key)?.value : undefined;
             for (const [, forwarded] of (value ?? '').matchAll(INPUT_REFERENCE)) {
               const given = inputs(forwarded!).find((v) => names(v, key));
-              if (given) return { callee, through, step, line: given.line, what: `${value!.trim()}, which the local action ${path} checks out, ${given.how}`, foundByCallee: foundAt(given.level) };
+              if (given) return { callee, through, names: route, step, line: given.line, what: `${value!.trim()}, which ${label} checks out, ${given.how}`, foundByCallee: foundAt(given.level) };
             }
           }
         }
       }
       const own = actionCheckout(step, callee, wf);
-      return own ? { callee, through, step, line: uses.keyLine, what: own.input.value, foundByCallee: foundAt(chain.length) } : undefined;
+      return own ? { callee, through, names: route, step, line: uses.keyLine, what: own.input.value, foundByCallee: foundAt(chain.length) } : undefined;
     };
     for (const calleeJob of callee.jobs) {
       for (const step of calleeJob.steps) {
@@ -257,22 +278,22 @@ export function calledCheckouts(wf: Workflow, job: Job): CalledCheckout[] {
           for (const [, name] of value.matchAll(INPUT_REFERENCE)) {
             const given = inputs(name!).find((v) => names(v, key));
             if (!given) continue;
-            hit = { callee, through, step, line: given.line, what: `${value.trim()}, ${given.how}`, foundByCallee: foundAt(given.level) };
+            hit = { callee, through, names: route, step, line: given.line, what: `${value.trim()}, ${given.how}`, foundByCallee: foundAt(given.level) };
             break;
           }
           // The head named in the callee itself, not through an input (those are judged above, with the callers' values).
           if (!hit && names({ text: value, wf: callee, at: step, line: uses.keyLine, how: '', level: chain.length }, key))
-            hit = { callee, through, step, line: uses.keyLine, what: value.trim(), foundByCallee: foundAt(chain.length) };
+            hit = { callee, through, names: route, step, line: uses.keyLine, what: value.trim(), foundByCallee: foundAt(chain.length) };
         }
         if (hit) found.push(hit);
       }
       // A job of the callee that calls another local reusable workflow: followed with the inputs it passes on.
       const next = get(calleeJob.node, 'uses') === undefined ? undefined : callee.callers?.calledWorkflow?.(callee, calleeJob);
       if (!next || chain.length >= MAX_CALL_DEPTH || [wf, ...chain].some((w) => w === next || (w.path !== undefined && w.path === next.path))) continue;
-      visit(next, [...through, { wf: callee, job: calleeJob }], inputsOf(callee, calleeJob, next, chain.length, inputs));
+      visit(next, [...through, { wf: callee, job: calleeJob }], [...route, workflowName(calleeJob, next)], inputsOf(callee, calleeJob, next, chain.length, inputs));
     }
   };
-  visit(first, [], inputsOf(wf, job, first, 0));
+  visit(first, [], [workflowName(job, first)], inputsOf(wf, job, first, 0));
   return found;
 }
 
@@ -543,7 +564,7 @@ function scriptOnlyReads(script: string): boolean {
  */
 export function laterStepRunningFiles(wf: Workflow, from: Step): string | undefined {
   // A local action that checks the code out (the caller found it does) may run it itself, in its steps after its checkout.
-  const action = from.uses && parseUses(from.uses).local ? wf.callers?.localAction?.(wf, from) : undefined;
+  const action = from.uses && followed(wf, from.uses) ? wf.callers?.localAction?.(wf, from) : undefined;
   const inner = action?.jobs.flatMap((j) => j.steps).find((s) => isAction(s, 'actions/checkout'));
   const inside = action && inner ? laterStepRunningFiles(action, inner) : undefined;
   if (inside) return `${inside} in ${action!.path ?? 'the local action'}`;
