@@ -132,3 +132,24 @@ test('the inputs of a reusable workflow the repository calls by its full name st
   assert.deepEqual(got.map((f) => f.at), ['.github/workflows/release.yml:13 medium']);
   assert.match(got[0]!.message, /a reusable workflow that this repository uses by its full name, as other repositories may/);
 });
+
+test('secrets: inherit to the repository\'s own reusable workflow by its full name is low, as for a local one; another repository of the same owner stays medium', async () => {
+  const calling = (uses: string) => `name: ci\non: push\npermissions:\n  contents: read\njobs:\n  release:\n    uses: ${uses}\n    secrets: inherit\n`;
+  const inherit = async (uses: string) => {
+    const t = tempTree({ '.github/workflows/ci.yml': calling(uses) });
+    try {
+      initRepo(t.dir);
+      git(t.dir, 'remote', 'add', 'origin', 'https://github.com/example-org/app.git');
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => f.ruleId === 'iac/gha-all-secrets-exposed').map((f) => `${f.severity} ${f.message}`);
+    } finally {
+      t.cleanup();
+    }
+  };
+  assert.deepEqual(await inherit('example-org/app/.github/workflows/release.yml@main'), [
+    'low job release passes all secrets to example-org/app/.github/workflows/release.yml@main, a reusable workflow of this repository by its full name (secrets: inherit); pass those it uses by name.',
+  ]);
+  assert.deepEqual(await inherit('example-org/shared/.github/workflows/release.yml@main'), [
+    'medium job release passes all secrets to example-org/shared/.github/workflows/release.yml@main, a reusable workflow of another repository (secrets: inherit).',
+  ]);
+});

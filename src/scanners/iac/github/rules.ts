@@ -523,7 +523,10 @@ const secretsToJson = workflowRule({
       // A workflow of this repository, at the same commit, can read only the secrets its own text names:
       // a least-privilege matter. One of another repository can read all of them, whatever it is changed to.
       const callee = text(get(job.node, 'uses')) ?? '';
-      if (parseUses(callee).local)
+      // By its full name (owner/repo/...@main) when the repository's own name is known: the same repository, whose owners could change the caller as well.
+      if (!parseUses(callee).local && wf.callers?.namesOwnRepository?.(callee))
+        yield { line: p.keyLine, message: `${jobLabel(job)} passes all secrets to ${callee}, a reusable workflow of this repository by its full name (secrets: inherit); pass those it uses by name.`, resource: jobLabel(job), severity: 'low' };
+      else if (parseUses(callee).local)
         yield { line: p.keyLine, message: `${jobLabel(job)} passes all secrets to ${callee}, a reusable workflow of this repository (secrets: inherit); pass those it uses by name.`, resource: jobLabel(job), severity: 'low' };
       else yield { line: p.keyLine, message: `${jobLabel(job)} passes all secrets to ${callee}, a reusable workflow of another repository (secrets: inherit).`, resource: jobLabel(job), severity: 'medium' };
     }
