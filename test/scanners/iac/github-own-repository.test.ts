@@ -130,13 +130,14 @@ test('the inputs of a reusable workflow the repository calls by its full name st
   assert.deepEqual(await injections('./.github/workflows/release.yml'), []);
   const got = await injections('example-org/app/.github/workflows/release.yml@main');
   assert.deepEqual(got.map((f) => f.at), ['.github/workflows/release.yml:13 medium']);
-  assert.match(got[0]!.message, /a reusable workflow that this repository uses by its full name, as other repositories may/);
+  assert.match(got[0]!.message, /a string input of a reusable workflow that this repository calls by its full name, as other repositories may, with attacker-controlled text/);
 });
 
 test('secrets: inherit to the repository\'s own reusable workflow by its full name is low, as for a local one; another repository of the same owner stays medium', async () => {
   const calling = (uses: string) => `name: ci\non: push\npermissions:\n  contents: read\njobs:\n  release:\n    uses: ${uses}\n    secrets: inherit\n`;
-  const inherit = async (uses: string) => {
-    const t = tempTree({ '.github/workflows/ci.yml': calling(uses) });
+  const inherit = async (uses: string, at = '.github/workflows/ci.yml') => {
+    // A workflow of the repository that uses some repository's action: the name is then asked for.
+    const t = tempTree({ [at]: calling(uses), '.github/workflows/lint.yml': `name: lint\non: push\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${CHECKOUT}\n` });
     try {
       initRepo(t.dir);
       git(t.dir, 'remote', 'add', 'origin', 'https://github.com/example-org/app.git');
@@ -149,7 +150,30 @@ test('secrets: inherit to the repository\'s own reusable workflow by its full na
   assert.deepEqual(await inherit('example-org/app/.github/workflows/release.yml@main'), [
     'low job release passes all secrets to example-org/app/.github/workflows/release.yml@main, a reusable workflow of this repository by its full name (secrets: inherit); pass those it uses by name.',
   ]);
+  // A template under example/ runs in the repositories that copy it, for which this one is another.
+  assert.deepEqual(await inherit('example-org/app/.github/workflows/release.yml@main', 'example/ci.yml'), [
+    'medium job release passes all secrets to example-org/app/.github/workflows/release.yml@main, a reusable workflow of another repository (secrets: inherit).',
+  ]);
   assert.deepEqual(await inherit('example-org/shared/.github/workflows/release.yml@main'), [
     'medium job release passes all secrets to example-org/shared/.github/workflows/release.yml@main, a reusable workflow of another repository (secrets: inherit).',
   ]);
+});
+
+test('an internal action the repository uses by its full name keeps the verdict it has without a caller here, unless a caller passes the event\'s text', async () => {
+  const action = 'name: tag\ninputs:\n  tag:\n    required: true\nruns:\n  using: composite\n  steps:\n    - run: echo "${{ inputs.tag }}"\n      shell: bash\n';
+  const using = (on: string, tag: string) => `name: ci\non: ${on}\npermissions:\n  contents: read\njobs:\n  tag:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: example-org/app/.github/actions/tag@v1\n        with:\n          tag: ${tag}\n`;
+  const injections = async (workflow: string) => {
+    const t = tempTree({ '.github/actions/tag/action.yml': action, '.github/workflows/ci.yml': workflow });
+    try {
+      initRepo(t.dir);
+      git(t.dir, 'remote', 'add', 'origin', 'https://github.com/example-org/app.git');
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => f.ruleId === 'iac/gha-template-injection').map((f) => `${f.location.path}:${f.location.startLine} ${f.severity}`);
+    } finally {
+      t.cleanup();
+    }
+  };
+  assert.deepEqual(await injections(using('push', 'v1')), ['.github/actions/tag/action.yml:8 low']);
+  const tainted = await injections(using('pull_request_target', '${{ github.event.pull_request.title }}'));
+  assert.ok(tainted.includes('.github/actions/tag/action.yml:8 high') || tainted.includes('.github/actions/tag/action.yml:8 critical'), tainted.join(', '));
 });

@@ -188,8 +188,14 @@ export class GithubCallers implements InputCallers {
     return own === undefined ? undefined : this.actionFile(localPath('', `./${own}`));
   }
 
-  /** Whether a `uses:` names the scanned repository by its full name (`owner/repo/path@ref`), which secloop follows as a local one. */
-  namesOwnRepository(uses: string): boolean {
+  /**
+   * Whether a `uses:` names the scanned repository by its full name (`owner/repo/path@ref`),
+   * which secloop follows as a local one. With `live`, only in a workflow of the repository's
+   * own `.github/workflows/`, which GitHub runs in this repository: one elsewhere (a template
+   * under `example/`) runs in the repositories that copy it, for which this one is another.
+   */
+  namesOwnRepository(uses: string, caller?: Workflow): boolean {
+    if (caller !== undefined && !/^\.github\/workflows\/[^/]+$/i.test(this.repoPath(caller))) return false;
     return ownPath(uses, this.self) !== undefined;
   }
 
@@ -390,9 +396,11 @@ export class GithubCallers implements InputCallers {
     }
     if (published && weakest?.severity !== 'medium')
       return { kind: 'unknown', severity: 'medium', why: 'of an action other repositories may use (the callers in this repository pass values an outsider does not choose)' };
-    // Called by its full name, the way other repositories call it: their values are not in the scan.
-    if (sites.some((site) => site.byName) && weakest?.severity !== 'medium')
-      return { kind: 'unknown', severity: 'medium', why: `of ${callee.composite ? 'an action' : 'a reusable workflow'} that this repository uses by its full name, as other repositories may (the callers in this repository pass values an outsider does not choose)` };
+    // Called by its full name, the way other repositories call it: their values are not in the scan, and the verdict stays what it is without a caller here.
+    if (sites.some((site) => site.byName) && weakest?.severity !== 'medium') {
+      if (callee.composite) return weakest ?? { kind: 'unknown', severity: 'low', why: 'of an internal action that this repository uses by its full name, as other repositories may (its callers here pass values an outsider does not choose)' };
+      return { kind: 'unknown', severity: 'medium', why: 'that this repository calls by its full name, as other repositories may, with attacker-controlled text (its callers here pass values an outsider does not choose)' };
+    }
     return weakest ?? { kind: 'safe' };
   }
 }

@@ -53,8 +53,12 @@ export interface InputCallers {
   inputSinks?(caller: Workflow, step: Step, input: string): InputSinks | undefined;
   /** The local composite action of the scan that a step uses (`uses: ./.github/actions/x`); undefined when it is not in the scan or is no composite action. */
   localAction?(caller: Workflow, step: Step): Workflow | undefined;
-  /** Whether a `uses:` names the scanned repository by its full name (`owner/repo/.github/actions/x@v1`), which localAction and calledWorkflow follow as a local one (callers.ts). */
-  namesOwnRepository?(uses: string): boolean;
+  /**
+   * Whether a `uses:` names the scanned repository by its full name (`owner/repo/.github/actions/x@v1`),
+   * which localAction and calledWorkflow follow as a local one; with `caller`, only when that is a workflow
+   * of the repository's own `.github/workflows/` (callers.ts).
+   */
+  namesOwnRepository?(uses: string, caller?: Workflow): boolean;
   /**
    * The package.json at the root of the workflow's repository (beside `.github/`), parsed:
    * `null` when the scan's root holds none, undefined when it cannot be known (the root is

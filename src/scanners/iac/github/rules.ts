@@ -523,8 +523,8 @@ const secretsToJson = workflowRule({
       // A workflow of this repository, at the same commit, can read only the secrets its own text names:
       // a least-privilege matter. One of another repository can read all of them, whatever it is changed to.
       const callee = text(get(job.node, 'uses')) ?? '';
-      // By its full name (owner/repo/...@main) when the repository's own name is known: the same repository, whose owners could change the caller as well.
-      if (!parseUses(callee).local && wf.callers?.namesOwnRepository?.(callee))
+      // By its full name (owner/repo/...@main), from a workflow this repository runs: the same repository, whose owners could change the caller as well.
+      if (!parseUses(callee).local && wf.callers?.namesOwnRepository?.(callee, wf))
         yield { line: p.keyLine, message: `${jobLabel(job)} passes all secrets to ${callee}, a reusable workflow of this repository by its full name (secrets: inherit); pass those it uses by name.`, resource: jobLabel(job), severity: 'low' };
       else if (parseUses(callee).local)
         yield { line: p.keyLine, message: `${jobLabel(job)} passes all secrets to ${callee}, a reusable workflow of this repository (secrets: inherit); pass those it uses by name.`, resource: jobLabel(job), severity: 'low' };
