@@ -70,12 +70,10 @@ export class GithubCallers implements InputCallers {
    * Every path here is from the repository root: the scan's path with `prefix` before it,
    * which is the part of the scan root from `.github/` on when the scan is of that folder
    * (`secloop scan .github`), so that `uses: ./.github/workflows/build.yml` still names a file
-   * of the scan. The workflows read and the labels keep the scan's paths.
-   */
-  /**
-   * `self`: the scanned repository's owner/repo on GitHub, when it is known: a `uses:` that
-   * names it by its full name (`owner/repo/.github/workflows/x.yml@main`) is followed as a
-   * local one, into the scan's file at that path from the repository root.
+   * of the scan. The workflows read and the labels keep the scan's paths. `self`: the scanned
+   * repository's owner/repo on GitHub, when it is known: a `uses:` that names it by its full
+   * name (`owner/repo/.github/workflows/x.yml@main`) is followed as a local one, into the
+   * scan's file at that path from the repository root.
    */
   private constructor(
     private readonly paths: ReadonlySet<string>,
@@ -157,11 +155,11 @@ export class GithubCallers implements InputCallers {
       list.push(site);
       this.sites.set(target, list);
     };
+    const byName = (value: string) => (parseUses(value).local ? {} : { byName: true });
     for (const job of wf.jobs) {
       const uses = text(get(job.node, 'uses'));
       const jobWith = get(job.node, 'with');
       const target = uses ? this.workflowPath(root, uses) : undefined;
-      const byName = (value: string) => (parseUses(value).local ? {} : { byName: true });
       if (target !== undefined) record(this.paths.has(target) ? target : undefined, { caller: wf, label: `${path} ${jobLabel(job)}`, ...(isYMap(jobWith) ? { with: jobWith } : {}), job, line: job.line, ...byName(uses!) });
       for (const step of job.steps) {
         const action = step.uses ? this.actionPath(root, step.uses) : undefined;
@@ -190,7 +188,7 @@ export class GithubCallers implements InputCallers {
 
   /**
    * Whether a `uses:` names the scanned repository by its full name (`owner/repo/path@ref`),
-   * which secloop follows as a local one. With `live`, only in a workflow of the repository's
+   * which secloop follows as a local one. With `caller`, only in a workflow of the repository's
    * own `.github/workflows/`, which GitHub runs in this repository: one elsewhere (a template
    * under `example/`) runs in the repositories that copy it, for which this one is another.
    */
