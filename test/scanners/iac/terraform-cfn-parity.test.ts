@@ -51,4 +51,38 @@ describe('Terraform counterparts of CloudFormation rules', () => {
     assert.deepEqual(linesOf('iac/tf-aws-workload-privileged-role', workload), [3]);
     assert.deepEqual(linesOf('iac/tf-aws-iam-full-admin', workload), [11]);
   });
+  it('Batch job definitions: privileged containers and system paths of the instance in a node range or an ECS-properties task, not on Fargate', () => {
+    const job = (platforms: string, containers: string) =>
+      lines(
+        'resource "aws_batch_job_definition" "sim" {',
+        '  name = "sim"',
+        '  type = "multinode"',
+        `  platform_capabilities = ${platforms}`,
+        '  node_properties = jsonencode({',
+        '    mainNode = 0',
+        '    numNodes = 2',
+        '    nodeRangeProperties = [',
+        '      { targetNodes = "0", container = { image = "example.org/sim:1.0", privileged = false } },',
+        '      { targetNodes = "1:", container = { image = "example.org/sim:1.0", privileged = "true" } },',
+        '    ]',
+        '  })',
+        '  ecs_properties = jsonencode({',
+        `    taskProperties = [{ containers = ${containers}, volumes = [{ name = "proc", host = { sourcePath = "/proc" } }, { name = "mods", host = { sourcePath = "/lib/modules" } }] }]`,
+        '  })',
+        '}',
+      );
+    const writable = '[{ name = "main", image = "example.org/sim:1.0", mountPoints = [{ sourceVolume = "proc", containerPath = "/host/proc", readOnly = true }, { sourceVolume = "mods", containerPath = "/lib/modules" }] }]';
+    const found = findingsOf('iac/tf-aws-ecs-task-host-access', job('["EC2"]', writable));
+    assert.deepEqual(found.map((f) => [f.location.startLine, f.severity]), [[5, 'critical'], [13, 'high'], [13, 'high']]);
+    assert.match(found[0]!.message, /aws_batch_job_definition\.sim runs its container privileged \(node_properties\)/);
+    assert.match(found[1]!.message, /mounts \/proc of the compute environment's instance \(ecs_properties volume proc\)/);
+    assert.match(found[2]!.message, /mounts \/lib\/modules .*\(ecs_properties volume mods\)/);
+    // Kernel modules mounted read-only by every container: only /proc is reported.
+    const readOnly = writable.replace('containerPath = "/lib/modules" }', 'containerPath = "/lib/modules", readOnly = true }');
+    assert.deepEqual(linesOf('iac/tf-aws-ecs-task-host-access', job('["EC2"]', readOnly)), [5, 13]);
+    assert.equal(findingsOf('iac/tf-aws-ecs-task-host-access', job('["EC2"]', readOnly)).length, 2);
+    // A jsonencode() with a value that cannot be read cannot be read: ecs_properties is not judged.
+    assert.deepEqual(linesOf('iac/tf-aws-ecs-task-host-access', job('["EC2"]', 'var.containers')), [5]);
+    assert.deepEqual(linesOf('iac/tf-aws-ecs-task-host-access', job('["FARGATE"]', writable)), []);
+  });
 });

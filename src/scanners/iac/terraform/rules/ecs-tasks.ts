@@ -8,12 +8,12 @@ import { asStrings, attribute, label, resourcesOf, valueOf, type TfInput, type T
 import { sections, tfRule, type TfRule } from './common.js';
 
 /**
- * The container definitions of a task (jsonencode, a JSON heredoc, file(), a template
+ * The JSON document an attribute holds (jsonencode, a JSON heredoc, file(), a template
  * rendered by templatefile() or a template_file data source: json-templates.ts), or
- * undefined when they cannot be read. A value that cannot be read inside them is UNKNOWN.
+ * undefined when it cannot be read. A value that cannot be read inside it is UNKNOWN.
  */
-function containerDefinitions(input: TfInput, task: TfResource): Array<{ [key: string]: Value }> | undefined {
-  const a = attribute(task.block, 'container_definitions');
+function jsonAttribute(input: TfInput, block: TfResource['block'], name: string): Value | undefined {
+  const a = attribute(block, name);
   if (!a) return undefined;
   let value = evaluate(a.expr, input.scope);
   if (value === UNKNOWN) value = renderedJson(input, a.expr) ?? UNKNOWN;
@@ -24,7 +24,13 @@ function containerDefinitions(input: TfInput, task: TfResource): Array<{ [key: s
       return undefined;
     }
   }
-  if (value === UNKNOWN || !Array.isArray(value)) return undefined;
+  return value === UNKNOWN ? undefined : value;
+}
+
+/** The container definitions of a task (jsonAttribute), or undefined when they cannot be read. */
+function containerDefinitions(input: TfInput, task: TfResource): Array<{ [key: string]: Value }> | undefined {
+  const value = jsonAttribute(input, task.block, 'container_definitions');
+  if (!Array.isArray(value)) return undefined;
   return value.filter((c): c is { [key: string]: Value } => c !== null && typeof c === 'object' && !Array.isArray(c));
 }
 
@@ -36,10 +42,10 @@ function fargateOnly(input: TfInput, task: TfResource): boolean {
 
 const ecsTaskHostAccess: TfRule = tfRule({
   id: 'iac/tf-aws-ecs-task-host-access',
-  title: 'ECS task shares the host\'s namespaces, runs privileged containers or adds dangerous capabilities',
+  title: 'ECS task or Batch job shares the host\'s namespaces, runs privileged containers or adds dangerous capabilities',
   description:
-    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it), mounts a sensitive path of the instance as a volume (host_path: the Docker socket, /, /proc, /etc, /var/run, kernel modules mounted writable), or gives a container a Linux capability that breaks its isolation (linuxParameters.capabilities.add, judged as the compose and Kubernetes rules judge cap_add: SYS_ADMIN, SYS_MODULE or ALL, about what privileged gives, critical; NET_ADMIN, NET_RAW, SYS_PTRACE, DAC_READ_SEARCH, SYS_RAWIO, BPF... high). Fargate rejects the host\'s namespaces, host paths, privileged containers and every added capability but SYS_PTRACE (which reaches no further than the task\'s own virtual machine), so tasks that run only on Fargate are not reported. The container definitions are read where they are written, from a file of the module (file()), or rendered from a template of the module (templatefile(), the rendered of a template_file data source), a template variable that cannot be read being unknown; the pid_mode finding names the containers that add SYS_PTRACE.',
-  remediation: 'Leave pid_mode and ipc_mode unset (or "task"), mount no system path of the instance (use EFS or Docker volumes for data), drop "privileged": true and add only the Linux capabilities the container needs (linuxParameters.capabilities.add); run tooling that must see the host as a daemon on the instance, not as a task.',
+    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it), mounts a sensitive path of the instance as a volume (host_path: the Docker socket, /, /proc, /etc, /var/run, kernel modules mounted writable), or gives a container a Linux capability that breaks its isolation (linuxParameters.capabilities.add, judged as the compose and Kubernetes rules judge cap_add: SYS_ADMIN, SYS_MODULE or ALL, about what privileged gives, critical; NET_ADMIN, NET_RAW, SYS_PTRACE, DAC_READ_SEARCH, SYS_RAWIO, BPF... high). Fargate rejects the host\'s namespaces, host paths, privileged containers and every added capability but SYS_PTRACE (which reaches no further than the task\'s own virtual machine), so tasks that run only on Fargate are not reported. The container definitions are read where they are written, from a file of the module (file()), or rendered from a template of the module (templatefile(), the rendered of a template_file data source), a template variable that cannot be read being unknown; the pid_mode finding names the containers that add SYS_PTRACE. An aws_batch_job_definition runs its containers as ECS tasks on the instances of its compute environment: a privileged container or a sensitive host path (volumes[].host.sourcePath, with the mountPoints that mount it) of its container_properties, of a node range (node_properties nodeRangeProperties) or of a task (ecs_properties taskProperties) is reported the same way, on that attribute, unless platform_capabilities is FARGATE only (as iac/cfn-ecs-task-host-access judges AWS::Batch::JobDefinition).',
+  remediation: 'Leave pid_mode and ipc_mode unset (or "task"), mount no system path of the instance (use EFS or Docker volumes for data), drop "privileged": true and add only the Linux capabilities the container needs (linuxParameters.capabilities.add); run tooling that must see the host as a daemon on the instance, not as a task. Batch: drop "privileged": true and host volumes of system paths from container_properties, node_properties and ecs_properties, or run the job on Fargate.',
   severity: 'high',
   cwe: ['CWE-250', 'CWE-668'],
   examples: {
@@ -54,6 +60,9 @@ const ecsTaskHostAccess: TfRule = tfRule({
       'resource "aws_ecs_task_definition" "probe" {\n  family = "probe"\n  # expect\n  container_definitions = jsonencode([{\n    name            = "probe"\n    image           = "example.org/probe:1.0"\n    linuxParameters = { capabilities = { add = ["NET_ADMIN", "CAP_SYS_ADMIN"], drop = ["MKNOD"] } }\n  }])\n}\n',
       // Rendered from a template (also from a file of the module: file() in the template, or templatefile()).
       'resource "aws_ecs_task_definition" "debug" {\n  family                = "debug"\n  # expect\n  container_definitions = data.template_file.debug.rendered\n}\ndata "template_file" "debug" {\n  template = <<EOT\n[{"name": "debug", "image": "$${image}", "privileged": true}]\nEOT\n  vars = {\n    image = var.image\n  }\n}\n',
+      // A Batch job on EC2 runs its container as an ECS task on the compute environment's instances.
+      'resource "aws_batch_job_definition" "scan" {\n  name = "scan"\n  type = "container"\n  # expect\n  container_properties = jsonencode({\n    image       = "example.org/scan:1.0"\n    privileged  = true\n    volumes     = [{ name = "docker", host = { sourcePath = "/var/run/docker.sock" } }]\n    mountPoints = [{ sourceVolume = "docker", containerPath = "/var/run/docker.sock", readOnly = true }]\n  })\n}\n',
+      'resource "aws_batch_job_definition" "train" {\n  name                  = "train"\n  type                  = "container"\n  platform_capabilities = ["EC2"]\n  # expect\n  ecs_properties = <<JSON\n{"taskProperties": [{"containers": [{"name": "main", "image": "example.org/train:1.0", "mountPoints": [{"sourceVolume": "root", "containerPath": "/host"}]}], "volumes": [{"name": "root", "host": {"sourcePath": "/"}}]}]}\nJSON\n}\n',
     ],
     negative: [
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = jsonencode([{ name = "app", image = "example.org/app:1.0", privileged = false, linuxParameters = { capabilities = { drop = ["ALL"] } } }])\n  pid_mode              = "task"\n}\n',
@@ -67,6 +76,8 @@ const ecsTaskHostAccess: TfRule = tfRule({
       'resource "aws_ecs_task_definition" "debug" {\n  family                   = "debug"\n  requires_compatibilities = ["FARGATE"]\n  network_mode             = "awsvpc"\n  container_definitions    = jsonencode([{ name = "debug", image = "example.org/debug:1.0", linuxParameters = { capabilities = { add = ["SYS_PTRACE"] } } }])\n}\n',
       // Fargate rejects pid_mode "host": nothing is deployed.
       'resource "aws_ecs_task_definition" "app" {\n  family                   = "app"\n  container_definitions    = file("app.json")\n  requires_compatibilities = ["FARGATE"]\n  network_mode             = "awsvpc"\n  pid_mode                 = "host"\n}\n',
+      // Fargate rejects privileged containers and host paths; a scratch folder of the instance exposes nothing.
+      'resource "aws_batch_job_definition" "report" {\n  name                  = "report"\n  type                  = "container"\n  platform_capabilities = ["FARGATE"]\n  container_properties  = jsonencode({ image = "example.org/report:1.0", privileged = true })\n}\nresource "aws_batch_job_definition" "train" {\n  name                 = "train"\n  type                 = "container"\n  container_properties = jsonencode({ image = "example.org/train:1.0", privileged = false, volumes = [{ name = "scratch", host = { sourcePath = "/scratch" } }], mountPoints = [{ sourceVolume = "scratch", containerPath = "/scratch" }] })\n}\n',
     ],
   },
   *check(input) {
@@ -88,6 +99,8 @@ const ecsTaskHostAccess: TfRule = tfRule({
         yield { line: attribute(task.block, 'container_definitions')!.line, message, resource: label(task), severity: capabilitiesSeverity(adding.flatMap((a) => a.dangerous)) };
       }
     }
+    // An AWS Batch job on EC2 compute environments runs its containers as ECS tasks on the instances: the same judgement.
+    for (const job of resourcesOf(input, 'aws_batch_job_definition')) yield* batchJobHostAccess(input, job);
   },
 });
 
@@ -103,15 +116,82 @@ function* hostVolumes(input: TfInput, task: TfResource, containers: Array<{ [key
     const path = volume.get('host_path');
     const name = volume.get('name');
     if (typeof path !== 'string') continue;
-    const mounts = (containers ?? []).flatMap((c) => (Array.isArray(c.mountPoints) ? c.mountPoints : [])).filter((m): m is { [key: string]: Value } => m !== null && typeof m === 'object' && !Array.isArray(m) && m.sourceVolume === name);
-    // A mount whose readOnly cannot be read (a template's `${read_only}`) may be read-only; mounts that cannot be read may all be.
-    const readOnly = containers !== undefined && mounts.length > 0 && mounts.every((m) => m.readOnly === true || m.readOnly === 'true' || m.readOnly === UNKNOWN);
-    const unread = containers !== undefined && containers.some((c) => c.mountPoints === UNKNOWN || (Array.isArray(c.mountPoints) && c.mountPoints.some((m) => m === UNKNOWN || (isObject(m) && m.sourceVolume === UNKNOWN))));
-    const what = sensitiveHostPath(path, 'host', containers === undefined || readOnly || unread);
+    const what = hostPathRisk(path, name, containers);
     const line = volume.lineOf('host_path');
     if (!what || reported.has(line)) continue;
     reported.add(line);
-    yield { line, message: `${label(task)} mounts ${path} of the container instance${typeof name === 'string' ? ` (volume ${name})` : ''}: ${what.replace(/^the host's/, "the instance's")}.`, resource: label(task) };
+    yield { line, message: `${label(task)} mounts ${path} of the container instance${typeof name === 'string' ? ` (volume ${name})` : ''}: ${what}.`, resource: label(task) };
+  }
+}
+
+/**
+ * What mounting a path of the container instance as volume `name` exposes (host-paths.ts),
+ * or undefined when nothing sensitive. A mount whose readOnly cannot be read (a template's
+ * `${read_only}`) may be read-only; so may every mount when the containers, or the
+ * mountPoints of one of them, cannot be read.
+ */
+function hostPathRisk(path: string, name: Value | undefined, containers: Array<{ [key: string]: Value }> | undefined): string | undefined {
+  const mounts = (containers ?? []).flatMap((c) => (Array.isArray(c.mountPoints) ? c.mountPoints : [])).filter((m): m is { [key: string]: Value } => m !== null && typeof m === 'object' && !Array.isArray(m) && m.sourceVolume === name);
+  const readOnly = containers !== undefined && mounts.length > 0 && mounts.every((m) => m.readOnly === true || m.readOnly === 'true' || m.readOnly === UNKNOWN);
+  const unread = containers !== undefined && containers.some((c) => c.mountPoints === UNKNOWN || (Array.isArray(c.mountPoints) && c.mountPoints.some((m) => m === UNKNOWN || (isObject(m) && m.sourceVolume === UNKNOWN))));
+  return sensitiveHostPath(path, 'host', containers === undefined || readOnly || unread)?.replace(/^the host's/, "the instance's");
+}
+
+/** The objects of a JSON list (a value that is not a list gives none). */
+const objectsOf = (value: Value | undefined): Array<{ [key: string]: Value }> => (Array.isArray(value) ? value.filter(isObject) : []);
+
+/**
+ * The containers of an AWS Batch job definition, each group with the volumes its containers
+ * may mount, as the CloudFormation rule reads them: a single-node job's container_properties
+ * (its volumes inside it), each node range of a multi-node job (node_properties
+ * nodeRangeProperties[].container, or its ecsProperties), and each task of an ECS-properties
+ * job (ecs_properties taskProperties[]: its containers share the task's volumes). Each is
+ * JSON read as container_definitions are; `containers` is undefined when a task's list of
+ * containers cannot be read.
+ */
+function batchGroups(input: TfInput, job: TfResource): Array<{ attribute: string; volumes: Value | undefined; containers: Array<{ [key: string]: Value }> | undefined }> {
+  const groups: Array<{ attribute: string; volumes: Value | undefined; containers: Array<{ [key: string]: Value }> | undefined }> = [];
+  const tasks = (name: string, ecs: Value | undefined) => {
+    for (const task of objectsOf(isObject(ecs) ? ecs.taskProperties : undefined)) groups.push({ attribute: name, volumes: task.volumes, containers: Array.isArray(task.containers) ? objectsOf(task.containers) : undefined });
+  };
+  const single = jsonAttribute(input, job.block, 'container_properties');
+  if (isObject(single)) groups.push({ attribute: 'container_properties', volumes: single.volumes, containers: [single] });
+  const nodes = jsonAttribute(input, job.block, 'node_properties');
+  for (const range of objectsOf(isObject(nodes) ? nodes.nodeRangeProperties : undefined)) {
+    if (isObject(range.container)) groups.push({ attribute: 'node_properties', volumes: range.container.volumes, containers: [range.container] });
+    tasks('node_properties', range.ecsProperties);
+  }
+  tasks('ecs_properties', jsonAttribute(input, job.block, 'ecs_properties'));
+  return groups;
+}
+
+/** Whether a Batch job definition runs only on Fargate (platform_capabilities), which rejects privileged containers and host paths. */
+function batchFargateOnly(input: TfInput, job: TfResource): boolean {
+  const platforms = asStrings(valueOf(input, job.block, 'platform_capabilities'));
+  return platforms !== undefined && platforms.length > 0 && platforms.every((p) => p.toUpperCase() === 'FARGATE');
+}
+
+/** Privileged containers and sensitive host paths of a Batch job definition on EC2: reported on the attribute that holds them (one JSON value). */
+function* batchJobHostAccess(input: TfInput, job: TfResource): Generator<Hit> {
+  if (batchFargateOnly(input, job)) return;
+  const reported = new Set<string>();
+  for (const group of batchGroups(input, job)) {
+    const line = attribute(job.block, group.attribute)!.line;
+    for (const container of group.containers ?? []) {
+      if (!isPrivileged(container)) continue;
+      const name = typeof container.name === 'string' ? `container ${container.name}` : 'its container';
+      const message = `${label(job)} runs ${name} privileged (${group.attribute}): code in it can take over the compute environment's instance and every job on it.`;
+      if (!reported.has(message)) yield { line, message, resource: label(job), severity: 'critical' };
+      reported.add(message);
+    }
+    for (const volume of objectsOf(group.volumes)) {
+      const path = isObject(volume.host) ? volume.host.sourcePath : undefined;
+      if (typeof path !== 'string') continue;
+      const what = hostPathRisk(path, volume.name, group.containers);
+      const message = `${label(job)} mounts ${path} of the compute environment's instance (${group.attribute}${typeof volume.name === 'string' ? ` volume ${volume.name}` : ''}): ${what}.`;
+      if (what && !reported.has(message)) yield { line, message, resource: label(job) };
+      reported.add(message);
+    }
   }
 }
 
