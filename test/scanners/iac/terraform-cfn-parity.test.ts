@@ -85,4 +85,29 @@ describe('Terraform counterparts of CloudFormation rules', () => {
     assert.deepEqual(linesOf('iac/tf-aws-ecs-task-host-access', job('["EC2"]', 'var.containers')), [5]);
     assert.deepEqual(linesOf('iac/tf-aws-ecs-task-host-access', job('["FARGATE"]', writable)), []);
   });
+  it('EMR: the security configuration a cluster names is read (turned off, no encryption configuration), one that cannot be read is not judged', () => {
+    const module = (configuration: string) =>
+      lines(
+        'variable "configuration" {',
+        '  type = string',
+        '}',
+        'resource "aws_emr_cluster" "etl" {',
+        '  name                   = "etl"',
+        '  release_label          = "emr-7.1.0"',
+        '  service_role           = aws_iam_role.emr.arn',
+        '  security_configuration = aws_emr_security_configuration.etl.name',
+        '}',
+        'resource "aws_emr_security_configuration" "etl" {',
+        '  name          = "etl"',
+        `  configuration = ${configuration}`,
+        '}',
+      );
+    const off = findingsOf('iac/tf-aws-transit-not-encrypted', module('jsonencode({ EncryptionConfiguration = { EnableAtRestEncryption = true, EnableInTransitEncryption = "false" } })'));
+    assert.deepEqual(off.map((f) => [f.location.startLine, f.severity]), [[12, 'medium']]);
+    assert.match(off[0]!.message, /aws_emr_security_configuration\.etl \(used by aws_emr_cluster\.etl\) turns off in-transit encryption/);
+    assert.match(findingsOf('iac/tf-aws-transit-not-encrypted', module('jsonencode({ AuthenticationConfiguration = {} })'))[0]!.message, /has no EncryptionConfiguration/);
+    assert.deepEqual(linesOf('iac/tf-aws-transit-not-encrypted', module('jsonencode({ EncryptionConfiguration = { EnableAtRestEncryption = false, EnableInTransitEncryption = true } })')), []);
+    assert.deepEqual(linesOf('iac/tf-aws-transit-not-encrypted', module('var.configuration')), []);
+    assert.deepEqual(linesOf('iac/tf-aws-transit-not-encrypted', module('jsonencode({ EncryptionConfiguration = var.encryption })')), []);
+  });
 });

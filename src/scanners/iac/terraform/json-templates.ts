@@ -1,4 +1,4 @@
-import type { Expr } from './hcl/ast.js';
+import type { Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { isObject } from './hcl/value.js';
 import { instanceNamed, mentioned, valueOf, attribute, type TfInput } from './model.js';
@@ -17,6 +17,26 @@ import { instanceNamed, mentioned, valueOf, attribute, type TfInput } from './mo
 
 /** A JSON string that stands for an unknown value while the rendered text is parsed: no template writes it. */
 const UNKNOWN_MARK = '\u0000unknown\u0000';
+
+/**
+ * The JSON document an attribute holds (jsonencode, a JSON heredoc, file(), a template
+ * rendered by templatefile() or a template_file data source: renderedJson), or
+ * undefined when it cannot be read. A value that cannot be read inside it is UNKNOWN.
+ */
+export function jsonAttribute(input: TfInput, block: Block, name: string): Value | undefined {
+  const a = attribute(block, name);
+  if (!a) return undefined;
+  let value = evaluate(a.expr, input.scope);
+  if (value === UNKNOWN) value = renderedJson(input, a.expr) ?? UNKNOWN;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as Value;
+    } catch {
+      return undefined;
+    }
+  }
+  return value === UNKNOWN ? undefined : value;
+}
 
 /** The JSON value an expression renders from a template (templatefile, a template_file data source), or undefined when it renders none or it cannot be read. */
 export function renderedJson(input: TfInput, expr: Expr): Value | undefined {

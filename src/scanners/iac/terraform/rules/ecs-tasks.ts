@@ -1,31 +1,11 @@
 import { capabilitiesSeverity, DANGEROUS_CAPABILITIES, normaliseCapability } from '../../capabilities.js';
 import { sensitiveHostPath } from '../../host-paths.js';
 import type { Hit } from '../../rule.js';
-import { UNKNOWN, evaluate, type Value } from '../hcl/evaluate.js';
+import { UNKNOWN, type Value } from '../hcl/evaluate.js';
 import { isObject } from '../hcl/value.js';
-import { renderedJson } from '../json-templates.js';
+import { jsonAttribute } from '../json-templates.js';
 import { asStrings, attribute, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { sections, tfRule, type TfRule } from './common.js';
-
-/**
- * The JSON document an attribute holds (jsonencode, a JSON heredoc, file(), a template
- * rendered by templatefile() or a template_file data source: json-templates.ts), or
- * undefined when it cannot be read. A value that cannot be read inside it is UNKNOWN.
- */
-function jsonAttribute(input: TfInput, block: TfResource['block'], name: string): Value | undefined {
-  const a = attribute(block, name);
-  if (!a) return undefined;
-  let value = evaluate(a.expr, input.scope);
-  if (value === UNKNOWN) value = renderedJson(input, a.expr) ?? UNKNOWN;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value) as Value;
-    } catch {
-      return undefined;
-    }
-  }
-  return value === UNKNOWN ? undefined : value;
-}
 
 /** The container definitions of a task (jsonAttribute), or undefined when they cannot be read. */
 function containerDefinitions(input: TfInput, task: TfResource): Array<{ [key: string]: Value }> | undefined {

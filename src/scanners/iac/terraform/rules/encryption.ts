@@ -1,7 +1,9 @@
 import type { Hit } from '../../rule.js';
 import type { Block } from '../hcl/ast.js';
-import type { Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { UNKNOWN, type Value } from '../hcl/evaluate.js';
+import { isObject } from '../hcl/value.js';
+import { jsonAttribute } from '../json-templates.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, moduleResourcesOf, referrers, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
 
@@ -41,7 +43,7 @@ const transitNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-transit-not-encrypted',
   title: 'Traffic between service nodes or endpoints not encrypted',
   description:
-    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption (not a secondary member of a global datastore: it has the encryption of the datastore\'s primary), a DMS endpoint with ssl_mode "none" (the default) for a database engine, an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"), an EMR cluster without a security_configuration, the only place EMR turns on encryption of the traffic between its nodes (HDFS blocks, shuffle data, Spark and Presto internals), or a Redshift parameter group or Redshift Serverless workgroup that sets require_ssl to false, so that SQL clients may connect without TLS. Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
+    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption (not a secondary member of a global datastore: it has the encryption of the datastore\'s primary), a DMS endpoint with ssl_mode "none" (the default) for a database engine, an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"), an EMR cluster without a security_configuration, the only place EMR turns on encryption of the traffic between its nodes (HDFS blocks, shuffle data, Spark and Presto internals), or whose aws_emr_security_configuration turns it off (EnableInTransitEncryption false in its configuration JSON, reported wherever the configuration is used) or, named by a cluster of the module (by reference or by name), has no EncryptionConfiguration or leaves the flag out, as iac/cfn-transit-not-encrypted judges AWS::EMR::SecurityConfiguration; a configuration that cannot be read (a module input) is not judged, or a Redshift parameter group or Redshift Serverless workgroup that sets require_ssl to false, so that SQL clients may connect without TLS. Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
   remediation:
     'Set node_to_node_encryption { enabled = true } and keep enforce_https = true (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), ssl_mode = "require" or "verify-full" on DMS endpoints, transit_encryption = "ENABLED" in efs_volume_configuration (ECS), an aws_emr_security_configuration with EnableInTransitEncryption (and at-rest encryption) named by the cluster\'s security_configuration (EMR), and require_ssl = "true" in the Redshift parameter group or workgroup config_parameter.',
   severity: 'medium',
@@ -56,6 +58,8 @@ const transitNotEncrypted: TfRule = tfRule({
       'resource "aws_elasticsearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    # expect\n    enabled = false\n  }\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "postgres"\n  # expect\n  ssl_mode      = "none"\n}\n',
       '# expect\nresource "aws_emr_cluster" "analytics" {\n  name          = "analytics"\n  release_label = "emr-7.1.0"\n  service_role  = aws_iam_role.emr.arn\n}\n',
+      // The security configuration a cluster names turns in-transit encryption off; another, named by its name, is for Kerberos alone.
+      'resource "aws_emr_cluster" "analytics" {\n  name                   = "analytics"\n  release_label          = "emr-7.1.0"\n  service_role           = aws_iam_role.emr.arn\n  security_configuration = aws_emr_security_configuration.plain.name\n}\nresource "aws_emr_security_configuration" "plain" {\n  name = "plain"\n  # expect\n  configuration = jsonencode({\n    EncryptionConfiguration = {\n      EnableAtRestEncryption    = true\n      EnableInTransitEncryption = false\n      AtRestEncryptionConfiguration = {\n        S3EncryptionConfiguration = { EncryptionMode = "SSE-S3" }\n      }\n    }\n  })\n}\nresource "aws_emr_cluster" "reports" {\n  name                   = "reports"\n  release_label          = "emr-7.1.0"\n  service_role           = aws_iam_role.emr.arn\n  security_configuration = "kerberos-only"\n}\nresource "aws_emr_security_configuration" "kerberos" {\n  name          = "kerberos-only"\n  # expect\n  configuration = <<EOF\n{"AuthenticationConfiguration": {"KerberosConfiguration": {"Provider": "ClusterDedicatedKdc", "ClusterDedicatedKdcConfiguration": {"TicketLifetimeInHours": 24}}}}\nEOF\n}\n',
       '# expect\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id = "sessions"\n  description          = "sessions"\n  engine               = "redis"\n}\n',
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n  domain_endpoint_options {\n    # expect\n    enforce_https       = false\n    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"\n  }\n}\n',
       'resource "aws_redshift_parameter_group" "dw" {\n  name   = "dw"\n  family = "redshift-1.0"\n  parameter {\n    name  = "require_ssl"\n    # expect\n    value = "false"\n  }\n  parameter {\n    name  = "enable_user_activity_logging"\n    value = "true"\n  }\n}\n',
@@ -69,6 +73,8 @@ const transitNotEncrypted: TfRule = tfRule({
       // A domain_endpoint_options that turns HTTPS off, in a dynamic block that makes nothing: enforce_https stays at its default (true).
       'variable "allow_http" {\n  default = false\n}\nresource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n  dynamic "domain_endpoint_options" {\n    for_each = var.allow_http ? [1] : []\n    content {\n      enforce_https = false\n    }\n  }\n}\n',
       'resource "aws_emr_cluster" "analytics" {\n  name                   = "analytics"\n  release_label          = "emr-7.1.0"\n  service_role           = aws_iam_role.emr.arn\n  security_configuration = aws_emr_security_configuration.encrypted.name\n}\n',
+      // In-transit encryption on; a configuration no cluster of the module names is not judged for what it leaves out.
+      'resource "aws_emr_cluster" "analytics" {\n  name                   = "analytics"\n  release_label          = "emr-7.1.0"\n  service_role           = aws_iam_role.emr.arn\n  security_configuration = aws_emr_security_configuration.encrypted.name\n}\nresource "aws_emr_security_configuration" "encrypted" {\n  name = "encrypted"\n  configuration = jsonencode({\n    EncryptionConfiguration = {\n      EnableAtRestEncryption    = true\n      EnableInTransitEncryption = true\n      InTransitEncryptionConfiguration = {\n        TLSCertificateConfiguration = { CertificateProviderType = "PEM", S3Object = "s3://example-certs/emr.zip" }\n      }\n    }\n  })\n}\nresource "aws_emr_security_configuration" "unused" {\n  name          = "unused"\n  configuration = jsonencode({ AuthenticationConfiguration = {} })\n}\n',
       'resource "aws_dms_endpoint" "archive" {\n  endpoint_id   = "archive"\n  endpoint_type = "target"\n  engine_name   = "s3"\n  ssl_mode      = "none"\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "mysql"\n  ssl_mode      = "verify-full"\n}\n',
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n}\n',
@@ -116,10 +122,14 @@ const transitNotEncrypted: TfRule = tfRule({
         }
       }
     }
-    // In-transit encryption between the nodes is turned on only by a security configuration; what a configuration holds is not read.
+    // In-transit encryption between the nodes is turned on only by a security configuration.
     for (const cluster of resourcesOf(input, 'aws_emr_cluster')) {
       if (given(input, cluster.block, 'security_configuration')) continue;
       yield { line: cluster.block.line, message: `${label(cluster)} has no security_configuration: its nodes exchange HDFS blocks, shuffle data and job traffic unencrypted.`, resource: label(cluster) };
+    }
+    for (const configuration of resourcesOf(input, 'aws_emr_security_configuration')) {
+      const hit = emrTransitOff(input, configuration);
+      if (hit) yield hit;
     }
     // require_ssl turned off in a Redshift parameter group or a Redshift Serverless workgroup: only an explicit false,
     // never a group that leaves it out (what a cluster then gets depends on its parameter group family and creation date).
@@ -147,6 +157,40 @@ const transitNotEncrypted: TfRule = tfRule({
     }
   },
 });
+
+/**
+ * The EMR clusters of the module whose security_configuration names a configuration: by
+ * reference (aws_emr_security_configuration.this.name), or by the name it is given.
+ */
+function emrClustersUsing(input: TfInput, configuration: TfResource): TfResource[] {
+  const byReference = referrers(input, written(configuration), ['aws_emr_cluster'], 'security_configuration');
+  const name = valueOf(input, configuration.block, 'name');
+  const byName = typeof name === 'string' ? moduleResourcesOf(input, 'aws_emr_cluster').filter((c) => valueOf(input, c.block, 'security_configuration') === name) : [];
+  return [...new Set([...byReference, ...byName])];
+}
+
+/**
+ * An EMR security configuration that leaves the traffic between the nodes unencrypted, as
+ * iac/cfn-transit-not-encrypted judges AWS::EMR::SecurityConfiguration: EncryptionConfiguration
+ * EnableInTransitEncryption false, or, for one that clusters of the module use, no
+ * EncryptionConfiguration (a configuration for Kerberos or Lake Formation alone) or one without
+ * the flag. The configuration is JSON (jsonencode, a heredoc, file(), a template: jsonAttribute),
+ * one value reported on its attribute; one that cannot be read (a module input) is not judged.
+ */
+function emrTransitOff(input: TfInput, configuration: TfResource): Hit | undefined {
+  const a = attribute(configuration.block, 'configuration');
+  const document = jsonAttribute(input, configuration.block, 'configuration');
+  if (!a || !isObject(document)) return undefined;
+  const encryption = document.EncryptionConfiguration;
+  if (encryption === UNKNOWN || (encryption !== undefined && !isObject(encryption))) return undefined;
+  const flag = encryption?.EnableInTransitEncryption;
+  const clusters = emrClustersUsing(input, configuration);
+  const users = clusters.length > 0 ? ` (used by ${clusters.map(label).join(', ')})` : '';
+  const message = (what: string) => `${label(configuration)}${users} ${what}: the nodes of its clusters exchange HDFS blocks, shuffle data and job traffic unencrypted.`;
+  if (flag === false || flag === 'false') return { line: a.line, message: message('turns off in-transit encryption (EnableInTransitEncryption: false)'), resource: label(configuration) };
+  if (flag === undefined && clusters.length > 0) return { line: a.line, message: message(encryption === undefined ? 'has no EncryptionConfiguration' : 'does not turn on in-transit encryption (EnableInTransitEncryption)'), resource: label(configuration) };
+  return undefined;
+}
 
 /**
  * Glue encryption settings: block, mode attribute, and the KMS mode that cannot work
