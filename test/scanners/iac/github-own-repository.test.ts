@@ -1,31 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ownPath, remoteRepository, repositoryName } from '../../../src/scanners/iac/github/own-repository.js';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
-import { ownPath, remoteRepository, repositoryName } from '../../../src/scanners/iac/github/own-repository.js';
+import { CHECKOUT, checkoutFindings } from '../../helpers/gha-checkouts.js';
 import { git, initRepo, tempTree } from '../../helpers/tmp.js';
 
-const RULES = /^iac\/gha-(?:untrusted-checkout|dangerous-trigger)$/;
-const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
-
-/**
- * The checkout and trigger findings of a tree scanned as a git repository whose origin is
- * `remote` (none when undefined), with their messages.
- */
-async function findings(files: Record<string, string>, remote?: string): Promise<Array<{ at: string; message: string }>> {
-  const t = tempTree(files);
-  try {
-    initRepo(t.dir);
-    if (remote !== undefined) git(t.dir, 'remote', 'add', 'origin', remote);
-    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-    return result.findings
-      .filter((f) => RULES.test(f.ruleId))
-      .map((f) => ({ at: `${f.ruleId.replace('iac/gha-', '')} ${f.location.path}:${f.location.startLine} ${f.severity}`, message: f.message }))
-      .sort((a, b) => (a.at < b.at ? -1 : 1));
-  } finally {
-    t.cleanup();
-  }
-}
+/** The checkout and trigger findings of a tree scanned as a git repository whose origin is `remote` (none when undefined). */
+const findings = (files: Record<string, string>, remote?: string) => checkoutFindings(files, { git: { remote } });
 
 const at = async (files: Record<string, string>, remote?: string) => (await findings(files, remote)).map((f) => f.at);
 

@@ -1,28 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScan } from '../../../src/engine/scan.js';
-import { iacScanner } from '../../../src/scanners/iac/index.js';
-import { tempTree } from '../../helpers/tmp.js';
+import { CHECKOUT, checkoutFindings } from '../../helpers/gha-checkouts.js';
 
-const RULES = /^iac\/gha-(?:untrusted-checkout|dangerous-trigger)$/;
-
-/** The checkout and trigger findings of a scanned tree, with their messages. */
-async function findings(files: Record<string, string>): Promise<Array<{ at: string; message: string }>> {
-  const t = tempTree(files);
-  try {
-    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-    return result.findings
-      .filter((f) => RULES.test(f.ruleId))
-      .map((f) => ({ at: `${f.ruleId.replace('iac/gha-', '')} ${f.location.path}:${f.location.startLine} ${f.severity}`, message: f.message }))
-      .sort((a, b) => (a.at < b.at ? -1 : 1));
-  } finally {
-    t.cleanup();
-  }
-}
+const findings = (files: Record<string, string>) => checkoutFindings(files);
 
 const at = async (files: Record<string, string>) => (await findings(files)).map((f) => f.at);
 
-const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
 
 /** A privileged caller with one job `build` that calls build.yml; `extra` goes into the job. */
 const caller = (extra: string, on = 'pull_request_target:\n    types: [opened, synchronize]') =>

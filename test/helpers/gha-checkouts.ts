@@ -1,0 +1,29 @@
+import { runScan } from '../../src/engine/scan.js';
+import { iacScanner } from '../../src/scanners/iac/index.js';
+import { git, initRepo, tempTree } from './tmp.js';
+
+const RULES = /^iac\/gha-(?:untrusted-checkout|dangerous-trigger)$/;
+
+/** A pinned actions/checkout for workflow fixtures. */
+export const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+
+/**
+ * The checkout and trigger findings of a scanned tree, with their messages; with `git`, the
+ * tree is a git repository whose origin is `git.remote` (none when undefined).
+ */
+export async function checkoutFindings(files: Record<string, string>, options: { git?: { remote?: string } } = {}): Promise<Array<{ at: string; message: string }>> {
+  const t = tempTree(files);
+  try {
+    if (options.git) {
+      initRepo(t.dir);
+      if (options.git.remote !== undefined) git(t.dir, 'remote', 'add', 'origin', options.git.remote);
+    }
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    return result.findings
+      .filter((f) => RULES.test(f.ruleId))
+      .map((f) => ({ at: `${f.ruleId.replace('iac/gha-', '')} ${f.location.path}:${f.location.startLine} ${f.severity}`, message: f.message }))
+      .sort((a, b) => (a.at < b.at ? -1 : 1));
+  } finally {
+    t.cleanup();
+  }
+}
