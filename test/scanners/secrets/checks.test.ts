@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { finishesWithin } from '../../helpers/hang-guard.js';
 import { Allowlist } from '../../../src/scanners/secrets/allowlist.js';
 import { isLikelyPassword, isLikelyToken, isSecretHoldingName } from '../../../src/scanners/secrets/checks/assignment.js';
 import { toBase62 } from '../../../src/scanners/secrets/checks/base62.js';
@@ -218,4 +219,15 @@ test('typed shapes and spelled words are placeholders: counted-up digits and let
   // The name's own words count as the words around password; a service's name and a year is still a password.
   assert.ok(!isLikelyPassword('MasterPassword123', 'MasterUserPassword'));
   assert.ok(isLikelyPassword('redis2024', 'REDIS_PASSWORD'));
+});
+
+// A hang guard: the name's own words join the words a password is spelled from, and words that
+// are made of one another (a_aa_aaa) once gave 2^n ways to split a value of a's; 80 of them
+// would take hours, and take a fraction of a millisecond now.
+test('a value is split into the words of its name in linear time, however those words overlap', async () => {
+  const url = new URL('../../../src/scanners/secrets/checks/placeholders.ts', import.meta.url);
+  const verdict = await finishesWithin<boolean>(60_000, url, 'isWordOfPasswordVariant', `${'a'.repeat(80)}q`, ['aa', 'aaa', 'aaaa', 'aaaaa']);
+  assert.equal(verdict, false);
+  // The split still finds the name's words around the password word.
+  assert.equal(await finishesWithin<boolean>(60_000, url, 'isWordOfPasswordVariant', 'masterpassword123', ['master', 'user', 'password']), true);
 });

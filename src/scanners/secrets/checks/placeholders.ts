@@ -141,15 +141,27 @@ export function isWordOfPasswordVariant(lower: string, nameWords: readonly strin
   return core && others <= 3;
 }
 
-/** `run` as a sequence of words of `vocabulary`, or undefined. */
+/**
+ * `run` as a sequence of words of `vocabulary` (at each place the first word, in the
+ * vocabulary's order, after which the rest splits too), or undefined. Worked backwards once
+ * per place: trying every split afresh took exponential time when the vocabulary holds words
+ * of one another (the name's own words: a_aa_aaa = "aaaa...aq").
+ */
 function splitWords(run: string, vocabulary: readonly string[] = PASSWORD_VOCABULARY): string[] | undefined {
-  if (run === '') return [];
-  for (const word of vocabulary) {
-    if (!run.startsWith(word)) continue;
-    const rest = splitWords(run.slice(word.length), vocabulary);
-    if (rest !== undefined) return [word, ...rest];
+  const wordAt: Array<string | undefined> = new Array(run.length + 1);
+  wordAt[run.length] = '';
+  for (let at = run.length - 1; at >= 0; at--) {
+    for (const word of vocabulary) {
+      if (word !== '' && run.startsWith(word, at) && wordAt[at + word.length] !== undefined) {
+        wordAt[at] = word;
+        break;
+      }
+    }
   }
-  return undefined;
+  if (wordAt[0] === undefined) return undefined;
+  const words: string[] = [];
+  for (let at = 0; at < run.length; at += wordAt[at]!.length) words.push(wordAt[at]!);
+  return words;
 }
 
 const PASSWORD_VOCABULARY = [...PASSWORD_WORDS, ...PASSWORD_WORD_FILLERS];
