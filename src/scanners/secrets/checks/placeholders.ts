@@ -148,6 +148,9 @@ export function isWordOfPasswordVariant(lower: string, nameWords: readonly strin
  * of one another (the name's own words: a_aa_aaa = "aaaa...aq").
  */
 function splitWords(run: string, vocabulary: readonly string[] = PASSWORD_VOCABULARY): string[] | undefined {
+  if (run === '') return [];
+  // Most runs start with no word at all (a random value's letters); no stand-in is hundreds of letters long.
+  if (run.length > MAX_WORDS_RUN || !vocabulary.some((word) => word !== '' && run.startsWith(word))) return undefined;
   const wordAt: Array<string | undefined> = new Array(run.length + 1);
   wordAt[run.length] = '';
   for (let at = run.length - 1; at >= 0; at--) {
@@ -165,6 +168,9 @@ function splitWords(run: string, vocabulary: readonly string[] = PASSWORD_VOCABU
 }
 
 const PASSWORD_VOCABULARY = [...PASSWORD_WORDS, ...PASSWORD_WORD_FILLERS];
+
+/** Letters a value spelled from words may run to. */
+const MAX_WORDS_RUN = 256;
 
 /** Whose the value stands for, written before what it stands for. */
 const FILL_IN_OWNERS = ['my', 'your', 'some'];
