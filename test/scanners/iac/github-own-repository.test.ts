@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ownPath, remoteRepository, repositoryName } from '../../../src/scanners/iac/github/own-repository.js';
-import { runScan } from '../../../src/engine/scan.js';
-import { iacScanner } from '../../../src/scanners/iac/index.js';
-import { CHECKOUT, checkoutFindings } from '../../helpers/gha-checkouts.js';
-import { git, initRepo, tempTree } from '../../helpers/tmp.js';
+import { CHECKOUT, checkoutFindings, scanTree } from '../../helpers/gha-checkouts.js';
 
 /** The checkout and trigger findings of a tree scanned as a git repository whose origin is `remote` (none when undefined). */
 const findings = (files: Record<string, string>, remote?: string) => checkoutFindings(files, { git: { remote } });
+
+/** A tree scanned as the repository example-org/app. */
+const APP = { git: { remote: 'https://github.com/example-org/app.git' } };
 
 const at = async (files: Record<string, string>, remote?: string) => (await findings(files, remote)).map((f) => f.at);
 
@@ -99,15 +99,8 @@ test('the inputs of a reusable workflow the repository calls by its full name st
   const reusable = 'name: release\non:\n  workflow_call:\n    inputs:\n      tag:\n        type: string\npermissions:\n  contents: read\njobs:\n  tag:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ inputs.tag }}"\n';
   const calling = (uses: string) => `name: ci\non: push\npermissions:\n  contents: read\njobs:\n  release:\n    uses: ${uses}\n    with:\n      tag: v1\n`;
   const injections = async (uses: string) => {
-    const t = tempTree({ '.github/workflows/release.yml': reusable, '.github/workflows/ci.yml': calling(uses) });
-    try {
-      initRepo(t.dir);
-      git(t.dir, 'remote', 'add', 'origin', 'https://github.com/example-org/app.git');
-      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      return result.findings.filter((f) => f.ruleId === 'iac/gha-template-injection').map((f) => ({ at: `${f.location.path}:${f.location.startLine} ${f.severity}`, message: f.message }));
-    } finally {
-      t.cleanup();
-    }
+    const found = await scanTree({ '.github/workflows/release.yml': reusable, '.github/workflows/ci.yml': calling(uses) }, APP);
+    return found.filter((f) => f.ruleId === 'iac/gha-template-injection').map((f) => ({ at: `${f.location.path}:${f.location.startLine} ${f.severity}`, message: f.message }));
   };
   assert.deepEqual(await injections('./.github/workflows/release.yml'), []);
   const got = await injections('example-org/app/.github/workflows/release.yml@main');
@@ -119,15 +112,9 @@ test('secrets: inherit to the repository\'s own reusable workflow by its full na
   const calling = (uses: string) => `name: ci\non: push\npermissions:\n  contents: read\njobs:\n  release:\n    uses: ${uses}\n    secrets: inherit\n`;
   const inherit = async (uses: string, at = '.github/workflows/ci.yml') => {
     // A workflow of the repository that uses some repository's action: the name is then asked for.
-    const t = tempTree({ [at]: calling(uses), '.github/workflows/lint.yml': `name: lint\non: push\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${CHECKOUT}\n` });
-    try {
-      initRepo(t.dir);
-      git(t.dir, 'remote', 'add', 'origin', 'https://github.com/example-org/app.git');
-      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      return result.findings.filter((f) => f.ruleId === 'iac/gha-all-secrets-exposed').map((f) => `${f.severity} ${f.message}`);
-    } finally {
-      t.cleanup();
-    }
+    const lint = `name: lint\non: push\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${CHECKOUT}\n`;
+    const found = await scanTree({ [at]: calling(uses), '.github/workflows/lint.yml': lint }, APP);
+    return found.filter((f) => f.ruleId === 'iac/gha-all-secrets-exposed').map((f) => `${f.severity} ${f.message}`);
   };
   assert.deepEqual(await inherit('example-org/app/.github/workflows/release.yml@main'), [
     'low job release passes all secrets to example-org/app/.github/workflows/release.yml@main, a reusable workflow of this repository by its full name (secrets: inherit); pass those it uses by name.',
@@ -145,15 +132,8 @@ test('an internal action the repository uses by its full name keeps the verdict 
   const action = 'name: tag\ninputs:\n  tag:\n    required: true\nruns:\n  using: composite\n  steps:\n    - run: echo "${{ inputs.tag }}"\n      shell: bash\n';
   const using = (on: string, tag: string) => `name: ci\non: ${on}\npermissions:\n  contents: read\njobs:\n  tag:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: example-org/app/.github/actions/tag@v1\n        with:\n          tag: ${tag}\n`;
   const injections = async (workflow: string) => {
-    const t = tempTree({ '.github/actions/tag/action.yml': action, '.github/workflows/ci.yml': workflow });
-    try {
-      initRepo(t.dir);
-      git(t.dir, 'remote', 'add', 'origin', 'https://github.com/example-org/app.git');
-      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      return result.findings.filter((f) => f.ruleId === 'iac/gha-template-injection').map((f) => `${f.location.path}:${f.location.startLine} ${f.severity}`);
-    } finally {
-      t.cleanup();
-    }
+    const found = await scanTree({ '.github/actions/tag/action.yml': action, '.github/workflows/ci.yml': workflow }, APP);
+    return found.filter((f) => f.ruleId === 'iac/gha-template-injection').map((f) => `${f.location.path}:${f.location.startLine} ${f.severity}`);
   };
   assert.deepEqual(await injections(using('push', 'v1')), ['.github/actions/tag/action.yml:8 low']);
   const tainted = await injections(using('pull_request_target', '${{ github.event.pull_request.title }}'));
